@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "requests_open_username" ON "requests" USING btree (lower("payload" ->> 'username')) WHERE "requests"."state" in ('pending', 'approved') and "requests"."payload" ? 'username';

@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import type { App } from '@slack/bolt';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { hasReferenceData } from './db/repositories/reference-data.js';
+import { healthRoute } from './http/health.js';
+import type { Logger } from './logger.js';
+import { DEMO_REFERENCE_DATA, loadReferenceDataFile } from './services/load-reference-data.js';
+import { accessPolicy } from './domain/access.js';
+import { buildSlackApp } from './slack/app.js';
+import type { SlackDeps } from './slack/context.js';
+import { resolveBotIdentity } from './slack/identity.js';
+
+export interface RunningBot {
+  readonly database: Database;
+  readonly app: App;
+  /** The HTTP port actually listened on (useful when PORT=0 in tests). */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database (or takes one already open: tests hand in their own), migrates, makes sure there
+ * is reference data, then starts the Slack app.
+ */
+export async function startBot(config: Config, logger: Logger, opened?: Database): Promise<RunningBot> {
+  const identity = resolveBotIdentity(config.slack.botToken, config.slack.apiUrl, logger);
+  const database = opened ?? (await openDatabase(config.database));
+  logger.info(
+    { driver: database.driver, location: database.location },
+    database.driver === 'pglite'
+      ? `database: embedded PGlite in ${database.location} (for trying the bot and small single-instance setups; set DATABASE_URL for Postgres)`
+      : `database: Postgres at ${database.location}`,
+  );
+  try {
+    await database.migrate();
+    await ensureReferenceData(database, config, logger);
+    const deps: SlackDeps = {
+      services: {
+        db: database.db,
+        now: () => new Date(),
+        settings: {
+          phoneDefaultCountry: config.phoneDefaultCountry,
+          passwordPolicy: config.passwordPolicy,
+          defaultPasswordTtlHours: config.defaultPasswordTtlHours,
+          tenantSuffix: config.tenantSuffix,
+        },
+      },
+      access: accessPolicy(config),
+      logger,
+      phoneDefaultCountry: config.phoneDefaultCountry,
+    };
+    const app = buildSlackApp(config, deps, [healthRoute(database, logger)], identity);
+    const started = (await app.start(config.port)) as unknown;
+    const port = listeningPort(started) ?? config.port;
+    logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, config.slack.appToken ? 'bot connected to Slack in Socket Mode' : `bot listening on port ${port} (POST /slack/events, GET /healthz)`);
+    return {
+      database,
+      app,
+      port,
+      async stop() {
+        await app.stop();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+function listeningPort(started: unknown): number | undefined {
+  const address = (started as Partial<Server> | undefined)?.address?.();
+  return address && typeof address === 'object' ? address.port : undefined;
+}
+
+/**
+ * The operator's file, when configured, is applied at every start (idempotent). Without one, an empty
+ * embedded database gets the demo set so the bot can be tried at once; Postgres is never filled with
+ * demo data behind an operator's back.
+ */
+async function ensureReferenceData(database: Database, config: Config, logger: Logger): Promise<void> {
+  if (config.referenceDataFile) {
+    const counts = await loadReferenceDataFile(database.db, config.referenceDataFile);
+    logger.info({ file: config.referenceDataFile, ...counts }, 'reference data loaded');
+    return;
+  }
+  if (await hasReferenceData(database.db)) return;
+  if (database.driver === 'pglite') {
+    const counts = await loadReferenceDataFile(database.db, DEMO_REFERENCE_DATA);
+    logger.info({ file: 'reference-data/demo.yml', ...counts }, 'empty embedded database: loaded the demo reference data');
+  } else {
+    logger.warn('there is no reference data yet: set REFERENCE_DATA_FILE, or run `npm run reference:load -- <file>`');
+  }
+}

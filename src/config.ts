@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { isCountryCode } from './domain/phone.js';
+import { PASSWORD_POLICIES, DEFAULT_PASSWORD_TTL_HOURS } from './domain/password.js';
+import { isTenantSuffix } from './domain/sign-in-name.js';
+
+/**
+ * Every setting, in one zod schema. This is the only module that reads process.env; a missing or
+ * malformed setting stops start-up with a message naming it (ConfigError).
+ */
+const slackIdList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((id) => id.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user IDs like U0123ABCD, comma-separated')));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => (s?.trim() ? s.trim() : undefined));
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+const databaseFields = {
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
+  PGLITE_DIR: z.string().min(1).default('./data/pglite'),
+};
+
+function databaseTarget(env: { DATABASE_URL?: string | undefined; PGLITE_DIR: string }) {
+  return env.DATABASE_URL ? ({ driver: 'postgres', url: env.DATABASE_URL } as const) : ({ driver: 'pglite', dataDir: env.PGLITE_DIR } as const);
+}
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: z.string().min(1, 'is required'),
+    SLACK_APP_TOKEN: optionalText.pipe(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
+    SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    ...databaseFields,
+    SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+    MAIL_FROM: z.string().min(3).default('Provisioning Bot <provisioning@localhost>'),
+    OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+    TENANT_SUFFIX: z.string().refine(isTenantSuffix, 'must be exactly 3 letters or digits'),
+    APPROVALS_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD'),
+    APPROVER_IDS: slackIdList.refine((ids) => ids.length > 0, 'must name at least one approver'),
+    PORTAL_ADMIN_IDS: slackIdList,
+    REQUESTER_IDS: slackIdList,
+    ALLOW_SELF_APPROVAL: flag,
+    PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000), // 0 = any free port (tests)
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PHONE_DEFAULT_COUNTRY: z
+      .string()
+      .default('US')
+      .refine(isCountryCode, 'must be a two-letter country code such as US or GB'),
+    PASSWORD_POLICY: z.enum(PASSWORD_POLICIES).default('default'),
+    DEFAULT_PASSWORD_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(DEFAULT_PASSWORD_TTL_HOURS),
+    REFERENCE_DATA_FILE: optionalText,
+  })
+  .transform((env) => ({
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+    },
+    database: databaseTarget(env),
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: env.OUTBOX_DIR },
+    tenantSuffix: env.TENANT_SUFFIX,
+    approvalsChannel: env.APPROVALS_CHANNEL,
+    approverIds: env.APPROVER_IDS,
+    portalAdminIds: env.PORTAL_ADMIN_IDS,
+    /** Empty = anyone in the workspace may ask. */
+    requesterIds: env.REQUESTER_IDS,
+    allowSelfApproval: env.ALLOW_SELF_APPROVAL,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    phoneDefaultCountry: env.PHONE_DEFAULT_COUNTRY,
+    passwordPolicy: env.PASSWORD_POLICY,
+    defaultPasswordTtlHours: env.DEFAULT_PASSWORD_TTL_HOURS,
+    referenceDataFile: env.REFERENCE_DATA_FILE,
+  }));
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function explain(error: z.ZodError, env: Record<string, string | undefined>): ConfigError {
+  const lines = error.issues.map((i) => {
+    const name = String(i.path[0] ?? 'setting');
+    const missing = i.code === 'invalid_type' && env[name] === undefined;
+    return `- ${name} ${missing ? 'is required but not set' : i.message}`;
+  });
+  return new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee README.md ("Settings") and .env.example.`);
+}
+
+/** Validates settings; the message lists every bad one by name, e.g. "TENANT_SUFFIX must be exactly 3…". */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw explain(result.error, env);
+}
+
+/** `.env` when present, under the real environment, which wins as with every dotenv tool. */
+function environment(envFile: string): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function loadConfig(envFile = '.env'): Config {
+  return parseConfig(environment(envFile));
+}
+
+/** Only the database settings, for command-line tools that do not talk to Slack. */
+export function parseConfigForDatabase(envFile = '.env'): Config['database'] {
+  const env = environment(envFile);
+  const result = z.object(databaseFields).safeParse(env);
+  if (!result.success) throw explain(result.error, env);
+  return databaseTarget(result.data);
+}

@@ -1,0 +1,58 @@
+import { and, asc, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import type { ExtensionRange } from '../../domain/extension-number.js';
+import type { Db } from '../client.js';
+import { extensions } from '../schema/index.js';
+
+export type ExtensionRow = typeof extensions.$inferSelect;
+export type NewExtensionRow = typeof extensions.$inferInsert;
+
+export async function findExtensionByNumber(db: Db, number: number): Promise<ExtensionRow | undefined> {
+  const [row] = await db.select().from(extensions).where(eq(extensions.number, number));
+  return row;
+}
+
+export async function findExtensionOfUser(db: Db, userId: number): Promise<ExtensionRow | undefined> {
+  const [row] = await db.select().from(extensions).where(eq(extensions.assignedUserId, userId));
+  return row;
+}
+
+/** Numbers already used inside the operator's ranges: what the next free suggestion must skip. */
+export async function takenNumbersInRanges(db: Db, ranges: readonly ExtensionRange[]): Promise<Set<number>> {
+  if (ranges.length === 0) return new Set();
+  const rows = await db
+    .select({ number: extensions.number })
+    .from(extensions)
+    .where(or(...ranges.map((r) => and(gte(extensions.number, r.from), lte(extensions.number, r.to)))))
+    .orderBy(asc(extensions.number));
+  return new Set(rows.map((r) => r.number));
+}
+
+export async function insertExtension(db: Db, values: NewExtensionRow): Promise<ExtensionRow> {
+  const [row] = await db.insert(extensions).values(values).returning();
+  if (!row) throw new Error('insert into extensions returned no row');
+  return row;
+}
+
+/**
+ * Assigns only if still free: the condition is in the UPDATE itself, so two concurrent assignments of
+ * one extension cannot both succeed. Returns false when someone else holds it.
+ */
+export async function assignExtensionIfFree(db: Db, extensionId: number, userId: number): Promise<boolean> {
+  const rows = await db
+    .update(extensions)
+    .set({ assignedUserId: userId })
+    .where(and(eq(extensions.id, extensionId), isNull(extensions.assignedUserId)))
+    .returning({ id: extensions.id });
+  return rows.length === 1;
+}
+
+export async function releaseExtensionOfUser(db: Db, userId: number): Promise<ExtensionRow | undefined> {
+  const [row] = await db.update(extensions).set({ assignedUserId: null }).where(eq(extensions.assignedUserId, userId)).returning();
+  return row;
+}
+
+/** Extensions nobody holds, lowest first: what the Primary Phone choice offers. */
+export async function freeExtensionNumbers(db: Db, limit: number): Promise<number[]> {
+  const rows = await db.select({ number: extensions.number }).from(extensions).where(isNull(extensions.assignedUserId)).orderBy(asc(extensions.number)).limit(limit);
+  return rows.map((r) => r.number);
+}

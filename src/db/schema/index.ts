@@ -1,0 +1,5 @@
+export * from './reference-data.js';
+export * from './users.js';
+export * from './extensions.js';
+export * from './requests.js';
+export * from './audit.js';

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-state.js';
+import { extensions } from './extensions.js';
+import { users } from './users.js';
+
+export const requestKind = pgEnum('request_kind', REQUEST_KINDS);
+export const requestState = pgEnum('request_state', REQUEST_STATES);
+
+/** Every create, clone or extension request: pending → approved → completed, or rejected / failed / expired. */
+export const requests = pgTable(
+  'requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: requestKind('kind').notNull(),
+    /** The validated use-case input. Never holds a typed password in clear: see services/submit. */
+    payload: jsonb('payload').notNull(),
+    requesterId: text('requester_id').notNull(),
+    state: requestState('state').notNull().default('pending'),
+    approverId: text('approver_id'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    resultUserId: integer('result_user_id').references(() => users.id),
+    resultExtensionId: integer('result_extension_id').references(() => extensions.id),
+    /** Where the approval message lives, so it can be updated in place. */
+    approvalChannel: text('approval_channel'),
+    approvalTs: text('approval_ts'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('requests_state_created').on(t.state, t.createdAt),
+    index('requests_requester').on(t.requesterId, t.createdAt),
+    // Two identical submissions (a double click, two tabs, a retry) leave one open request per username.
+    uniqueIndex('requests_open_username')
+      .on(sql`lower(${t.payload} ->> 'username')`)
+      .where(sql`${t.state} in ('pending', 'approved') and ${t.payload} ? 'username'`),
+  ],
+);

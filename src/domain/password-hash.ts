@@ -1,0 +1,87 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { ScryptOptions } from 'node:crypto';
+
+/**
+ * Passwords are stored only as a slow salted scrypt hash (SPEC: N = 2^17). The encoding names its
+ * parameters — `scrypt$<log2 N>$<r>$<p>$<salt b64>$<hash b64>` — so they can be raised later and old
+ * hashes still verify (and `needsRehash` says when to upgrade one at the next successful sign-in).
+ */
+const LOG2_N = 17;
+const R = 8;
+const P = 1;
+const SALT_BYTES = 16;
+const KEY_BYTES = 64;
+const PREFIX = 'scrypt';
+
+// Bounds on what a stored encoding may ask for, so a corrupt row cannot make a sign-in allocate gigabytes.
+const MAX_LOG2_N = 20;
+const MAX_R = 32;
+const MAX_P = 16;
+
+export async function hashPassword(pw: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await derive(pw, salt, KEY_BYTES, LOG2_N, R, P);
+  return [PREFIX, LOG2_N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+/** False for a wrong password and for anything that is not a hash this module wrote: never throws. */
+export async function verifyPassword(pw: string, encoded: string): Promise<boolean> {
+  const parsed = parse(encoded);
+  if (parsed === null) return false;
+  try {
+    const key = await derive(pw, parsed.salt, parsed.hash.length, parsed.log2N, parsed.r, parsed.p);
+    return timingSafeEqual(key, parsed.hash);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the hash was made with other parameters than today's (or cannot be read at all). */
+export function needsRehash(encoded: string): boolean {
+  const parsed = parse(encoded);
+  return parsed === null || parsed.log2N !== LOG2_N || parsed.r !== R || parsed.p !== P || parsed.hash.length !== KEY_BYTES;
+}
+
+interface Parsed {
+  log2N: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+function parse(encoded: string): Parsed | null {
+  const parts = encoded.split('$');
+  if (parts.length !== 6) return null;
+  const [prefix, n, r, p, salt, hash] = parts;
+  if (prefix !== PREFIX) return null;
+  const log2N = smallInt(n, MAX_LOG2_N);
+  const rInt = smallInt(r, MAX_R);
+  const pInt = smallInt(p, MAX_P);
+  const saltBuf = base64(salt);
+  const hashBuf = base64(hash);
+  if (log2N === null || rInt === null || pInt === null || saltBuf === null || hashBuf === null) return null;
+  return { log2N, r: rInt, p: pInt, salt: saltBuf, hash: hashBuf };
+}
+
+function smallInt(s: string | undefined, max: number): number | null {
+  if (s === undefined || !/^[1-9]\d{0,2}$/.test(s)) return null;
+  const n = Number(s);
+  return n <= max ? n : null;
+}
+
+// Buffer.from(…, 'base64') skips characters it does not know; the round trip refuses such text.
+function base64(s: string | undefined): Buffer | null {
+  if (s === undefined || s === '') return null;
+  const buf = Buffer.from(s, 'base64');
+  return buf.length > 0 && buf.toString('base64') === s ? buf : null;
+}
+
+function derive(pw: string, salt: Buffer, keyLength: number, log2N: number, r: number, p: number): Promise<Buffer> {
+  const N = 2 ** log2N;
+  // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) refuses N = 2^17, so allow twice the need.
+  const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r * 2 };
+  return new Promise((resolve, reject) => {
+    scrypt(pw.normalize('NFC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}

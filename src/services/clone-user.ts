@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { cloneDefaults } from '../domain/clone.js';
+import { reject } from '../domain/errors.js';
+import { activeCollectionIdsOfUser, findUserByUsername } from '../db/repositories/users.js';
+import type { Actor, ServiceDeps } from './context.js';
+import { provisionUser, type ProvisionedUser } from './create-user.js';
+import { parseInput } from './input.js';
+import { userInfoFields } from './user-fields.js';
+
+/**
+ * Clone User: the new person's own fields are typed; site, department, billing unit, profile and the
+ * collection assignments default to the source user's and may be changed. Names, username, phone,
+ * email and password are never copied: the schema has no way to ask for them from the source.
+ */
+export const cloneUserInput = z.object({ ...userInfoFields, sourceUsername: z.string().min(1) });
+export type CloneUserInput = z.input<typeof cloneUserInput>;
+
+/** What the Clone User form starts from; the Slack layer prefills with it. */
+export async function cloneTemplate(deps: ServiceDeps, sourceUsername: string) {
+  const source = await findUserByUsername(deps.db, sourceUsername);
+  if (!source) return reject('sourceUsername', 'not_found', `There is no user ${sourceUsername} to clone`);
+  const defaults = cloneDefaults({
+    siteKey: source.siteKey,
+    departmentKey: source.departmentKey,
+    billingUnitKey: source.billingUnitKey,
+    profileKey: source.profileKey,
+    collectionIds: await activeCollectionIdsOfUser(deps.db, source.id),
+  });
+  return { source: { id: source.id, username: source.username, userType: source.userType }, defaults };
+}
+
+export async function cloneUser(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ProvisionedUser> {
+  const input = parseInput(cloneUserInput, raw);
+  const { source, defaults } = await cloneTemplate(deps, input.sourceUsername);
+  // `undefined` means "not changed in the form": keep the source's value. An explicit null clears it.
+  const merged = {
+    ...input,
+    siteKey: input.siteKey === undefined ? defaults.siteKey : input.siteKey,
+    departmentKey: input.departmentKey === undefined ? defaults.departmentKey : input.departmentKey,
+    billingUnitKey: input.billingUnitKey === undefined ? defaults.billingUnitKey : input.billingUnitKey,
+    profileKey: input.profileKey === undefined ? defaults.profileKey : input.profileKey,
+    collectionIds: input.collectionIds ?? [...defaults.collectionIds],
+  };
+  return provisionUser(deps, actor, merged, {
+    action: 'user.cloned',
+    details: { sourceUserId: source.id, sourceUsername: source.username },
+  });
+}

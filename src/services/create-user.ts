@@ -1,0 +1,215 @@
+import type { z } from 'zod';
+import { issue, InvalidInput, type FieldIssue } from '../domain/errors.js';
+import { emailInUseMessage } from '../domain/email.js';
+import { parseExtensionNumber } from '../domain/extension-number.js';
+import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
+import { hashPassword } from '../domain/password-hash.js';
+import { signInName } from '../domain/sign-in-name.js';
+import { isAgentType } from '../domain/user-types.js';
+import { suggestUsername, usernameTakenMessage } from '../domain/username.js';
+import { recordAudit } from '../db/repositories/audit.js';
+import { assignExtensionIfFree, findExtensionByNumber, type ExtensionRow } from '../db/repositories/extensions.js';
+import { listReferenceChoices } from '../db/repositories/reference-data.js';
+import {
+  addUserCollections,
+  findUserByEmail,
+  findUserByUsername,
+  insertUser,
+  nextAgentIdSql,
+  usernamesStartingWith,
+} from '../db/repositories/users.js';
+import { violatedUniqueConstraint } from '../db/errors.js';
+import type { Db } from '../db/client.js';
+import type { Actor, ServiceDeps } from './context.js';
+import { parseInput, throwIfAny } from './input.js';
+import { resolveReferences, type ResolvedReferences } from './reference-checks.js';
+import { userInfoSchema, validatePerson, type UserInfoInput, type ValidPerson } from './user-fields.js';
+import { toPublicUser, type PublicUser } from './user-view.js';
+
+export const createUserInput = userInfoSchema;
+export type CreateUserInput = z.input<typeof createUserInput>;
+
+export interface ProvisionedUser {
+  user: PublicUser;
+  /** `username@suffix`, what the new user signs in with. */
+  signInName: string;
+  extensionNumber: number | null;
+  collectionIds: number[];
+  /**
+   * The one-time password in clear, for the new user's own notification only. Never logged, never
+   * stored (only its hash is), never put in an audit row or a channel.
+   */
+  initialPassword: { value: string; kind: 'typed' | 'default' | 'random'; expiresAt: Date };
+}
+
+/** Create a user (agent or non-agent) from scratch. */
+export async function createUser(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ProvisionedUser> {
+  const input = parseInput(createUserInput, raw);
+  return provisionUser(deps, actor, input, { action: 'user.created', details: {} });
+}
+
+/**
+ * The story shared by create and clone: validate → check → hash → (one transaction) insert user,
+ * collections and extension assignment, audit. Anything refused writes nothing.
+ */
+export async function provisionUser(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: UserInfoInput,
+  audit: { action: string; details: Record<string, unknown> },
+): Promise<ProvisionedUser> {
+  const { person, resolved, extension } = await prepareUser(deps, actor, input, { extensionComesWithRequest: false });
+  const conflicts = { extension };
+
+  // The slow hash runs before the transaction, so no row or lock is held while it computes.
+  const password = initialPassword(deps.settings.passwordPolicy, {
+    firstName: person.firstName,
+    lastName: person.lastName,
+    phoneAsTyped: input.phone,
+    typedPassword: person.typedPassword,
+  });
+  const passwordHash = await hashPassword(password.password);
+  const now = deps.now();
+  const expiresAt = oneTimePasswordExpiresAt(now, deps.settings.defaultPasswordTtlHours);
+
+  try {
+    const user = await deps.db.transaction(async (tx) => {
+      const row = await insertUser(tx, {
+        username: person.username,
+        firstName: person.firstName,
+        lastName: person.lastName,
+        phone: person.phoneE164,
+        email: person.email,
+        description: person.description,
+        notes: person.notes,
+        userType: person.userType,
+        agentId: isAgentType(person.userType) ? nextAgentIdSql : null,
+        siteKey: resolved.siteKey,
+        departmentKey: resolved.departmentKey,
+        billingUnitKey: resolved.billingUnitKey,
+        profileKey: resolved.profileKey,
+        clusterKey: resolved.clusterKey,
+        voicemailAccess: input.voicemailAccess,
+        recordingAccess: input.recordingAccess,
+        passwordHash,
+        passwordOneTime: password.oneTime,
+        passwordExpiresAt: expiresAt,
+        createdBy: actor.id,
+        createdAt: now,
+      });
+      await addUserCollections(tx, row.id, resolved.collectionIds);
+      if (conflicts.extension && !(await assignExtensionIfFree(tx, conflicts.extension.id, row.id))) {
+        throw new InvalidInput([extensionAssignedIssue(conflicts.extension.number)]);
+      }
+      await recordAudit(tx, {
+        actor: actor.id,
+        action: audit.action,
+        entityType: 'user',
+        entityId: row.id,
+        details: {
+          ...audit.details,
+          username: row.username,
+          userType: row.userType,
+          agentId: row.agentId,
+          extensionNumber: conflicts.extension?.number ?? null,
+          collectionIds: resolved.collectionIds,
+          passwordKind: password.kind,
+        },
+      });
+      return row;
+    });
+    return {
+      user: toPublicUser(user),
+      signInName: signInName(user.username, deps.settings.tenantSuffix),
+      extensionNumber: conflicts.extension?.number ?? null,
+      collectionIds: resolved.collectionIds,
+      initialPassword: { value: password.password, kind: password.kind, expiresAt },
+    };
+  } catch (err) {
+    throw await explainConflict(deps.db, err, person);
+  }
+}
+
+export interface PreparedUser {
+  person: ValidPerson;
+  resolved: ResolvedReferences;
+  /** The existing extension to assign, when one was chosen. */
+  extension?: ExtensionRow;
+}
+
+/**
+ * Every check of a new user, without writing: the pure rules, the reference choices, then the reads
+ * that can refuse it (taken username or email, the extension's state). All problems are reported
+ * together. Submitting a request runs this too, so a request that waits for approval was valid when made.
+ * `extensionComesWithRequest`: an agent request that sets up its own new extension needs no existing one.
+ */
+export async function prepareUser(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: UserInfoInput,
+  options: { extensionComesWithRequest: boolean },
+): Promise<PreparedUser> {
+  const { person, issues } = validatePerson(input, deps.settings.phoneDefaultCountry);
+  const choices = await listReferenceChoices(deps.db);
+  const references = resolveReferences(choices, input, actor);
+  throwIfAny([...issues, ...references.issues]);
+  if (!person || !references.resolved) throw new Error('validation passed without a result');
+  const conflicts = await findConflicts(deps.db, person, input, options.extensionComesWithRequest);
+  throwIfAny(conflicts.issues);
+  return conflicts.extension ? { person, resolved: references.resolved, extension: conflicts.extension } : { person, resolved: references.resolved };
+}
+
+/** Reads that can refuse the request before any work: taken username or email, the extension's state. */
+async function findConflicts(db: Db, person: ValidPerson, input: UserInfoInput, extensionComesWithRequest: boolean): Promise<{ issues: FieldIssue[]; extension?: ExtensionRow }> {
+  const issues: FieldIssue[] = [];
+  const [sameUsername, sameEmail] = await Promise.all([
+    findUserByUsername(db, person.username),
+    person.email ? findUserByEmail(db, person.email) : undefined,
+  ]);
+  if (sameUsername) issues.push(await usernameTakenIssue(db, person.username));
+  if (sameEmail && person.email) issues.push(issue('email', 'email_in_use', emailInUseMessage(person.email)));
+
+  let extension: ExtensionRow | undefined;
+  const typed = input.extensionNumber === null || input.extensionNumber === undefined ? '' : String(input.extensionNumber).trim();
+  if (typed === '') {
+    if (isAgentType(person.userType) && !extensionComesWithRequest) {
+      issues.push(issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here'));
+    }
+  } else {
+    // Format only: an extension made before the operator changed the ranges can still be assigned.
+    const parsed = parseExtensionNumber(typed, []);
+    if (!parsed.ok) issues.push(parsed.issue);
+    else extension = await findExtensionByNumber(db, parsed.number);
+    if (parsed.ok && !extension) issues.push(issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`));
+    else if (extension && extension.assignedUserId !== null) issues.push(extensionAssignedIssue(extension.number));
+  }
+  return extension ? { issues, extension } : { issues };
+}
+
+export async function usernameTakenIssue(db: Db, username: string): Promise<FieldIssue> {
+  // Candidates may cut the base to fit 20 characters, so look at a shorter common prefix.
+  const taken = await usernamesStartingWith(db, username.slice(0, 15));
+  taken.add(username.toLowerCase());
+  const suggestion = suggestUsername(username.toLowerCase(), (candidate) => taken.has(candidate));
+  return issue('username', 'username_taken', usernameTakenMessage(username, suggestion), suggestion);
+}
+
+function extensionAssignedIssue(number: number): FieldIssue {
+  return issue('extensionNumber', 'extension_assigned', `Extension ${number} is already assigned to another user`);
+}
+
+/**
+ * A concurrent request can win the race between our checks and our insert; the database's unique
+ * indexes then refuse ours. Turn that into the same field error the checks would have given.
+ */
+async function explainConflict(db: Db, err: unknown, person: ValidPerson): Promise<unknown> {
+  switch (violatedUniqueConstraint(err)) {
+    case 'users_username_ci':
+      return new InvalidInput([await usernameTakenIssue(db, person.username)]);
+    case 'users_email_ci':
+      return new InvalidInput([issue('email', 'email_in_use', emailInUseMessage(person.email ?? ''))]);
+    default:
+      return err;
+  }
+}
+

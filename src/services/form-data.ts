@@ -1,0 +1,52 @@
+import { describeRanges, nextFreeExtension } from '../domain/extension-number.js';
+import { freeExtensionNumbers, takenNumbersInRanges } from '../db/repositories/extensions.js';
+import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import type { Actor, ServiceDeps } from './context.js';
+
+/** Slack's static selects hold at most 100 options. */
+const FREE_EXTENSIONS_OFFERED = 100;
+
+export type { ReferenceChoices };
+
+/** What the User Info step offers this person, and whether they may pick a CUCM cluster. */
+export async function userFormData(deps: ServiceDeps, actor: Actor) {
+  const [choices, freeExtensions] = await Promise.all([listReferenceChoices(deps.db), freeExtensionNumbers(deps.db, FREE_EXTENSIONS_OFFERED)]);
+  return {
+    choices: { ...choices, freeExtensions },
+    // The seed: the Clusters menu shows for portal admins, and only when several clusters exist.
+    showClusters: actor.portalAdmin && choices.clusters.length > 1,
+  };
+}
+
+/** What the extension form offers, with the next free number to prefill. */
+export async function extensionFormData(deps: ServiceDeps) {
+  const choices = await listReferenceChoices(deps.db);
+  const taken = await takenNumbersInRanges(deps.db, choices.extensionRanges);
+  return {
+    callerIds: choices.callerIds,
+    e911Locations: choices.e911Locations,
+    suggestedNumber: nextFreeExtension(choices.extensionRanges, (n) => taken.has(n)),
+    rangesText: describeRanges(choices.extensionRanges),
+  };
+}
+
+/** Names of reference keys, for summaries of requests. */
+export async function referenceNames(deps: ServiceDeps) {
+  const choices = await listReferenceChoices(deps.db);
+  const names = (list: { key: string; name: string }[]) => new Map(list.map((c) => [c.key, c.name]));
+  return {
+    sites: names(choices.sites),
+    departments: names(choices.departments),
+    billingUnits: names(choices.billingUnits),
+    profiles: names(choices.profiles),
+    clusters: names(choices.clusters),
+    callerIds: names(choices.callerIds),
+    e911Locations: names(choices.e911Locations),
+    collectionCount: choices.collections.length,
+  };
+}
+
+/** The collections the Collections step offers (active ones, users' then agents'). */
+export async function listCollections(deps: Pick<ServiceDeps, 'db'>) {
+  return (await listReferenceChoices(deps.db)).collections;
+}

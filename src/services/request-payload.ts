@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { createExtensionInput } from './create-extension.js';
+import { userInfoFields } from './user-fields.js';
+
+/**
+ * What a request stores until an approver decides: the validated use-case input. A typed password is
+ * never stored in clear: it is hashed at submission and only the hash travels with the request.
+ */
+const { password: _typedPassword, ...userFieldsWithoutPassword } = userInfoFields;
+
+export const userRequestPayload = z.object({
+  ...userFieldsWithoutPassword,
+  /** Hash of the password typed in the form, when one was; otherwise the policy's one-time password is made at approval. */
+  passwordHash: z.string().nullish(),
+  /** Clone requests: whom the settings came from. */
+  sourceUsername: z.string().optional(),
+  /** Agent requests that set up their extension in the same flow: created on approval, then assigned. */
+  newExtension: createExtensionInput.optional(),
+});
+export type UserRequestPayload = z.output<typeof userRequestPayload>;
+
+export const extensionRequestPayload = createExtensionInput;
+export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;

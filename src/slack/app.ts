@@ -1,0 +1,28 @@
+import { App, type AuthorizeResult, type CustomRoute } from '@slack/bolt';
+import type { Config } from '../config.js';
+import { boltLogger } from '../logger.js';
+import type { SlackDeps } from './context.js';
+import { registerListeners } from './listeners/index.js';
+
+/**
+ * The Bolt app: Socket Mode when an app-level token is configured (a laptop behind NAT), otherwise
+ * HTTP on PORT with Slack's request signing checked on every request to /slack/events.
+ */
+export function buildSlackApp(config: Config, deps: SlackDeps, routes: CustomRoute[], identity: Promise<AuthorizeResult>): App {
+  const { logger } = deps;
+  const common = {
+    authorize: () => identity,
+    logger: boltLogger(logger),
+    customRoutes: routes,
+    clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+  };
+  const app = config.slack.appToken
+    ? new App({ ...common, socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } })
+    : new App({ ...common, signingSecret: config.slack.signingSecret });
+  registerListeners(app, deps);
+  app.error((err) => {
+    logger.error({ err }, 'unhandled error in a Slack listener');
+    return Promise.resolve();
+  });
+  return app;
+}

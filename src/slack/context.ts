@@ -1,0 +1,19 @@
+import type { AccessPolicy } from '../domain/access.js';
+import type { CountryCode } from '../domain/phone.js';
+import type { Logger } from '../logger.js';
+import type { Actor, ServiceDeps } from '../services/context.js';
+
+/** What every listener may use: the use cases' dependencies, who may do what, and the log. */
+export interface SlackDeps {
+  readonly services: ServiceDeps;
+  readonly access: AccessPolicy;
+  readonly logger: Logger;
+  readonly phoneDefaultCountry: CountryCode;
+}
+
+export function actorFor(deps: SlackDeps, userId: string): Actor {
+  return { id: userId, portalAdmin: deps.access.isPortalAdmin(userId) };
+}
+
+export const NOT_ALLOWED_TEXT = 'You are not on the list of people who can make provisioning requests. Ask a contact-center admin.';
+export const APOLOGY_TEXT = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import type { FieldIssue } from '../../domain/errors.js';
+import { EMAIL_MAX_LENGTH } from '../../domain/email.js';
+import { PASSWORD_MAX_LENGTH } from '../../domain/password.js';
+import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, NOTES_MAX_LENGTH } from '../../domain/person.js';
+import type { UserType } from '../../domain/user-types.js';
+import { USERNAME_MAX_LENGTH } from '../../domain/username.js';
+import type { userInfoSchema } from '../../services/user-fields.js';
+import { BLOCKS } from '../ids.js';
+import type { UserFormState } from '../views/model.js';
+import { ACCESS_OPTIONS, AGENT_USER_TYPES, PHONE_INPUT_MAX_LENGTH } from '../views/user-info-modal.js';
+import { checkboxesBlock, errorsByBlock, joinIssues, selectBlock, textBlock, textOrUndefined, type BlockErrors, type FormResult, type ViewStateValues } from './view-state.js';
+
+/** What the User Info step submits, in the shape of the use cases' `userInfoFields` input. */
+export interface UserInfoFormInput {
+  username: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  email?: string;
+  description?: string;
+  /** As typed, never trimmed; undefined = the policy's one-time password. */
+  password?: string;
+  siteKey?: string;
+  departmentKey?: string;
+  billingUnitKey?: string;
+  profileKey?: string;
+  clusterKey?: string;
+  /** `non_agent` for the user and clone forms. */
+  userType: UserType;
+  /** The chosen free extension; undefined when none (an agent then has a new extension in the state). */
+  extensionNumber?: string;
+  voicemailAccess: boolean;
+  recordingAccess: boolean;
+  notes?: string;
+  /** Undefined when the state says `all`: every collection. */
+  collectionIds?: number[];
+}
+
+// Compile-time proof that the form's output is the use cases' input.
+type Assignable<T, U> = T extends U ? true : never;
+const _matchesUseCase: Assignable<UserInfoFormInput, z.input<typeof userInfoSchema>> = true;
+
+/**
+ * Errors that belong to no input of the User Info view, so Slack cannot show them on a field: the
+ * listener must show them another way (e.g. update the view with a warning line, or a message).
+ * - `collections`: the Collections step's choice (`collectionIds`), made in a pushed view;
+ * - `new_extension`: the agent's new extension (set up in the pushed Extension step), and the
+ *   primary phone when the view has no free-extension select to put it on.
+ */
+export const USER_FORM_OFF_VIEW_KEYS = { collections: 'collections', newExtension: 'new_extension' } as const;
+const OFF_VIEW = new Set<string>(Object.values(USER_FORM_OFF_VIEW_KEYS));
+
+/** Extension numbers as the primary phone select offers them: 2 to 9 digits, no leading zero. */
+const EXTENSION_VALUE = /^[1-9]\d{1,8}$/;
+const AGENT_TYPES = AGENT_USER_TYPES.map(([type]) => type) as ['agent', 'supervisor', 'admin'];
+
+const commonBlocks = {
+  [BLOCKS.username]: textBlock('Username', USERNAME_MAX_LENGTH, { required: true }),
+  [BLOCKS.firstName]: textBlock('First Name', NAME_MAX_LENGTH, { required: true }),
+  [BLOCKS.lastName]: textBlock('Last Name', NAME_MAX_LENGTH, { required: true }),
+  [BLOCKS.phone]: textBlock('Phone Number', PHONE_INPUT_MAX_LENGTH, { required: true }),
+  [BLOCKS.email]: textBlock('Email', EMAIL_MAX_LENGTH, { required: false, element: 'email_text_input' }).optional(),
+  [BLOCKS.description]: textBlock('Description', DESCRIPTION_MAX_LENGTH, { required: false }).optional(),
+  [BLOCKS.password]: textBlock('Password', PASSWORD_MAX_LENGTH, { required: false }).optional(),
+  // Selects are left out of the view when there is nothing to offer, so each may be absent.
+  [BLOCKS.site]: selectBlock('Site', { required: false }).optional(),
+  [BLOCKS.department]: selectBlock('Department', { required: false }).optional(),
+  [BLOCKS.billingUnit]: selectBlock('Billing Unit', { required: false }).optional(),
+  [BLOCKS.profile]: selectBlock('Profile', { required: false }).optional(),
+  [BLOCKS.cluster]: selectBlock('Clusters', { required: false }).optional(),
+  [BLOCKS.extension]: selectBlock('Primary Phone (Extension)', { required: false, pattern: EXTENSION_VALUE }).optional(),
+};
+
+/** The User Info view's values, one schema per kind of form (agent fields only exist on the agent form). */
+const userValues = z.object(commonBlocks);
+const agentValues = z.object({
+  ...commonBlocks,
+  [BLOCKS.userType]: selectBlock('User Type', { required: true, pattern: new RegExp(`^(?:${AGENT_TYPES.join('|')})$`) }),
+  [BLOCKS.access]: checkboxesBlock('Voicemail/Recording Access', [ACCESS_OPTIONS.voicemail, ACCESS_OPTIONS.recording]).optional(),
+  [BLOCKS.notes]: textBlock('Notes', NOTES_MAX_LENGTH, { required: false }).optional(),
+});
+
+/**
+ * Reads a submitted User Info view into the use-case input. Never throws: a missing block, another
+ * element type or an oversized value becomes an error on its block. Only the shape is checked here;
+ * the use case applies the rules (username format, phone digits, …) and its issues come back through
+ * `fieldErrorsToBlocks`. Also checks what only the form knows: an agent needs one extension, either a
+ * free one chosen here or a new one set up in the Extension step, not both.
+ */
+export function parseUserInfoValues(values: ViewStateValues, state: UserFormState): FormResult<UserInfoFormInput> {
+  if (state.mode !== 'agent') {
+    const parsed = userValues.safeParse(values);
+    if (!parsed.success) return { ok: false, errors: errorsByBlock(parsed.error.issues, BLOCKS.username) };
+    return { ok: true, input: commonInput(parsed.data, state) };
+  }
+  const parsed = agentValues.safeParse(values);
+  if (!parsed.success) return { ok: false, errors: errorsByBlock(parsed.error.issues, BLOCKS.username) };
+  const v = parsed.data;
+  const access = new Set((v[BLOCKS.access]?.value.selected_options ?? []).map((o) => o.value));
+  const input: UserInfoFormInput = {
+    ...commonInput(v, state),
+    // The pattern admits only the agent-kind types.
+    userType: (selected(v[BLOCKS.userType]) ?? 'agent') as UserType,
+    voicemailAccess: access.has(ACCESS_OPTIONS.voicemail),
+    recordingAccess: access.has(ACCESS_OPTIONS.recording),
+    notes: textOrUndefined(v[BLOCKS.notes]?.value.value),
+  };
+  const extensionError = agentExtensionError(input.extensionNumber !== undefined, state.newExtension !== undefined);
+  if (extensionError) {
+    // Slack sends every input block of the view: no primary phone block means the view offered no
+    // free extension, and the error must be shown another way.
+    const blockId = v[BLOCKS.extension] === undefined ? USER_FORM_OFF_VIEW_KEYS.newExtension : BLOCKS.extension;
+    return { ok: false, errors: { [blockId]: extensionError } };
+  }
+  return { ok: true, input };
+}
+
+function selected(b: { value: { selected_option?: { value: string } | null | undefined } } | undefined): string | undefined {
+  return b?.value.selected_option?.value ?? undefined;
+}
+
+/** The fields every User Info form has; a user or clone is a non-agent without agent settings. */
+function commonInput(v: z.output<typeof userValues>, state: UserFormState): UserInfoFormInput {
+  return {
+    username: v[BLOCKS.username].value.value ?? '',
+    firstName: v[BLOCKS.firstName].value.value ?? '',
+    lastName: v[BLOCKS.lastName].value.value ?? '',
+    phone: v[BLOCKS.phone].value.value ?? '',
+    email: textOrUndefined(v[BLOCKS.email]?.value.value),
+    description: textOrUndefined(v[BLOCKS.description]?.value.value),
+    // A password is taken as typed: spaces may be part of it.
+    password: v[BLOCKS.password]?.value.value || undefined,
+    siteKey: selected(v[BLOCKS.site]),
+    departmentKey: selected(v[BLOCKS.department]),
+    billingUnitKey: selected(v[BLOCKS.billingUnit]),
+    profileKey: selected(v[BLOCKS.profile]),
+    clusterKey: selected(v[BLOCKS.cluster]),
+    userType: 'non_agent',
+    extensionNumber: selected(v[BLOCKS.extension]),
+    voicemailAccess: false,
+    recordingAccess: false,
+    collectionIds: state.collectionIds === 'all' ? undefined : [...state.collectionIds],
+  };
+}
+
+function agentExtensionError(chosen: boolean, draft: boolean): string | null {
+  if (chosen && draft) return 'Choose a free extension or set up a new one, not both';
+  if (!chosen && !draft) return 'An agent needs an extension: choose a free one, or set up a new one';
+  return null;
+}
+
+/** Use-case field → User Info block. */
+const FIELD_BLOCKS: Readonly<Record<string, string>> = {
+  username: BLOCKS.username,
+  firstName: BLOCKS.firstName,
+  lastName: BLOCKS.lastName,
+  phone: BLOCKS.phone,
+  email: BLOCKS.email,
+  description: BLOCKS.description,
+  password: BLOCKS.password,
+  siteKey: BLOCKS.site,
+  departmentKey: BLOCKS.department,
+  billingUnitKey: BLOCKS.billingUnit,
+  profileKey: BLOCKS.profile,
+  clusterKey: BLOCKS.cluster,
+  userType: BLOCKS.userType,
+  extensionNumber: BLOCKS.extension,
+  voicemailAccess: BLOCKS.access,
+  recordingAccess: BLOCKS.access,
+  notes: BLOCKS.notes,
+  collectionIds: USER_FORM_OFF_VIEW_KEYS.collections,
+  // The new extension's own fields: they were typed in the Extension step, not in this view.
+  deviceName: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  deviceType: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  callerIdKey: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  e911LocationKey: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  multiLine: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  callRecording: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  monitoring: USER_FORM_OFF_VIEW_KEYS.newExtension,
+  newExtension: USER_FORM_OFF_VIEW_KEYS.newExtension,
+};
+
+/**
+ * The use case's issues on the User Info blocks, for `response_action: 'errors'`. Several issues on
+ * one block are joined. A field with no block of its own (`input`, a nested path) goes on Username,
+ * the first input, so no problem is ever dropped; `collections` and `new_extension` are not blocks
+ * (see USER_FORM_OFF_VIEW_KEYS). Paths such as `newExtension.deviceName` follow their first segment.
+ */
+export function fieldErrorsToBlocks(issues: readonly FieldIssue[]): BlockErrors {
+  return joinIssues(issues, (field) => FIELD_BLOCKS[field] ?? FIELD_BLOCKS[field.split('.')[0] ?? ''] ?? BLOCKS.username);
+}
+
+/** Splits errors into those Slack can show on a block and those the listener must show otherwise. */
+export function separateOffViewErrors(errors: BlockErrors): { blocks: BlockErrors; offView: string[] } {
+  const blocks: BlockErrors = {};
+  const offView: string[] = [];
+  for (const [key, message] of Object.entries(errors)) {
+    if (OFF_VIEW.has(key)) offView.push(message);
+    else blocks[key] = message;
+  }
+  return { blocks, offView };
+}

@@ -1,0 +1,79 @@
+/**
+ * Every callback, block and action ID the app uses, in one place: listeners and view builders import
+ * them from here and never repeat a string literal.
+ */
+export const COMMAND = '/provision';
+
+export const SHORTCUTS = {
+  provisionNewHire: 'provision_new_hire',
+} as const;
+
+/** Modal callback IDs. */
+export const VIEWS = {
+  /** The User Info step (new user, new agent, clone): the root view, submitted last. */
+  userInfo: 'provision_user_info',
+  /** The Collections step, pushed on top of User Info; "Done" returns to it. */
+  collections: 'provision_collections',
+  /** The extension form on its own (`/provision extension`). */
+  extension: 'provision_extension',
+  /** The extension form as a step of an agent request, pushed on top of User Info. */
+  agentExtension: 'provision_agent_extension',
+} as const;
+
+/** Input block IDs: a field's errors are reported on its block (`response_action: 'errors'`). */
+export const BLOCKS = {
+  username: 'username',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  phone: 'phone',
+  email: 'email',
+  description: 'description',
+  password: 'password',
+  site: 'site',
+  department: 'department',
+  billingUnit: 'billing_unit',
+  profile: 'profile',
+  cluster: 'cluster',
+  userType: 'user_type',
+  /** Primary phone: an existing free extension (agents must have one, or a new one). */
+  extension: 'primary_extension',
+  access: 'access',
+  notes: 'notes',
+  collectionsSummary: 'collections_summary',
+  newExtensionSummary: 'new_extension_summary',
+  /** Collections step; the block ID carries a version suffix so Select/Deselect All can reset it. */
+  userCollections: 'user_collections',
+  agentCollections: 'agent_collections',
+  /** Collections step: the Select All / Deselect All buttons above each list. */
+  userCollectionsActions: 'collections_user_actions',
+  agentCollectionsActions: 'collections_agent_actions',
+  /** Extension form: the line saying the device secret is generated (no input). */
+  deviceSecretNote: 'device_secret_note',
+  // Extension form
+  extensionNumber: 'extension_number',
+  deviceName: 'device_name',
+  deviceType: 'device_type',
+  callerId: 'caller_id',
+  e911Location: 'e911_location',
+  multiLine: 'multi_line',
+  callRecording: 'call_recording',
+  monitoring: 'monitoring',
+  voicemailAccess: 'voicemail_access',
+} as const;
+
+/** Action IDs of interactive elements (buttons, selects) that the app listens to. */
+export const ACTIONS = {
+  /** The one action ID of every input element: blocks tell fields apart. */
+  input: 'value',
+  chooseCollections: 'choose_collections',
+  setUpNewExtension: 'set_up_new_extension',
+  selectAllUsers: 'select_all_user_collections',
+  deselectAllUsers: 'deselect_all_user_collections',
+  selectAllAgents: 'select_all_agent_collections',
+  deselectAllAgents: 'deselect_all_agent_collections',
+  /** Find results: a Clone button on each row (value: the username). */
+  cloneUser: 'clone_user',
+  /** Find results: paging and the agent / non-agent filter (value: the encoded query). */
+  findPage: 'find_page',
+  findFilter: 'find_filter',
+} as const;

@@ -1,0 +1,44 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { listCollections } from '../../../services/form-data.js';
+import type { SlackDeps } from '../../context.js';
+import { decodeStepMetadata, encodeStepMetadata } from '../../flows/step-metadata.js';
+import { ACTIONS } from '../../ids.js';
+import { collectionsModal, readCollectionSelection } from '../../views/collections-modal.js';
+import { decodeUserFormState } from '../../views/user-form-state.js';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
+
+/** "Choose collections…" on the User Info step: push the Collections step with the current selection. */
+export const chooseCollections =
+  (deps: SlackDeps) =>
+  async ({ ack, body, client }: Args): Promise<void> => {
+    await ack();
+    if (!body.view || !deps.access.canRequest(body.user.id)) return;
+    const parent = body.view.private_metadata;
+    const state = decodeUserFormState(parent);
+    const collections = await listCollections(deps.services);
+    const selected = new Set(state.collectionIds === 'all' ? collections.map((c) => c.id) : state.collectionIds);
+    const view = collectionsModal({ collections, selected, version: 0 });
+    await client.views.push({ trigger_id: body.trigger_id, view: { ...view, private_metadata: encodeStepMetadata({ v: 0, p: parent }) } });
+  };
+
+/** Select All / Deselect All above each list: rebuild the step with the list filled or emptied. */
+export const selectOrDeselectAll =
+  (deps: SlackDeps) =>
+  async ({ ack, body, action, client }: Args): Promise<void> => {
+    await ack();
+    if (!body.view || !deps.access.canRequest(body.user.id) || action.type !== 'button') return;
+    const meta = decodeStepMetadata(body.view.private_metadata);
+    const collections = await listCollections(deps.services);
+    const selected = new Set(readCollectionSelection(body.view.state.values));
+    const kind = action.action_id === ACTIONS.selectAllUsers || action.action_id === ACTIONS.deselectAllUsers ? 'user' : 'agent';
+    const select = action.action_id === ACTIONS.selectAllUsers || action.action_id === ACTIONS.selectAllAgents;
+    for (const c of collections) {
+      if (c.kind !== kind) continue;
+      if (select) selected.add(c.id);
+      else selected.delete(c.id);
+    }
+    const version = meta.v + 1;
+    const view = collectionsModal({ collections, selected, version });
+    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: { ...view, private_metadata: encodeStepMetadata({ v: version, p: meta.p }) } });
+  };

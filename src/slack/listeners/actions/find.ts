@@ -1,0 +1,41 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { searchUsers } from '../../../services/search-users.js';
+import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { openUserForm } from '../../flows/user-form.js';
+import { decodeFindQuery, FIND_PAGE_SIZE, findResultsMessage } from '../../views/find-results.js';
+import type { FindQuery } from '../../views/model.js';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
+
+/** Paging and the agent / non-agent filter of `/provision find`: the ephemeral message is replaced. */
+export const findNavigate =
+  (deps: SlackDeps) =>
+  async ({ ack, body, action, respond }: Args): Promise<void> => {
+    await ack();
+    if (!deps.access.canRequest(body.user.id)) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: NOT_ALLOWED_TEXT }));
+    const encoded = action.type === 'button' ? action.value : action.type === 'static_select' ? action.selected_option.value : undefined;
+    let query: FindQuery;
+    try {
+      query = decodeFindQuery(encoded ?? '');
+    } catch {
+      deps.logger.warn({ userId: body.user.id }, 'find: refused a malformed query value');
+      return;
+    }
+    const result = await searchUsers(deps.services, { text: query.text.slice(0, 200), kind: query.kind, page: query.page, pageSize: FIND_PAGE_SIZE });
+    await respond({ response_type: 'ephemeral', replace_original: true, ...findResultsMessage({ query, rows: result.rows, hasMore: result.hasMore, pageSize: FIND_PAGE_SIZE }) });
+  };
+
+/** The Clone button on a result row opens the Clone User modal for that user. */
+export const cloneFromResults =
+  (deps: SlackDeps) =>
+  async ({ ack, body, action, client, respond }: Args): Promise<void> => {
+    await ack();
+    if (action.type !== 'button' || !action.value) return;
+    if (!deps.access.canRequest(body.user.id)) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: NOT_ALLOWED_TEXT }));
+    try {
+      await openUserForm(deps, client, body.trigger_id, body.user.id, 'clone', { sourceUsername: action.value });
+    } catch (err) {
+      deps.logger.error({ err }, 'could not open the Clone User modal');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: APOLOGY_TEXT });
+    }
+  };

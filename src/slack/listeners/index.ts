@@ -1,0 +1,34 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../context.js';
+import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from '../ids.js';
+import { chooseCollections, selectOrDeselectAll } from './actions/collections.js';
+import { cloneFromResults, findNavigate } from './actions/find.js';
+import { setUpNewExtension } from './actions/new-extension.js';
+import { provisionCommand } from './commands/provision.js';
+import { appHomeOpened } from './events/app-home.js';
+import { provisionNewHire } from './shortcuts/new-hire.js';
+import { collectionsDone } from './views/collections.js';
+import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
+import { userInfoSubmitted } from './views/user-info.js';
+
+/** Wires every listener; each lives in its own file, one concern each. */
+export function registerListeners(app: App, deps: SlackDeps): void {
+  app.command(COMMAND, provisionCommand(deps));
+
+  app.action(ACTIONS.chooseCollections, chooseCollections(deps));
+  for (const id of [ACTIONS.selectAllUsers, ACTIONS.deselectAllUsers, ACTIONS.selectAllAgents, ACTIONS.deselectAllAgents]) {
+    app.action(id, selectOrDeselectAll(deps));
+  }
+  app.action(ACTIONS.setUpNewExtension, setUpNewExtension(deps));
+  app.action(ACTIONS.findPage, findNavigate(deps));
+  app.action(ACTIONS.findFilter, findNavigate(deps));
+  app.action(ACTIONS.cloneUser, cloneFromResults(deps));
+
+  app.view(VIEWS.userInfo, userInfoSubmitted(deps));
+  app.view(VIEWS.collections, collectionsDone(deps));
+  app.view(VIEWS.extension, extensionSubmitted(deps));
+  app.view(VIEWS.agentExtension, agentExtensionDone(deps));
+
+  app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
+}

@@ -1,0 +1,27 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { listCollections } from '../../../services/form-data.js';
+import type { SlackDeps } from '../../context.js';
+import { buildUserInfoView } from '../../flows/user-form.js';
+import { decodeStepMetadata } from '../../flows/step-metadata.js';
+import { readCollectionSelection } from '../../views/collections-modal.js';
+import { decodeUserFormState } from '../../views/user-form-state.js';
+
+type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/**
+ * "Done" on the Collections step: the step closes (an empty ack returns to User Info, whose typed
+ * values Slack keeps), and User Info is rebuilt with the new selection in its state.
+ */
+export const collectionsDone =
+  (deps: SlackDeps) =>
+  async ({ ack, body, view, client }: Args): Promise<void> => {
+    if (!deps.access.canRequest(body.user.id)) return ack();
+    const meta = decodeStepMetadata(view.private_metadata);
+    const parent = decodeUserFormState(meta.p);
+    const collections = await listCollections(deps.services);
+    const known = new Set(collections.map((c) => c.id));
+    const chosen = [...new Set(readCollectionSelection(view.state.values))].filter((id) => known.has(id)).sort((a, b) => a - b);
+    await ack();
+    const state = { ...parent, collectionIds: chosen.length === collections.length ? ('all' as const) : chosen };
+    await client.views.update({ view_id: view.root_view_id ?? '', view: await buildUserInfoView(deps, body.user.id, state) });
+  };

@@ -1,0 +1,72 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { isInvalidInput } from '../../../domain/errors.js';
+import { prepareExtension } from '../../../services/create-extension.js';
+import { submitExtensionRequest } from '../../../services/submit-request.js';
+import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { sendConfirmation } from '../../flows/confirmation.js';
+import { decodeStepMetadata } from '../../flows/step-metadata.js';
+import { buildUserInfoView } from '../../flows/user-form.js';
+import { BLOCKS } from '../../ids.js';
+import { extensionFieldErrorsToBlocks, parseExtensionValues } from '../../forms/extension-form.js';
+import { decodeUserFormState } from '../../views/user-form-state.js';
+import type { NewExtensionDraft } from '../../views/model.js';
+
+type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/** `/provision extension` submitted: checked like the extension would be created, then stored as pending. */
+export const extensionSubmitted =
+  (deps: SlackDeps) =>
+  async ({ ack, body, view, client }: Args): Promise<void> => {
+    const userId = body.user.id;
+    if (!deps.access.canRequest(userId)) return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: NOT_ALLOWED_TEXT } });
+    const parsed = parseExtensionValues(view.state.values);
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+    let submitted;
+    try {
+      submitted = await submitExtensionRequest(deps.services, actorFor(deps, userId), parsed.input);
+    } catch (err) {
+      if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: extensionFieldErrorsToBlocks(err.issues) });
+      deps.logger.error({ err }, 'extension request submission failed');
+      return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: APOLOGY_TEXT } });
+    }
+    await ack({ response_action: 'clear' });
+    await sendConfirmation(deps, client, userId, submitted);
+  };
+
+/**
+ * "Done" on an agent's new-extension step: checked now (so mistakes show on the field), kept in the
+ * User Info state, and created with the agent when the request is approved.
+ */
+export const agentExtensionDone =
+  (deps: SlackDeps) =>
+  async ({ ack, body, view, client }: Args): Promise<void> => {
+    if (!deps.access.canRequest(body.user.id)) return ack();
+    const parsed = parseExtensionValues(view.state.values);
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+    try {
+      await prepareExtension(deps.services, parsed.input, { allowNextFree: true });
+    } catch (err) {
+      if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: extensionFieldErrorsToBlocks(err.issues) });
+      throw err;
+    }
+    const meta = decodeStepMetadata(view.private_metadata);
+    const parent = decodeUserFormState(meta.p);
+    await ack();
+    const draft = toDraft(parsed.input);
+    await client.views.update({ view_id: view.root_view_id ?? '', view: await buildUserInfoView(deps, body.user.id, { ...parent, newExtension: draft }) });
+  };
+
+function toDraft(input: ReturnType<typeof parseExtensionValues> extends { ok: true; input: infer I } | { ok: false } ? I : never): NewExtensionDraft {
+  const number = input.extensionNumber === null || input.extensionNumber === undefined ? '' : String(input.extensionNumber).trim();
+  return {
+    ...(number ? { extensionNumber: number } : {}),
+    deviceName: input.deviceName,
+    deviceType: input.deviceType,
+    ...(input.callerIdKey ? { callerIdKey: input.callerIdKey } : {}),
+    ...(input.e911LocationKey ? { e911LocationKey: input.e911LocationKey } : {}),
+    multiLine: input.multiLine ?? false,
+    callRecording: input.callRecording ?? false,
+    monitoring: input.monitoring ?? false,
+    voicemailAccess: input.voicemailAccess ?? false,
+  };
+}

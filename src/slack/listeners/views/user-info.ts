@@ -1,0 +1,40 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { isInvalidInput } from '../../../domain/errors.js';
+import { submitUserRequest } from '../../../services/submit-request.js';
+import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { sendConfirmation } from '../../flows/confirmation.js';
+import { BLOCKS } from '../../ids.js';
+import { fieldErrorsToBlocks, parseUserInfoValues } from '../../forms/user-info-form.js';
+import { decodeUserFormState } from '../../views/user-form-state.js';
+
+type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/**
+ * "Submit request" on the User Info step. The form is parsed (shape), then the request is checked as
+ * the user would be created (every rule, reference data, taken username or email, the extension) and
+ * stored as pending. Any problem is answered on its field and nothing is stored.
+ */
+export const userInfoSubmitted =
+  (deps: SlackDeps) =>
+  async ({ ack, body, view, client }: Args): Promise<void> => {
+    const userId = body.user.id;
+    if (!deps.access.canRequest(userId)) return ack({ response_action: 'errors', errors: { [BLOCKS.username]: NOT_ALLOWED_TEXT } });
+    const state = decodeUserFormState(view.private_metadata);
+    const parsed = parseUserInfoValues(view.state.values, state);
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+
+    let submitted;
+    try {
+      submitted = await submitUserRequest(deps.services, actorFor(deps, userId), {
+        kind: state.mode === 'clone' ? 'clone_user' : 'create_user',
+        input: { ...parsed.input, ...(state.sourceUsername ? { sourceUsername: state.sourceUsername } : {}) },
+        ...(state.newExtension ? { newExtension: state.newExtension } : {}),
+      });
+    } catch (err) {
+      if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: fieldErrorsToBlocks(err.issues) });
+      deps.logger.error({ err }, 'user request submission failed');
+      return ack({ response_action: 'errors', errors: { [BLOCKS.username]: APOLOGY_TEXT } });
+    }
+    await ack({ response_action: 'clear' });
+    await sendConfirmation(deps, client, userId, submitted);
+  };

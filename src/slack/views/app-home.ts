@@ -1,0 +1,94 @@
+import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
+import type { RequestState } from '../../domain/request-state.js';
+import { COMMAND } from '../ids.js';
+import type { RequestListItem } from './model.js';
+import { clipText, mrkdwn, mrkdwnLiteral } from './request-summary.js';
+
+/**
+ * Slack shows at most 100 blocks in a Home tab. Around the lists there are at most 10 blocks (header,
+ * help, dividers, list headers, "and N more" lines), so each list shows this many requests, one block
+ * each, whatever the input.
+ */
+export const HOME_LIST_MAX = 40;
+
+const STATE_LABELS: Readonly<Record<RequestState, string>> = {
+  pending: ':hourglass_flowing_sand: Pending',
+  approved: ':thumbsup: Approved, being carried out',
+  completed: ':white_check_mark: Completed',
+  rejected: ':x: Rejected',
+  failed: ':warning: Failed',
+  expired: ':hourglass: Expired',
+};
+
+const TITLE_MAX = 300;
+const REASON_MAX = 500;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * The App Home tab: approvers see what waits for them (`pendingForApproval`; null for someone who is
+ * not an approver, and then the section is not shown), everyone sees their own requests. Lists are
+ * shown in the order given (callers pass the most useful first) and capped at HOME_LIST_MAX.
+ */
+export function appHomeView(input: { userId: string; myRequests: RequestListItem[]; pendingForApproval: RequestListItem[] | null }): HomeView {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Provisioning' } },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `Type \`${COMMAND}\` in any channel to request a new user, agent or extension, or to find and clone a user. ` +
+          `\`${COMMAND} help\` lists everything it can do. A contact-center admin approves each request.`,
+      ),
+    },
+  ];
+
+  if (input.pendingForApproval !== null) {
+    const pending = input.pendingForApproval;
+    blocks.push(
+      { type: 'divider' },
+      { type: 'header', text: { type: 'plain_text', text: pending.length > 0 ? `Waiting for your approval (${pending.length})` : 'Waiting for your approval' } },
+    );
+    if (pending.length === 0) blocks.push({ type: 'section', text: mrkdwn('Nothing waits for your approval.') });
+    else blocks.push(...listBlocks(pending, true, 'Approve or reject them in the approvals channel.'));
+  }
+
+  blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Your requests' } });
+  if (input.myRequests.length === 0) {
+    blocks.push({ type: 'section', text: mrkdwn(`You have no requests yet. Start one with \`${COMMAND}\`.`) });
+  } else {
+    blocks.push(...listBlocks(input.myRequests, false, 'Only the most recent are shown.'));
+  }
+  return { type: 'home', blocks };
+}
+
+function listBlocks(items: readonly RequestListItem[], showRequester: boolean, moreHint: string): KnownBlock[] {
+  const shown = items.slice(0, HOME_LIST_MAX);
+  const blocks: KnownBlock[] = shown.map((item) => requestSection(item, showRequester));
+  const more = items.length - shown.length;
+  if (more > 0) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${more} more. ${moreHint}`)] });
+  return blocks;
+}
+
+function requestSection(item: RequestListItem, showRequester: boolean): SectionBlock {
+  const meta = [STATE_LABELS[item.state] ?? mrkdwnLiteral(String(item.state))];
+  if (showRequester) meta.push(`requested by ${userMention(item.requesterId)}`);
+  meta.push(slackDate(item.createdAt));
+  const lines = [`*${mrkdwnLiteral(clipText(item.title, TITLE_MAX))}*`, meta.join(' · ')];
+  if ((item.state === 'rejected' || item.state === 'failed') && item.reason && item.reason.trim() !== '') {
+    lines.push(`Reason: ${mrkdwnLiteral(clipText(item.reason.trim(), REASON_MAX))}`);
+  }
+  return { type: 'section', text: mrkdwn(lines.join('\n')) };
+}
+
+/** A mention only for what is a Slack user ID; anything else is shown as text. */
+function userMention(id: string): string {
+  return SLACK_USER_ID.test(id) ? `<@${id}>` : mrkdwnLiteral(clipText(id, 40));
+}
+
+/** Slack renders the date in the reader's time zone; the fallback is UTC. */
+function slackDate(d: Date): string {
+  const ms = d instanceof Date ? d.getTime() : NaN;
+  if (!Number.isFinite(ms)) return 'unknown date';
+  const unix = Math.floor(ms / 1000);
+  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
+}

@@ -1,0 +1,71 @@
+import type { InputBlock, InputBlockElement, PlainTextElement, PlainTextOption } from '@slack/types';
+import { ACTIONS } from '../ids.js';
+
+/**
+ * Small helpers shared by the modal builders, so every form keeps to Slack's limits the same way:
+ * option text and values of at most 75 characters, at most 100 options per select.
+ */
+export const OPTION_TEXT_MAX_LENGTH = 75;
+export const OPTIONS_PER_SELECT = 100;
+/** Option groups (each of ≤ 100 options) a static select may hold. */
+const GROUPS_PER_SELECT = 100;
+
+export function plain(text: string): PlainTextElement {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+/**
+ * Cuts text to at most `max` UTF-16 code units (the strictest way Slack may count), ending with "…"
+ * when cut, and never in the middle of a surrogate pair.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = '';
+  for (const ch of text) {
+    if (cut.length + ch.length > max - 1) break;
+    cut += ch;
+  }
+  return `${cut}…`;
+}
+
+export function option(text: string, value: string): PlainTextOption {
+  return { text: plain(truncate(text, OPTION_TEXT_MAX_LENGTH)), value };
+}
+
+/**
+ * The options of a static select. Up to 100 go in `options`; a longer list (an operator with many
+ * sites) is split into option groups of 100, labelled by their first and last entries, so nothing
+ * offered is silently dropped. Lists longer than 10 000 are cut: no reference list gets near that.
+ */
+export function selectOptions(options: readonly PlainTextOption[]): { options: PlainTextOption[] } | { option_groups: { label: PlainTextElement; options: PlainTextOption[] }[] } {
+  if (options.length <= OPTIONS_PER_SELECT) return { options: [...options] };
+  const groups: { label: PlainTextElement; options: PlainTextOption[] }[] = [];
+  for (let i = 0; i < options.length && groups.length < GROUPS_PER_SELECT; i += OPTIONS_PER_SELECT) {
+    const part = options.slice(i, i + OPTIONS_PER_SELECT);
+    const first = part[0]?.text.text ?? '';
+    const last = part[part.length - 1]?.text.text ?? '';
+    groups.push({ label: plain(truncate(`${truncate(first, 36)} – ${truncate(last, 36)}`, OPTION_TEXT_MAX_LENGTH)), options: part });
+  }
+  return { option_groups: groups };
+}
+
+/** An input block whose element carries the app's one input action ID (blocks tell fields apart). */
+export function inputBlock(
+  blockId: string,
+  label: string,
+  element: InputBlockElement,
+  opts: { optional?: boolean; hint?: string } = {},
+): InputBlock {
+  const block: InputBlock = { type: 'input', block_id: blockId, label: plain(label), element: { ...element, action_id: ACTIONS.input } };
+  if (opts.optional) block.optional = true;
+  if (opts.hint) block.hint = plain(opts.hint);
+  return block;
+}
+
+/**
+ * A plain-text input with its maximum length. Slack refuses an initial value longer than max_length,
+ * so a longer prefill (say, from a new-hire post) is left for the requester to type, not cut silently.
+ */
+export function textInput(initial: string | undefined, maxLength: number): { type: 'plain_text_input'; max_length: number; initial_value?: string } {
+  return initial && initial.length <= maxLength ? { type: 'plain_text_input', max_length: maxLength, initial_value: initial } : { type: 'plain_text_input', max_length: maxLength };
+}

@@ -1,0 +1,24 @@
+import type { KnownBlock } from '@slack/types';
+import { COMMAND } from '../ids.js';
+import { escapeMrkdwn } from './escape.js';
+
+const LINES: readonly [usage: string, what: string][] = [
+  [`${COMMAND} user`, 'Request a new non-agent user'],
+  [`${COMMAND} agent`, 'Request a new agent, with its extension'],
+  [`${COMMAND} clone <username | @person>`, 'Request a new user with the settings and collections of an existing one'],
+  [`${COMMAND} extension`, 'Request a new extension (device)'],
+  [`${COMMAND} find <text>`, 'Search users by name, username or email'],
+  [`${COMMAND} help`, 'Show this list'],
+];
+
+/** The help answer; `problem` (plain text, escaped here) says what was wrong with the command typed. */
+export function helpMessage(problem?: string): { text: string; blocks: KnownBlock[] } {
+  const list = LINES.map(([usage, what]) => `• \`${usage}\` — ${what}`).join('\n');
+  const blocks: KnownBlock[] = [];
+  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escapeMrkdwn(problem)}` } });
+  blocks.push(
+    { type: 'section', text: { type: 'mrkdwn', text: `*What ${COMMAND} can do*\n${list}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
+  );
+  return { text: problem ? `${problem} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, extension, find, help`, blocks };
+}

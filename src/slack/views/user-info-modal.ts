@@ -1,0 +1,209 @@
+import type { KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
+import type { DeviceType } from '../../domain/extension.js';
+import { PASSWORD_MAX_LENGTH } from '../../domain/password.js';
+import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, NOTES_MAX_LENGTH } from '../../domain/person.js';
+import type { UserType } from '../../domain/user-types.js';
+import { USERNAME_MAX_LENGTH } from '../../domain/username.js';
+import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
+import { escapeMrkdwn } from './escape.js';
+import { inputBlock, option, OPTIONS_PER_SELECT, plain, selectOptions, textInput } from './form-kit.js';
+import type { Choice, NewExtensionDraft, UserFormChoices, UserFormPrefill, UserFormState } from './model.js';
+import { encodeUserFormState } from './user-form-state.js';
+
+export const USER_INFO_TITLES = { user: 'New User', agent: 'New Agent', clone: 'Clone User' } as const;
+
+/** The agent-kind user types the agent form offers (the HCC seed: "agent, supervisor, admin, etc."). */
+export const AGENT_USER_TYPES = [
+  ['agent', 'Agent'],
+  ['supervisor', 'Supervisor'],
+  ['admin', 'Admin'],
+] as const satisfies readonly (readonly [UserType, string])[];
+
+/** Values of the Voicemail/Recording Access checkboxes. */
+export const ACCESS_OPTIONS = { voicemail: 'voicemail', recording: 'recording' } as const;
+
+export const DEVICE_TYPE_LABELS: Readonly<Record<DeviceType, string>> = {
+  softphone: 'Softphone',
+  webrtc: 'New agent interface (WebRTC)',
+};
+
+/** A generous bound: the domain counts the digits (at most 15) and checks the format. */
+export const PHONE_INPUT_MAX_LENGTH = 30;
+
+export interface UserInfoModalInput {
+  state: UserFormState;
+  choices: UserFormChoices;
+  prefill?: UserFormPrefill;
+  /** The requester is a portal admin (config PORTAL_ADMIN_IDS); Clusters also needs several clusters. */
+  showClusters: boolean;
+  /** The operator's tenant suffix, named in the Username hint when given. */
+  tenantSuffix?: string;
+}
+
+/**
+ * The User Info step of a new user, a new agent or a clone: the seeds' User Info tab in a modal.
+ * Typed values live in Slack's view state; what the pushed steps decided (collections, a new
+ * extension) lives in `state`, kept in private_metadata. Block IDs never change between rebuilds, so
+ * `views.update` after a step keeps what was typed. The password is never prefilled.
+ */
+export function userInfoModal(input: UserInfoModalInput): ModalView {
+  const { state, choices, prefill = {}, showClusters } = input;
+  const agent = state.mode === 'agent';
+  const blocks: KnownBlock[] = [];
+
+  if (state.mode === 'clone' && state.sourceUsername !== undefined) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Settings and collections copied from *${escapeMrkdwn(state.sourceUsername)}*` }],
+    });
+  }
+
+  const signIn = input.tenantSuffix ? `username@${input.tenantSuffix}` : 'username@tenant-suffix';
+  blocks.push(
+    inputBlock(BLOCKS.username, 'Username', textInput(prefill.username, USERNAME_MAX_LENGTH), {
+      hint: `Unique, up to ${USERNAME_MAX_LENGTH} characters. The user signs in as ${signIn}.`,
+    }),
+    inputBlock(BLOCKS.firstName, 'First Name', textInput(prefill.firstName, NAME_MAX_LENGTH)),
+    inputBlock(BLOCKS.lastName, 'Last Name', textInput(prefill.lastName, NAME_MAX_LENGTH)),
+    inputBlock(BLOCKS.phone, 'Phone Number', textInput(prefill.phone, PHONE_INPUT_MAX_LENGTH), {
+      hint: 'Up to 15 digits; international numbers start with +',
+    }),
+    inputBlock(
+      BLOCKS.email,
+      'Email',
+      { type: 'email_text_input', ...(prefill.email ? { initial_value: prefill.email } : {}) },
+      { optional: true },
+    ),
+    inputBlock(BLOCKS.description, 'Description', { ...textInput(prefill.description, DESCRIPTION_MAX_LENGTH), multiline: true }, { optional: true }),
+    inputBlock(BLOCKS.password, 'Password', textInput(undefined, PASSWORD_MAX_LENGTH), {
+      optional: true,
+      hint: 'Leave empty for the default one-time password; the user must change it at first sign-in',
+    }),
+  );
+
+  pushSelect(blocks, BLOCKS.site, 'Site', choices.sites, prefill.siteKey, { optional: true });
+  pushSelect(blocks, BLOCKS.department, 'Department', choices.departments, prefill.departmentKey, { optional: true });
+  pushSelect(blocks, BLOCKS.billingUnit, 'Billing Unit', choices.billingUnits, prefill.billingUnitKey, { optional: true });
+  const profileKey = choices.profiles.some((p) => p.key === prefill.profileKey) ? prefill.profileKey : choices.profiles.find((p) => p.isDefault)?.key;
+  pushSelect(blocks, BLOCKS.profile, 'Profile', choices.profiles, profileKey, { optional: false });
+  // The clone seed: portal admins see Clusters above the primary phone, only when several are configured.
+  if (showClusters && choices.clusters.length > 1) {
+    pushSelect(blocks, BLOCKS.cluster, 'Clusters', choices.clusters, undefined, { optional: true });
+  }
+
+  if (agent) {
+    const initialType = AGENT_USER_TYPES.find(([type]) => type === prefill.userType) ?? AGENT_USER_TYPES[0];
+    const typeOptions = AGENT_USER_TYPES.map(([value, label]) => option(label, value));
+    blocks.push(
+      inputBlock(BLOCKS.userType, 'User Type', {
+        type: 'static_select',
+        options: typeOptions,
+        initial_option: option(initialType[1], initialType[0]),
+      }),
+    );
+  }
+
+  blocks.push(...primaryPhone(choices.freeExtensions, agent));
+  if (agent) blocks.push(newExtensionSummary(state.newExtension));
+
+  if (agent) {
+    blocks.push(
+      inputBlock(
+        BLOCKS.access,
+        'Voicemail/Recording Access',
+        {
+          type: 'checkboxes',
+          options: [
+            { text: plain('Voicemail'), value: ACCESS_OPTIONS.voicemail },
+            { text: plain('Recording'), value: ACCESS_OPTIONS.recording },
+          ],
+        },
+        { optional: true },
+      ),
+      inputBlock(BLOCKS.notes, 'Notes', { ...textInput(undefined, NOTES_MAX_LENGTH), multiline: true }, { optional: true, hint: 'Visible to other admins' }),
+    );
+  }
+
+  blocks.push(collectionsSummary(choices, state.collectionIds));
+
+  return {
+    type: 'modal',
+    callback_id: VIEWS.userInfo,
+    private_metadata: encodeUserFormState(state),
+    title: plain(USER_INFO_TITLES[state.mode]),
+    submit: plain('Submit request'),
+    close: plain('Cancel'),
+    blocks,
+  };
+}
+
+
+/** A static select of reference choices; left out when there is nothing to choose (Slack refuses an empty one). */
+function pushSelect(blocks: KnownBlock[], blockId: string, label: string, list: readonly Choice[], initialKey: string | null | undefined, opts: { optional: boolean }): void {
+  if (list.length === 0) return;
+  const options = list.map((c) => option(c.name, c.key));
+  const initial = options.find((o) => o.value === initialKey);
+  blocks.push(
+    inputBlock(blockId, label, { type: 'static_select', ...selectOptions(options), ...(initial ? { initial_option: initial } : {}) }, { optional: opts.optional }),
+  );
+}
+
+/**
+ * The primary phone: a free extension. Slack takes at most 100 options, so the lowest 100 are offered
+ * (the hint says so); with none free the select is replaced by a line saying so.
+ */
+function primaryPhone(freeExtensions: readonly number[], agent: boolean): KnownBlock[] {
+  const label = 'Primary Phone (Extension)';
+  if (freeExtensions.length === 0) {
+    const text = agent ? `*${label}*\nNo free extension: set up a new one below.` : `*${label}*\nNo free extension right now; the user can get one later.`;
+    return [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  }
+  const shown = freeExtensions.slice(0, OPTIONS_PER_SELECT);
+  const options: PlainTextOption[] = shown.map((n) => option(String(n), String(n)));
+  const parts: string[] = [];
+  if (freeExtensions.length > shown.length) parts.push(`The lowest ${shown.length} of ${freeExtensions.length} free extensions.`);
+  if (agent) parts.push('An agent needs one: choose a free extension, or set up a new one below.');
+  return [inputBlock(BLOCKS.extension, label, { type: 'static_select', options }, { optional: true, ...(parts.length > 0 ? { hint: parts.join(' ') } : {}) })];
+}
+
+export function newExtensionText(draft: NewExtensionDraft | undefined): string {
+  if (!draft) return 'No new extension';
+  const number = draft.extensionNumber ? escapeMrkdwn(draft.extensionNumber) : 'next free';
+  return `New extension ${number} (${DEVICE_TYPE_LABELS[draft.deviceType]}) will be created on approval`;
+}
+
+function newExtensionSummary(draft: NewExtensionDraft | undefined): SectionBlock {
+  return {
+    type: 'section',
+    block_id: BLOCKS.newExtensionSummary,
+    text: { type: 'mrkdwn', text: newExtensionText(draft) },
+    accessory: { type: 'button', action_id: ACTIONS.setUpNewExtension, text: plain('Set up a new extension…') },
+  };
+}
+
+/** "Collections: all 24 selected" / "Collections: 5 of 24 selected (3 users, 2 agents)". */
+export function collectionsSummaryText(collections: UserFormChoices['collections'], selected: number[] | 'all'): string {
+  const total = collections.length;
+  if (total === 0) return 'Collections: none available';
+  const wanted = selected === 'all' ? null : new Set(selected);
+  // Only offered collections count: an ID that is no longer offered is not "selected" in the form.
+  const chosen = wanted === null ? collections : collections.filter((c) => wanted.has(c.id));
+  if (chosen.length === total) return `Collections: all ${total} selected`;
+  if (chosen.length === 0) return `Collections: none of ${total} selected`;
+  const users = chosen.filter((c) => c.kind === 'user').length;
+  const agents = chosen.length - users;
+  return `Collections: ${chosen.length} of ${total} selected (${plural(users, 'user')}, ${plural(agents, 'agent')})`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function collectionsSummary(choices: UserFormChoices, selected: number[] | 'all'): SectionBlock {
+  return {
+    type: 'section',
+    block_id: BLOCKS.collectionsSummary,
+    text: { type: 'mrkdwn', text: collectionsSummaryText(choices.collections, selected) },
+    accessory: { type: 'button', action_id: ACTIONS.chooseCollections, text: plain('Choose collections…') },
+  };
+}

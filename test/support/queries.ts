@@ -1,0 +1,20 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.js';
+import { auditEvents, extensions, userCollections, users } from '../../src/db/schema/index.js';
+
+/** Row counts of everything a use case writes: a refused request must leave all of them unchanged. */
+export async function rowCounts(db: Db) {
+  const count = async (table: typeof users | typeof extensions | typeof userCollections | typeof auditEvents) =>
+    (await db.select({ n: sql<number>`count(*)::int` }).from(table))[0]?.n ?? 0;
+  return {
+    users: await count(users),
+    extensions: await count(extensions),
+    userCollections: await count(userCollections),
+    audit: await count(auditEvents),
+  };
+}
+
+export async function storedUser(db: Db, username: string) {
+  const [row] = await db.select().from(users).where(eq(users.username, username));
+  return row;
+}

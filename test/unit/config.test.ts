@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+
+const valid = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  SLACK_SIGNING_SECRET: 'secret',
+  TENANT_SUFFIX: 'abc',
+  APPROVALS_CHANNEL: 'C0APPROVALS',
+  APPROVER_IDS: 'U0AAA, U0BBB',
+};
+
+function problems(env: Record<string, string | undefined>): string {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('accepts the minimum and fills the documented defaults: PGlite, local outbox, port 3000, US phones', () => {
+    const config = parseConfig(valid);
+    expect(config.database).toEqual({ driver: 'pglite', dataDir: './data/pglite' });
+    expect(config.mail).toMatchObject({ smtpUrl: undefined, outboxDir: './data/outbox' });
+    expect(config).toMatchObject({ port: 3000, phoneDefaultCountry: 'US', passwordPolicy: 'default', defaultPasswordTtlHours: 72, approverIds: ['U0AAA', 'U0BBB'], publicUrl: 'http://localhost:3000', allowSelfApproval: false });
+    expect(config.slack.appToken).toBeUndefined();
+  });
+
+  it('uses Postgres when DATABASE_URL is set, and Socket Mode settings when an app token is', () => {
+    const config = parseConfig({ ...valid, DATABASE_URL: 'postgres://u:p@db:5432/provision', SLACK_APP_TOKEN: 'xapp-1-2', PUBLIC_URL: 'https://bot.example.com/' });
+    expect(config.database).toEqual({ driver: 'postgres', url: 'postgres://u:p@db:5432/provision' });
+    expect(config.slack.appToken).toBe('xapp-1-2');
+    expect(config.publicUrl).toBe('https://bot.example.com');
+  });
+
+  it('names every missing setting', () => {
+    const message = problems({});
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'TENANT_SUFFIX', 'APPROVALS_CHANNEL']) expect(message).toContain(`${name} is required but not set`);
+    expect(message).toContain('APPROVER_IDS must name at least one approver');
+  });
+
+  it('names each malformed setting and what it should be', () => {
+    expect(problems({ ...valid, TENANT_SUFFIX: 'abcd' })).toContain('TENANT_SUFFIX must be exactly 3 letters or digits');
+    expect(problems({ ...valid, TENANT_SUFFIX: 'ab' })).toContain('TENANT_SUFFIX');
+    expect(problems({ ...valid, SLACK_BOT_TOKEN: 'xoxp-user-token' })).toContain('SLACK_BOT_TOKEN must be a bot token');
+    expect(problems({ ...valid, DATABASE_URL: 'mysql://x' })).toContain('DATABASE_URL must be a postgres:// URL');
+    expect(problems({ ...valid, APPROVER_IDS: 'alice,bob' })).toContain('APPROVER_IDS must be Slack user IDs');
+    expect(problems({ ...valid, PORT: 'eighty' })).toContain('PORT');
+    expect(problems({ ...valid, PHONE_DEFAULT_COUNTRY: 'XX' })).toContain('PHONE_DEFAULT_COUNTRY must be a two-letter country code');
+    expect(problems({ ...valid, PASSWORD_POLICY: 'weak' })).toContain('PASSWORD_POLICY');
+    expect(problems({ ...valid, SMTP_URL: 'http://mail' })).toContain('SMTP_URL must be an smtp://');
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const message = problems({ ...valid, SLACK_BOT_TOKEN: 'not-a-token-SECRET123' });
+    expect(message).not.toContain('SECRET123');
+  });
+});

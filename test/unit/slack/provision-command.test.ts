@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseProvisionCommand } from '../../../src/slack/commands/parse.js';
+import { helpMessage } from '../../../src/slack/views/help.js';
+
+describe('parseProvisionCommand', () => {
+  it.each([
+    ['', { kind: 'help' }],
+    ['   ', { kind: 'help' }],
+    ['help', { kind: 'help' }],
+    ['HELP me', { kind: 'help' }],
+    ['user', { kind: 'user' }],
+    ['Agent', { kind: 'agent' }],
+    ['extension', { kind: 'extension' }],
+    ['clone jdoe', { kind: 'clone', source: { username: 'jdoe' } }],
+    ['clone @jdoe', { kind: 'clone', source: { username: 'jdoe' } }],
+    ['clone <@U012AB3CD|jane>', { kind: 'clone', source: { slackUserId: 'U012AB3CD' } }],
+    ['clone <@W012AB3CD>', { kind: 'clone', source: { slackUserId: 'W012AB3CD' } }],
+    ['clone', { kind: 'missing_argument', subcommand: 'clone' }],
+    ['find', { kind: 'missing_argument', subcommand: 'find' }],
+    ['find  jane   doe ', { kind: 'find', text: 'jane doe' }],
+    ['delete everyone', { kind: 'unknown', word: 'delete' }],
+  ])('%j → %j', (text, expected) => {
+    expect(parseProvisionCommand(text)).toEqual(expected);
+  });
+});
+
+describe('helpMessage', () => {
+  it('lists every subcommand with its usage', () => {
+    const { blocks, text } = helpMessage();
+    const shown = JSON.stringify(blocks);
+    for (const usage of ['/provision user', '/provision agent', '/provision clone <username | @person>', '/provision extension', '/provision find <text>', '/provision help']) {
+      expect(shown).toContain(usage);
+    }
+    expect(text).toContain('/provision');
+  });
+
+  it('escapes what a person typed so it cannot ping a channel or inject links', () => {
+    const { blocks } = helpMessage('/provision <!channel> & <https://evil.example|click> is not a command I know.');
+    const first = JSON.stringify(blocks[0]);
+    expect(first).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
+    expect(first).not.toContain('<!channel>');
+  });
+});
