@@ -3,3 +3,4 @@ export * from './users.js';
 export * from './extensions.js';
 export * from './requests.js';
 export * from './audit.js';
+export * from './notifications.js';
