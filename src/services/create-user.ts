@@ -17,6 +17,7 @@ import {
   insertUser,
   nextAgentIdSql,
   usernamesStartingWith,
+  type UserRow,
 } from '../db/repositories/users.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
 import type { Db } from '../db/client.js';
@@ -58,8 +59,8 @@ export async function provisionUser(
   input: UserInfoInput,
   audit: { action: string; details: Record<string, unknown> },
 ): Promise<ProvisionedUser> {
-  const { person, resolved, extension } = await prepareUser(deps, actor, input, { extensionComesWithRequest: false });
-  const conflicts = { extension };
+  const prepared = await prepareUser(deps, actor, input, { extensionComesWithRequest: false });
+  const { person } = prepared;
 
   // The slow hash runs before the transaction, so no row or lock is held while it computes.
   const password = initialPassword(deps.settings.passwordPolicy, {
@@ -68,66 +69,92 @@ export async function provisionUser(
     phoneAsTyped: input.phone,
     typedPassword: person.typedPassword,
   });
-  const passwordHash = await hashPassword(password.password);
   const now = deps.now();
-  const expiresAt = oneTimePasswordExpiresAt(now, deps.settings.defaultPasswordTtlHours);
+  const credential: InitialCredential = {
+    hash: await hashPassword(password.password),
+    kind: password.kind,
+    oneTime: password.oneTime,
+    expiresAt: oneTimePasswordExpiresAt(now, deps.settings.defaultPasswordTtlHours),
+  };
 
   try {
-    const user = await deps.db.transaction(async (tx) => {
-      const row = await insertUser(tx, {
-        username: person.username,
-        firstName: person.firstName,
-        lastName: person.lastName,
-        phone: person.phoneE164,
-        email: person.email,
-        description: person.description,
-        notes: person.notes,
-        userType: person.userType,
-        agentId: isAgentType(person.userType) ? nextAgentIdSql : null,
-        siteKey: resolved.siteKey,
-        departmentKey: resolved.departmentKey,
-        billingUnitKey: resolved.billingUnitKey,
-        profileKey: resolved.profileKey,
-        clusterKey: resolved.clusterKey,
-        voicemailAccess: input.voicemailAccess,
-        recordingAccess: input.recordingAccess,
-        passwordHash,
-        passwordOneTime: password.oneTime,
-        passwordExpiresAt: expiresAt,
-        createdBy: actor.id,
-        createdAt: now,
-      });
-      await addUserCollections(tx, row.id, resolved.collectionIds);
-      if (conflicts.extension && !(await assignExtensionIfFree(tx, conflicts.extension.id, row.id))) {
-        throw new InvalidInput([extensionAssignedIssue(conflicts.extension.number)]);
-      }
-      await recordAudit(tx, {
-        actor: actor.id,
-        action: audit.action,
-        entityType: 'user',
-        entityId: row.id,
-        details: {
-          ...audit.details,
-          username: row.username,
-          userType: row.userType,
-          agentId: row.agentId,
-          extensionNumber: conflicts.extension?.number ?? null,
-          collectionIds: resolved.collectionIds,
-          passwordKind: password.kind,
-        },
-      });
-      return row;
-    });
+    const user = await deps.db.transaction((tx) => writeUser(tx, actor, { input, prepared, credential, extension: prepared.extension, now }, audit));
     return {
       user: toPublicUser(user),
       signInName: signInName(user.username, deps.settings.tenantSuffix),
-      extensionNumber: conflicts.extension?.number ?? null,
-      collectionIds: resolved.collectionIds,
-      initialPassword: { value: password.password, kind: password.kind, expiresAt },
+      extensionNumber: prepared.extension?.number ?? null,
+      collectionIds: prepared.resolved.collectionIds,
+      initialPassword: { value: password.password, kind: password.kind, expiresAt: credential.expiresAt },
     };
   } catch (err) {
-    throw await explainConflict(deps.db, err, person);
+    throw await explainUserConflict(deps.db, err, person);
   }
+}
+
+/** The new account's first password, already hashed: only the hash is ever written. */
+export interface InitialCredential {
+  hash: string;
+  kind: 'typed' | 'default' | 'random';
+  oneTime: boolean;
+  expiresAt: Date;
+}
+
+/**
+ * The writes of a new user, inside the caller's transaction: the user row (agent ID drawn from its
+ * sequence), collections, the extension assignment (refused when someone holds it) and the audit row.
+ * Shared by direct creation and by the approval of a request, which runs it in its own transaction.
+ */
+export async function writeUser(
+  tx: Db,
+  actor: Actor,
+  plan: { input: UserInfoInput; prepared: PreparedUser; credential: InitialCredential; extension?: ExtensionRow | undefined; now: Date },
+  audit: { action: string; details: Record<string, unknown> },
+): Promise<UserRow> {
+  const { input, credential, extension, now } = plan;
+  const { person, resolved } = plan.prepared;
+  const row = await insertUser(tx, {
+    username: person.username,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    phone: person.phoneE164,
+    email: person.email,
+    description: person.description,
+    notes: person.notes,
+    userType: person.userType,
+    agentId: isAgentType(person.userType) ? nextAgentIdSql : null,
+    siteKey: resolved.siteKey,
+    departmentKey: resolved.departmentKey,
+    billingUnitKey: resolved.billingUnitKey,
+    profileKey: resolved.profileKey,
+    clusterKey: resolved.clusterKey,
+    voicemailAccess: input.voicemailAccess,
+    recordingAccess: input.recordingAccess,
+    passwordHash: credential.hash,
+    passwordOneTime: credential.oneTime,
+    passwordExpiresAt: credential.expiresAt,
+    createdBy: actor.id,
+    createdAt: now,
+  });
+  await addUserCollections(tx, row.id, resolved.collectionIds);
+  if (extension && !(await assignExtensionIfFree(tx, extension.id, row.id))) {
+    throw new InvalidInput([extensionAssignedIssue(extension.number)]);
+  }
+  await recordAudit(tx, {
+    actor: actor.id,
+    action: audit.action,
+    entityType: 'user',
+    entityId: row.id,
+    details: {
+      ...audit.details,
+      username: row.username,
+      userType: row.userType,
+      agentId: row.agentId,
+      extensionNumber: extension?.number ?? null,
+      collectionIds: resolved.collectionIds,
+      passwordKind: credential.kind,
+    },
+  });
+  return row;
 }
 
 export interface PreparedUser {
@@ -152,7 +179,10 @@ export async function prepareUser(
   const { person, issues } = validatePerson(input, deps.settings.phoneDefaultCountry);
   const choices = await listReferenceChoices(deps.db);
   const references = resolveReferences(choices, input, actor);
-  throwIfAny([...issues, ...references.issues]);
+  if (issues.length > 0 || references.issues.length > 0) {
+    // Show every problem at once: a taken username or email is worth saying beside a bad phone.
+    throwIfAny([...issues, ...references.issues, ...(await takenFieldsOf(deps.db, input, issues))]);
+  }
   if (!person || !references.resolved) throw new Error('validation passed without a result');
   const conflicts = await findConflicts(deps.db, person, input, options.extensionComesWithRequest);
   throwIfAny(conflicts.issues);
@@ -186,6 +216,17 @@ async function findConflicts(db: Db, person: ValidPerson, input: UserInfoInput, 
   return extension ? { issues, extension } : { issues };
 }
 
+/** Taken username / email for the fields that are themselves well-formed, when other fields are not. */
+async function takenFieldsOf(db: Db, input: UserInfoInput, issues: readonly FieldIssue[]): Promise<FieldIssue[]> {
+  const bad = new Set(issues.map((i) => i.field));
+  const username = typeof input.username === 'string' ? input.username.trim() : '';
+  const email = typeof input.email === 'string' ? input.email.trim() : '';
+  const found: FieldIssue[] = [];
+  if (username && !bad.has('username') && (await findUserByUsername(db, username))) found.push(await usernameTakenIssue(db, username));
+  if (email && !bad.has('email') && (await findUserByEmail(db, email))) found.push(issue('email', 'email_in_use', emailInUseMessage(email)));
+  return found;
+}
+
 export async function usernameTakenIssue(db: Db, username: string): Promise<FieldIssue> {
   // Candidates may cut the base to fit 20 characters, so look at a shorter common prefix.
   const taken = await usernamesStartingWith(db, username.slice(0, 15));
@@ -202,7 +243,7 @@ function extensionAssignedIssue(number: number): FieldIssue {
  * A concurrent request can win the race between our checks and our insert; the database's unique
  * indexes then refuse ours. Turn that into the same field error the checks would have given.
  */
-async function explainConflict(db: Db, err: unknown, person: ValidPerson): Promise<unknown> {
+export async function explainUserConflict(db: Db, err: unknown, person: ValidPerson): Promise<unknown> {
   switch (violatedUniqueConstraint(err)) {
     case 'users_username_ci':
       return new InvalidInput([await usernameTakenIssue(db, person.username)]);

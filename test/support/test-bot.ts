@@ -1,0 +1,66 @@
+import { PassThrough } from 'node:stream';
+import { startBot, type RunningBot } from '../../src/bot.js';
+import { parseConfig } from '../../src/config.js';
+import type { Db } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { seedDemoReferenceData } from './fixtures.js';
+import { startSlackDouble, type SlackDouble } from './slack-double.js';
+import { APPROVER, PORTAL_ADMIN } from './slack-interactions.js';
+import { SIGNING_SECRET } from './slack-request.js';
+import { openTestDatabase } from './test-db.js';
+
+export interface TestBot {
+  readonly bot: RunningBot;
+  readonly db: Db;
+  readonly slack: SlackDouble;
+  readonly baseUrl: string;
+  /** Every log line the bot wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** The raw log text, for secret-leak checks. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real bot in HTTP mode on its own database (PGlite or Postgres, as the project runs), with the
+ * demo reference data, a Slack Web API double behind SLACK_API_URL, and its log captured.
+ */
+export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+  const slack = await startSlackDouble();
+  const chunks: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    TENANT_SUFFIX: 'abc',
+    APPROVALS_CHANNEL: 'C0APPROVALS',
+    APPROVER_IDS: APPROVER,
+    PORTAL_ADMIN_IDS: PORTAL_ADMIN,
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const database = await openTestDatabase();
+  await seedDemoReferenceData(database.db);
+  const bot = await startBot(config, createLogger(config.logLevel, stream), database);
+  const logText = () => chunks.join('');
+  return {
+    bot,
+    db: database.db,
+    slack,
+    baseUrl: `http://127.0.0.1:${bot.port}`,
+    get logs() {
+      return logText()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    logText,
+    async close() {
+      await bot.stop();
+      await slack.close();
+    },
+  };
+}
