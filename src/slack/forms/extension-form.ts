@@ -84,5 +84,6 @@ const FIELD_BLOCKS: Readonly<Record<string, string>> = {
  * unexpected) goes on Extension Number, the first input, so no problem is dropped.
  */
 export function extensionFieldErrorsToBlocks(issues: readonly FieldIssue[]): BlockErrors {
-  return joinIssues(issues, (field) => FIELD_BLOCKS[field] ?? BLOCKS.extensionNumber);
+  // Own keys only, so `__proto__` or `constructor` never read Object's prototype.
+  return joinIssues(issues, (field) => (Object.hasOwn(FIELD_BLOCKS, field) ? FIELD_BLOCKS[field] : undefined) ?? BLOCKS.extensionNumber);
 }

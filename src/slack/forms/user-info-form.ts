@@ -188,7 +188,12 @@ const FIELD_BLOCKS: Readonly<Record<string, string>> = {
  * (see USER_FORM_OFF_VIEW_KEYS). Paths such as `newExtension.deviceName` follow their first segment.
  */
 export function fieldErrorsToBlocks(issues: readonly FieldIssue[]): BlockErrors {
-  return joinIssues(issues, (field) => FIELD_BLOCKS[field] ?? FIELD_BLOCKS[field.split('.')[0] ?? ''] ?? BLOCKS.username);
+  return joinIssues(issues, (field) => ownBlock(field) ?? ownBlock(field.split('.')[0] ?? '') ?? BLOCKS.username);
+}
+
+/** The block of a field: own keys only, so `__proto__` or `constructor` never read Object's prototype. */
+function ownBlock(field: string): string | undefined {
+  return Object.hasOwn(FIELD_BLOCKS, field) ? FIELD_BLOCKS[field] : undefined;
 }
 
 /** Splits errors into those Slack can show on a block and those the listener must show otherwise. */

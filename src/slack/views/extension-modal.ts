@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { DEVICE_TYPES, type DeviceType } from '../../domain/extension.js';
 import { BLOCKS, VIEWS } from '../ids.js';
-import { inputBlock, option, OPTION_TEXT_MAX_LENGTH, plain, selectOptions, textInput, truncate } from './form-kit.js';
+import { inputBlock, option, OPTION_TEXT_MAX_LENGTH, plain, staticSelect, textInput, truncate } from './form-kit.js';
 import type { ExtensionFormChoices, NewExtensionDraft, UserFormState } from './model.js';
 import { encodeUserFormState } from './user-form-state.js';
 import { DEVICE_TYPE_LABELS } from './user-info-modal.js';
@@ -25,6 +25,10 @@ export interface ExtensionModalInput {
   /** `/provision extension` on its own, or the Extension step of an agent request (pushed on User Info). */
   purpose: 'standalone' | 'agent_step';
   choices: ExtensionFormChoices;
+  /**
+   * A draft set up before (the agent step opened again): its values are shown as they were. A prefill
+   * with a device name counts as such a draft, so an empty number stays empty (the next free one).
+   */
   prefill?: Partial<NewExtensionDraft>;
   /**
    * Agent step: the User Info view's state, kept in this view's private_metadata so the listener can
@@ -41,7 +45,10 @@ export interface ExtensionModalInput {
 export function extensionModal(input: ExtensionModalInput): ModalView {
   const { purpose, choices, prefill = {} } = input;
   const suggested = choices.suggestedNumber === null ? undefined : String(choices.suggestedNumber);
-  const number = prefill.extensionNumber ?? suggested;
+  // A draft coming back (it always has a device name) keeps its choice: no number means "the next
+  // free one at approval", which the empty field says; only a new form gets the suggestion.
+  const returningDraft = prefill.deviceName !== undefined;
+  const number = returningDraft ? prefill.extensionNumber : (prefill.extensionNumber ?? suggested);
   const hint =
     choices.suggestedNumber === null
       ? `Every number in ${choices.rangesText} is in use: type one that is free, or ask an admin for more.`
@@ -93,8 +100,5 @@ export function extensionModal(input: ExtensionModalInput): ModalView {
 function pushOptionalSelect(blocks: KnownBlock[], blockId: string, label: string, options: PlainTextOption[], initialKey: string | undefined, hint?: string): void {
   // Slack refuses a select without options: with nothing configured the field is left out.
   if (options.length === 0) return;
-  const initial = options.find((o) => o.value === initialKey);
-  blocks.push(
-    inputBlock(blockId, label, { type: 'static_select', ...selectOptions(options), ...(initial ? { initial_option: initial } : {}) }, { optional: true, ...(hint ? { hint } : {}) }),
-  );
+  blocks.push(inputBlock(blockId, label, staticSelect(options, initialKey), { optional: true, ...(hint ? { hint } : {}) }));
 }

@@ -94,6 +94,7 @@ export function findResultsMessage(input: { query: FindQuery; rows: UserListItem
   const subject = searched === '' ? SUBJECT[query.kind] : `${SUBJECT[query.kind]} matching *${mrkdwnLiteral(clipText(searched, FIND_TEXT_MAX))}*`;
   const header: SectionBlock = {
     type: 'section',
+    block_id: 'find_header',
     text: mrkdwn(`${subject}${paged ? ` — page ${page}` : ''}`),
     accessory: filterSelect(query),
   };
@@ -158,6 +159,8 @@ function rowSection(row: UserListItem): SectionBlock {
   };
   return {
     type: 'section',
+    // Usernames are unique, so each row's block ID is too (Slack reports it with the click).
+    block_id: `user_${row.username}`,
     text: mrkdwn(`*${mrkdwnLiteral(clipText(name === '' ? row.username : name, 110))}* ${mrkdwnCode(row.username)}\n${columns.join(' · ')}`),
     accessory: clone,
   };

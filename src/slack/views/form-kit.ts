@@ -49,6 +49,21 @@ export function selectOptions(options: readonly PlainTextOption[]): { options: P
   return { option_groups: groups };
 }
 
+/**
+ * A static select of `options` with the one whose value is `initialValue` preselected. The initial
+ * option is looked up among the options `selectOptions` keeps: Slack refuses an initial option that is
+ * not offered, so a value beyond the 10 000 kept is left unselected rather than breaking the view.
+ */
+export function staticSelect(
+  options: readonly PlainTextOption[],
+  initialValue: string | null | undefined,
+): { type: 'static_select'; initial_option?: PlainTextOption } & ReturnType<typeof selectOptions> {
+  const offered = selectOptions(options);
+  const kept = 'options' in offered ? offered.options : offered.option_groups.flatMap((g) => g.options);
+  const initial = initialValue === null || initialValue === undefined ? undefined : kept.find((o) => o.value === initialValue);
+  return { type: 'static_select', ...offered, ...(initial ? { initial_option: initial } : {}) };
+}
+
 /** An input block whose element carries the app's one input action ID (blocks tell fields apart). */
 export function inputBlock(
   blockId: string,

@@ -6,7 +6,7 @@ import type { UserType } from '../../domain/user-types.js';
 import { USERNAME_MAX_LENGTH } from '../../domain/username.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
 import { escapeMrkdwn } from './escape.js';
-import { inputBlock, option, OPTIONS_PER_SELECT, plain, selectOptions, textInput } from './form-kit.js';
+import { inputBlock, option, OPTIONS_PER_SELECT, plain, staticSelect, textInput } from './form-kit.js';
 import type { Choice, NewExtensionDraft, UserFormChoices, UserFormPrefill, UserFormState } from './model.js';
 import { encodeUserFormState } from './user-form-state.js';
 
@@ -142,10 +142,7 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
 function pushSelect(blocks: KnownBlock[], blockId: string, label: string, list: readonly Choice[], initialKey: string | null | undefined, opts: { optional: boolean }): void {
   if (list.length === 0) return;
   const options = list.map((c) => option(c.name, c.key));
-  const initial = options.find((o) => o.value === initialKey);
-  blocks.push(
-    inputBlock(blockId, label, { type: 'static_select', ...selectOptions(options), ...(initial ? { initial_option: initial } : {}) }, { optional: opts.optional }),
-  );
+  blocks.push(inputBlock(blockId, label, staticSelect(options, initialKey), { optional: opts.optional }));
 }
 
 /**

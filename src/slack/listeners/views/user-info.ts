@@ -4,7 +4,8 @@ import { submitUserRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
-import { fieldErrorsToBlocks, parseUserInfoValues } from '../../forms/user-info-form.js';
+import { fieldErrorsToBlocks, parseUserInfoValues, separateOffViewErrors, USER_FORM_OFF_VIEW_KEYS } from '../../forms/user-info-form.js';
+import type { BlockErrors } from '../../forms/view-state.js';
 import { decodeUserFormState } from '../../views/user-form-state.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -21,7 +22,7 @@ export const userInfoSubmitted =
     if (!deps.access.canRequest(userId)) return ack({ response_action: 'errors', errors: { [BLOCKS.username]: NOT_ALLOWED_TEXT } });
     const state = decodeUserFormState(view.private_metadata);
     const parsed = parseUserInfoValues(view.state.values, state);
-    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: onInputs(parsed.errors, view) });
 
     let submitted;
     try {
@@ -31,10 +32,24 @@ export const userInfoSubmitted =
         ...(state.newExtension ? { newExtension: state.newExtension } : {}),
       });
     } catch (err) {
-      if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: fieldErrorsToBlocks(err.issues) });
+      if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: onInputs(fieldErrorsToBlocks(err.issues), view) });
       deps.logger.error({ err }, 'user request submission failed');
       return ack({ response_action: 'errors', errors: { [BLOCKS.username]: APOLOGY_TEXT } });
     }
     await ack({ response_action: 'clear' });
     await sendConfirmation(deps, client, userId, submitted);
   };
+
+/**
+ * Slack shows errors only on input blocks. A problem with what a pushed step chose (the agent's new
+ * extension, the collections) goes on the primary-phone select when the view has one, else on the
+ * last input, which sits right above the step's summary line and its button.
+ */
+function onInputs(errors: BlockErrors, view: Args['view']): BlockErrors {
+  const { blocks, offView } = separateOffViewErrors(errors);
+  if (offView.length === 0) return blocks;
+  const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
+  const extensionProblem = Object.hasOwn(errors, USER_FORM_OFF_VIEW_KEYS.newExtension);
+  const target = extensionProblem && inputs.includes(BLOCKS.extension) ? BLOCKS.extension : (inputs.at(-1) ?? BLOCKS.username);
+  return { ...blocks, [target]: [blocks[target], ...offView].filter(Boolean).join(' ') };
+}
