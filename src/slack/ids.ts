@@ -18,6 +18,8 @@ export const VIEWS = {
   extension: 'provision_extension',
   /** The extension form as a step of an agent request, pushed on top of User Info. */
   agentExtension: 'provision_agent_extension',
+  /** An approver's reason for rejecting a request (private_metadata: the request ID). */
+  rejectReason: 'provision_reject_reason',
 } as const;
 
 /** Input block IDs: a field's errors are reported on its block (`response_action: 'errors'`). */
@@ -49,6 +51,9 @@ export const BLOCKS = {
   agentCollectionsActions: 'collections_agent_actions',
   /** Extension form: the line saying the device secret is generated (no input). */
   deviceSecretNote: 'device_secret_note',
+  /** The approval message: its buttons, and the reject-reason modal's input. */
+  approvalActions: 'approval_actions',
+  rejectReason: 'reject_reason',
   // Extension form
   extensionNumber: 'extension_number',
   deviceName: 'device_name',
@@ -76,4 +81,7 @@ export const ACTIONS = {
   /** Find results: paging and the agent / non-agent filter (value: the encoded query). */
   findPage: 'find_page',
   findFilter: 'find_filter',
+  /** The approval message's buttons (value: the request ID). */
+  approve: 'approve_request',
+  reject: 'reject_request',
 } as const;

@@ -1,9 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { listCollections } from '../../../services/form-data.js';
 import type { SlackDeps } from '../../context.js';
-import { decodeStepMetadata, encodeStepMetadata } from '../../flows/step-metadata.js';
 import { ACTIONS } from '../../ids.js';
-import { collectionsModal, readCollectionSelection } from '../../views/collections-modal.js';
+import { collectionsModal, decodeCollectionsMetadata, readCollectionSelection } from '../../views/collections-modal.js';
 import { decodeUserFormState } from '../../views/user-form-state.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -14,12 +13,11 @@ export const chooseCollections =
   async ({ ack, body, client }: Args): Promise<void> => {
     await ack();
     if (!body.view || !deps.access.canRequest(body.user.id)) return;
-    const parent = body.view.private_metadata;
-    const state = decodeUserFormState(parent);
+    const { collectionIds, ...parent } = decodeUserFormState(body.view.private_metadata);
     const collections = await listCollections(deps.services);
-    const selected = new Set(state.collectionIds === 'all' ? collections.map((c) => c.id) : state.collectionIds);
-    const view = collectionsModal({ collections, selected, version: 0 });
-    await client.views.push({ trigger_id: body.trigger_id, view: { ...view, private_metadata: encodeStepMetadata({ v: 0, p: parent }) } });
+    const selected = new Set(collectionIds === 'all' ? collections.map((c) => c.id) : collectionIds);
+    // The step carries the User Info state except the collections, which it decides.
+    await client.views.push({ trigger_id: body.trigger_id, view: collectionsModal({ collections, selected, version: 0, parent }) });
   };
 
 /** Select All / Deselect All above each list: rebuild the step with the list filled or emptied. */
@@ -28,7 +26,7 @@ export const selectOrDeselectAll =
   async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack();
     if (!body.view || !deps.access.canRequest(body.user.id) || action.type !== 'button') return;
-    const meta = decodeStepMetadata(body.view.private_metadata);
+    const meta = decodeCollectionsMetadata(body.view.private_metadata);
     const collections = await listCollections(deps.services);
     const selected = new Set(readCollectionSelection(body.view.state.values));
     const kind = action.action_id === ACTIONS.selectAllUsers || action.action_id === ACTIONS.deselectAllUsers ? 'user' : 'agent';
@@ -38,7 +36,7 @@ export const selectOrDeselectAll =
       if (select) selected.add(c.id);
       else selected.delete(c.id);
     }
-    const version = meta.v + 1;
-    const view = collectionsModal({ collections, selected, version });
-    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: { ...view, private_metadata: encodeStepMetadata({ v: version, p: meta.p }) } });
+    // A new version gives the lists new block IDs, so Slack shows the new selection, not the old state.
+    const view = collectionsModal({ collections, selected, version: meta.version + 1, ...(meta.parent ? { parent: meta.parent } : {}) });
+    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view });
   };

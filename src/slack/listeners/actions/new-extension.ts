@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { extensionFormData } from '../../../services/form-data.js';
 import type { SlackDeps } from '../../context.js';
-import { encodeStepMetadata } from '../../flows/step-metadata.js';
 import { extensionModal } from '../../views/extension-modal.js';
 import { decodeUserFormState } from '../../views/user-form-state.js';
 
@@ -13,8 +12,8 @@ export const setUpNewExtension =
   async ({ ack, body, client }: Args): Promise<void> => {
     await ack();
     if (!body.view || !deps.access.canRequest(body.user.id)) return;
-    const parent = body.view.private_metadata;
-    const state = decodeUserFormState(parent);
-    const view = extensionModal({ purpose: 'agent_step', choices: await extensionFormData(deps.services), ...(state.newExtension ? { prefill: state.newExtension } : {}) });
-    await client.views.push({ trigger_id: body.trigger_id, view: { ...view, private_metadata: encodeStepMetadata({ v: 0, p: parent }) } });
+    const state = decodeUserFormState(body.view.private_metadata);
+    // The step carries the whole User Info state; Done puts the draft into it and rebuilds User Info.
+    const view = extensionModal({ purpose: 'agent_step', choices: await extensionFormData(deps.services), parent: state, ...(state.newExtension ? { prefill: state.newExtension } : {}) });
+    await client.views.push({ trigger_id: body.trigger_id, view });
   };

@@ -2,9 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { listCollections } from '../../../services/form-data.js';
 import type { SlackDeps } from '../../context.js';
 import { buildUserInfoView } from '../../flows/user-form.js';
-import { decodeStepMetadata } from '../../flows/step-metadata.js';
-import { readCollectionSelection } from '../../views/collections-modal.js';
-import { decodeUserFormState } from '../../views/user-form-state.js';
+import { decodeCollectionsMetadata, readCollectionSelection } from '../../views/collections-modal.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -16,8 +14,8 @@ export const collectionsDone =
   (deps: SlackDeps) =>
   async ({ ack, body, view, client }: Args): Promise<void> => {
     if (!deps.access.canRequest(body.user.id)) return ack();
-    const meta = decodeStepMetadata(view.private_metadata);
-    const parent = decodeUserFormState(meta.p);
+    const { parent } = decodeCollectionsMetadata(view.private_metadata);
+    if (!parent) return ack();
     const collections = await listCollections(deps.services);
     const known = new Set(collections.map((c) => c.id));
     const chosen = [...new Set(readCollectionSelection(view.state.values))].filter((id) => known.has(id)).sort((a, b) => a - b);

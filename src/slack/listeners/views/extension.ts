@@ -4,7 +4,6 @@ import { prepareExtension } from '../../../services/create-extension.js';
 import { submitExtensionRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
-import { decodeStepMetadata } from '../../flows/step-metadata.js';
 import { buildUserInfoView } from '../../flows/user-form.js';
 import { BLOCKS } from '../../ids.js';
 import { extensionFieldErrorsToBlocks, parseExtensionValues } from '../../forms/extension-form.js';
@@ -49,8 +48,7 @@ export const agentExtensionDone =
       if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: extensionFieldErrorsToBlocks(err.issues) });
       throw err;
     }
-    const meta = decodeStepMetadata(view.private_metadata);
-    const parent = decodeUserFormState(meta.p);
+    const parent = decodeUserFormState(view.private_metadata);
     await ack();
     const draft = toDraft(parsed.input);
     await client.views.update({ view_id: view.root_view_id ?? '', view: await buildUserInfoView(deps, body.user.id, { ...parent, newExtension: draft }) });

@@ -46,9 +46,16 @@ export const userInfoSubmitted =
  * last input, which sits right above the step's summary line and its button.
  */
 function onInputs(errors: BlockErrors, view: Args['view']): BlockErrors {
-  const { blocks, offView } = separateOffViewErrors(errors);
-  if (offView.length === 0) return blocks;
   const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
+  const split = separateOffViewErrors(errors);
+  const blocks: BlockErrors = {};
+  const offView = [...split.offView];
+  // A key with no input in this view (a hidden select, say) cannot be shown on its own block either.
+  for (const [key, message] of Object.entries(split.blocks)) {
+    if (inputs.includes(key)) blocks[key] = message;
+    else offView.push(message);
+  }
+  if (offView.length === 0) return blocks;
   const extensionProblem = Object.hasOwn(errors, USER_FORM_OFF_VIEW_KEYS.newExtension);
   const target = extensionProblem && inputs.includes(BLOCKS.extension) ? BLOCKS.extension : (inputs.at(-1) ?? BLOCKS.username);
   return { ...blocks, [target]: [blocks[target], ...offView].filter(Boolean).join(' ') };

@@ -1,0 +1,120 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { RequestState } from '../../domain/request-state.js';
+import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
+import { clipText, mrkdwn, mrkdwnCode, mrkdwnLiteral, requestFieldsBlocks, type RequestField } from './request-summary.js';
+
+/** How one notification of a request stands, for the message's delivery line. */
+export interface DeliveryLine {
+  topic: string;
+  state: 'queued' | 'sent' | 'skipped' | 'dead';
+  attempts: number;
+}
+
+export interface ApprovalMessageInput {
+  requestId: string;
+  title: string;
+  fields: RequestField[];
+  requesterId: string;
+  createdAt: Date;
+  state: RequestState;
+  approverId: string | null;
+  decidedAt: Date | null;
+  reason: string | null;
+  /** What approval made, e.g. "User jdoe (agent ID 1001) with extension 1000". */
+  result: string | null;
+  remindedAt: Date | null;
+  deliveries: DeliveryLine[];
+}
+
+const TOPIC_LABELS: Readonly<Record<string, string>> = {
+  welcome_email: 'Welcome email',
+  welcome_dm: 'Slack DM to the new user',
+};
+
+const DELIVERY_LABELS: Readonly<Record<DeliveryLine['state'], string>> = {
+  queued: 'queued',
+  sent: 'sent',
+  skipped: 'skipped (no Slack member with that email)',
+  dead: 'FAILED after retries',
+};
+
+const STATE_LINES: Readonly<Record<RequestState, string>> = {
+  pending: ':hourglass_flowing_sand: *Pending* approval',
+  approved: ':thumbsup: *Approved*, being carried out',
+  completed: ':white_check_mark: *Approved and completed*',
+  rejected: ':x: *Rejected*',
+  failed: ':warning: *Approved, but it could not be carried out*',
+  expired: ':hourglass: *Expired* without a decision',
+};
+
+/**
+ * The message in the approvals channel: what is asked, by whom, and either the Approve / Reject
+ * buttons (pending) or the outcome — who decided, when, why — and how the new user's notifications
+ * are doing. Never a password or a device secret: the payload's fields are the summary's only source.
+ */
+export function approvalMessage(input: ApprovalMessageInput): { text: string; blocks: KnownBlock[] } {
+  const title = clipText(input.title, 300);
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: mrkdwn(`*${mrkdwnLiteral(title)}*\nRequested by ${mention(input.requesterId)} ${when(input.createdAt)}`) },
+    ...requestFieldsBlocks(input.fields),
+  ];
+  if (input.state === 'pending') {
+    blocks.push({
+      type: 'actions',
+      block_id: BLOCKS.approvalActions,
+      elements: [
+        { type: 'button', action_id: ACTIONS.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: input.requestId },
+        { type: 'button', action_id: ACTIONS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: input.requestId },
+      ],
+    });
+    if (input.remindedAt) blocks.push({ type: 'context', elements: [mrkdwn(`:bell: Still waiting — reminded ${when(input.remindedAt)}`)] });
+  } else {
+    const lines = [STATE_LINES[input.state]];
+    if (input.approverId && input.decidedAt) lines[0] += ` by ${mention(input.approverId)} ${when(input.decidedAt)}`;
+    if (input.result) lines.push(mrkdwnLiteral(clipText(input.result, 500)));
+    if (input.reason) lines.push(`${input.state === 'rejected' ? 'Reason' : 'Why'}: ${mrkdwnLiteral(clipText(input.reason, 500))}`);
+    blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
+  }
+  const deliveries = input.deliveries.filter((d) => TOPIC_LABELS[d.topic]);
+  if (deliveries.length > 0) {
+    const parts = deliveries.map((d) => `${TOPIC_LABELS[d.topic] ?? d.topic}: ${DELIVERY_LABELS[d.state]}${d.state === 'queued' && d.attempts > 0 ? ` (retrying, ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'} so far)` : ''}`);
+    blocks.push({ type: 'context', elements: [mrkdwn(parts.join(' · '))] });
+  }
+  blocks.push({ type: 'context', elements: [mrkdwn(`Request ID ${mrkdwnCode(input.requestId)}`)] });
+  const status = input.state === 'pending' ? 'waiting for approval' : input.state;
+  return { text: `${title} — ${status}`, blocks };
+}
+
+/** The modal an approver fills to reject: the reason goes to the requester. */
+export function rejectReasonModal(input: { requestId: string; title: string }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.rejectReason,
+    private_metadata: input.requestId,
+    title: { type: 'plain_text', text: 'Reject request' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: mrkdwn(`*${mrkdwnLiteral(clipText(input.title, 300))}*`) },
+      {
+        type: 'input',
+        block_id: BLOCKS.rejectReason,
+        label: { type: 'plain_text', text: 'Reason' },
+        hint: { type: 'plain_text', text: 'The requester sees this.' },
+        element: { type: 'plain_text_input', action_id: ACTIONS.input, multiline: true, max_length: 500 },
+      },
+    ],
+  };
+}
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+function mention(id: string): string {
+  return SLACK_USER_ID.test(id) ? `<@${id}>` : mrkdwnLiteral(id);
+}
+
+/** A date Slack shows in each reader's own time zone, with a UTC fallback. */
+function when(at: Date): string {
+  const fallback = at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
+}
