@@ -1,21 +1,33 @@
 import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { hasReferenceData } from './db/repositories/reference-data.js';
+import { accountRoutes } from './http/account.js';
 import { healthRoute } from './http/health.js';
-import type { Logger } from './logger.js';
+import { boltLogger, type Logger } from './logger.js';
+import { startNotifications, type NotificationWorker } from './notifications/index.js';
 import { DEMO_REFERENCE_DATA, loadReferenceDataFile } from './services/load-reference-data.js';
 import { accessPolicy } from './domain/access.js';
 import { buildSlackApp } from './slack/app.js';
 import type { SlackDeps } from './slack/context.js';
+import { refreshApprovalMessage } from './slack/flows/approval.js';
 import { resolveBotIdentity } from './slack/identity.js';
+import { startSweeper, type Sweeper } from './slack/sweeper.js';
+
+/** How often pending requests are checked for reminders and expiry. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 export interface RunningBot {
   readonly database: Database;
   readonly app: App;
   /** The HTTP port actually listened on (useful when PORT=0 in tests). */
   readonly port: number;
+  /** The notification outbox worker (polls in the background; runOnce drains a batch now). */
+  readonly notifications: NotificationWorker;
+  /** Reminders, expiry and approval messages that could not be posted (runOnce runs a pass now). */
+  readonly sweeper: Sweeper;
   stop(): Promise<void>;
 }
 
@@ -35,6 +47,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
   try {
     await database.migrate();
     await ensureReferenceData(database, config, logger);
+    let listening = config.port;
     const deps: SlackDeps = {
       services: {
         db: database.db,
@@ -49,16 +62,38 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       access: accessPolicy(config),
       logger,
       phoneDefaultCountry: config.phoneDefaultCountry,
+      approvals: {
+        channel: config.approvalsChannel,
+        allowSelfApproval: config.allowSelfApproval,
+        remindAfterHours: config.remindAfterHours,
+        expireAfterHours: config.expireAfterHours,
+      },
+      // PUBLIC_URL when set; otherwise this host on the port actually listened on (known after start).
+      get accountUrl() {
+        return `${config.publicUrl.replace(/:0$/, `:${listening}`)}/account`;
+      },
     };
-    const app = buildSlackApp(config, deps, [healthRoute(database, logger)], identity);
+    const app = buildSlackApp(config, deps, [healthRoute(database, logger), ...accountRoutes(deps.services, logger)], identity);
     const started = (await app.start(config.port)) as unknown;
     const port = listeningPort(started) ?? config.port;
+    listening = port;
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, config.slack.appToken ? 'bot connected to Slack in Socket Mode' : `bot listening on port ${port} (POST /slack/events, GET /healthz)`);
+    // Work outside a listener has no listener's client: this one carries the bot token itself.
+    const botClient = new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), logger: boltLogger(logger, 'slack-web-api') });
+    const notifications = startNotifications(config, database.db, logger, {
+      // The approval message shows how the new user's email and DM are doing.
+      onSettled: (n) => (n.requestId ? refreshApprovalMessage(deps, botClient, n.requestId) : Promise.resolve()),
+    });
+    const sweeper = startSweeper(deps, botClient, { intervalMs: SWEEP_INTERVAL_MS });
     return {
       database,
       app,
       port,
+      notifications,
+      sweeper,
       async stop() {
+        await sweeper.stop();
+        await notifications.stop();
         await app.stop();
         await database.close();
       },

@@ -60,6 +60,13 @@ const schema = z
     PASSWORD_POLICY: z.enum(PASSWORD_POLICIES).default('default'),
     DEFAULT_PASSWORD_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(DEFAULT_PASSWORD_TTL_HOURS),
     REFERENCE_DATA_FILE: optionalText,
+    REMIND_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    EXPIRE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EXPIRE_AFTER_HOURS <= env.REMIND_AFTER_HOURS) {
+      ctx.addIssue({ code: 'custom', path: ['EXPIRE_AFTER_HOURS'], message: 'must be greater than REMIND_AFTER_HOURS' });
+    }
   })
   .transform((env) => ({
     slack: {
@@ -84,6 +91,10 @@ const schema = z
     passwordPolicy: env.PASSWORD_POLICY,
     defaultPasswordTtlHours: env.DEFAULT_PASSWORD_TTL_HOURS,
     referenceDataFile: env.REFERENCE_DATA_FILE,
+    /** Approvers are reminded of a request still pending after this long (and again after each such period). */
+    remindAfterHours: env.REMIND_AFTER_HOURS,
+    /** A request still pending after this long expires, and its requester is told. */
+    expireAfterHours: env.EXPIRE_AFTER_HOURS,
   }));
 
 export type Config = z.output<typeof schema>;

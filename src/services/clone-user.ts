@@ -5,7 +5,7 @@ import { activeCollectionIdsOfUser, findUserByUsername } from '../db/repositorie
 import type { Actor, ServiceDeps } from './context.js';
 import { provisionUser, type ProvisionedUser } from './create-user.js';
 import { parseInput } from './input.js';
-import { userInfoFields } from './user-fields.js';
+import { userInfoFields, type UserInfoInput } from './user-fields.js';
 
 /**
  * Clone User: the new person's own fields are typed; site, department, billing unit, profile and the
@@ -31,9 +31,21 @@ export async function cloneTemplate(deps: ServiceDeps, sourceUsername: string) {
 
 export async function cloneUser(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ProvisionedUser> {
   const input = parseInput(cloneUserInput, raw);
+  const { source, merged } = await withCloneDefaults(deps, input);
+  return provisionUser(deps, actor, merged, {
+    action: 'user.cloned',
+    details: { sourceUserId: source.id, sourceUsername: source.username },
+  });
+}
+
+/**
+ * The clone's input with the source user's settings filled in where the form left them unchanged.
+ * `undefined` means "not changed in the form": keep the source's value. An explicit null clears it.
+ * Used when cloning directly and when an approved clone request is carried out.
+ */
+export async function withCloneDefaults<I extends UserInfoInput & { sourceUsername: string }>(deps: ServiceDeps, input: I) {
   const { source, defaults } = await cloneTemplate(deps, input.sourceUsername);
-  // `undefined` means "not changed in the form": keep the source's value. An explicit null clears it.
-  const merged = {
+  const merged: I = {
     ...input,
     siteKey: input.siteKey === undefined ? defaults.siteKey : input.siteKey,
     departmentKey: input.departmentKey === undefined ? defaults.departmentKey : input.departmentKey,
@@ -41,8 +53,5 @@ export async function cloneUser(deps: ServiceDeps, actor: Actor, raw: unknown): 
     profileKey: input.profileKey === undefined ? defaults.profileKey : input.profileKey,
     collectionIds: input.collectionIds ?? [...defaults.collectionIds],
   };
-  return provisionUser(deps, actor, merged, {
-    action: 'user.cloned',
-    details: { sourceUserId: source.id, sourceUsername: source.username },
-  });
+  return { source, merged };
 }

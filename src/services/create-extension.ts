@@ -91,37 +91,50 @@ export async function prepareExtension(deps: ServiceDeps, raw: unknown, options:
 }
 
 export async function createExtension(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ExtensionView> {
-  const { number, deviceName: name, input } = await prepareExtension(deps, raw);
+  const prepared = await prepareExtension(deps, raw);
+  const { number } = prepared;
   if (number === null) throw new Error('validation passed without a number');
 
   try {
-    const row = await deps.db.transaction(async (tx) => {
-      const created = await insertExtension(tx, {
-        number: number,
-        deviceName: name,
-        deviceType: input.deviceType,
-        callerIdKey: input.callerIdKey || null,
-        e911LocationKey: input.e911LocationKey || null,
-        multiLine: input.multiLine,
-        callRecording: input.callRecording,
-        monitoring: input.monitoring,
-        voicemailAccess: input.voicemailAccess,
-        deviceSecret: generateDeviceSecret(),
-        createdBy: actor.id,
-        createdAt: deps.now(),
-      });
-      const { deviceSecret: _secret, ...audited } = created;
-      await recordAudit(tx, { actor: actor.id, action: 'extension.created', entityType: 'extension', entityId: created.id, details: audited });
-      return created;
-    });
+    const row = await deps.db.transaction((tx) => writeExtension(tx, actor, { ...prepared, number }, deps.now()));
     return toExtensionView(row);
   } catch (err) {
     if (violatedUniqueConstraint(err) === 'extensions_number') {
       // Someone took this number between our check and our insert: offer the next one.
-      throw new InvalidInput([takenIssue(number, await suggestExtensionNumber(deps.db))]);
+      throw await extensionTakenError(deps.db, number);
     }
     throw err;
   }
+}
+
+/**
+ * The writes of a new extension, inside the caller's transaction: the row with a fresh device secret,
+ * and the audit row (without the secret). Shared by direct creation and by the approval of a request.
+ */
+export async function writeExtension(tx: Db, actor: Actor, prepared: PreparedExtension & { number: number }, now: Date): Promise<ExtensionRow> {
+  const { number, deviceName, input } = prepared;
+  const created = await insertExtension(tx, {
+    number,
+    deviceName,
+    deviceType: input.deviceType,
+    callerIdKey: input.callerIdKey || null,
+    e911LocationKey: input.e911LocationKey || null,
+    multiLine: input.multiLine,
+    callRecording: input.callRecording,
+    monitoring: input.monitoring,
+    voicemailAccess: input.voicemailAccess,
+    deviceSecret: generateDeviceSecret(),
+    createdBy: actor.id,
+    createdAt: now,
+  });
+  const { deviceSecret: _secret, ...audited } = created;
+  await recordAudit(tx, { actor: actor.id, action: 'extension.created', entityType: 'extension', entityId: created.id, details: audited });
+  return created;
+}
+
+/** The field error for a number someone else took, suggesting the next free one. */
+export async function extensionTakenError(db: Db, number: number): Promise<InvalidInput> {
+  return new InvalidInput([takenIssue(number, await suggestExtensionNumber(db))]);
 }
 
 function takenIssue(number: number, suggestion: number | null): FieldIssue {

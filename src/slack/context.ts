@@ -9,6 +9,15 @@ export interface SlackDeps {
   readonly access: AccessPolicy;
   readonly logger: Logger;
   readonly phoneDefaultCountry: CountryCode;
+  readonly approvals: {
+    /** APPROVALS_CHANNEL: where requests are posted with Approve / Reject. */
+    readonly channel: string;
+    readonly allowSelfApproval: boolean;
+    readonly remindAfterHours: number;
+    readonly expireAfterHours: number;
+  };
+  /** The /account sign-in page, linked from the new user's email and DM. */
+  readonly accountUrl: string;
 }
 
 export function actorFor(deps: SlackDeps, userId: string): Actor {

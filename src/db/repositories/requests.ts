@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestKind, RequestState } from '../../domain/request-state.js';
 import type { Db } from '../client.js';
 import { requests } from '../schema/index.js';
@@ -35,4 +35,55 @@ export async function requestsOfRequester(db: Db, requesterId: string, limit: nu
 
 export async function requestsInState(db: Db, state: RequestState, limit: number): Promise<RequestRow[]> {
   return db.select().from(requests).where(eq(requests.state, state)).orderBy(desc(requests.createdAt)).limit(limit);
+}
+
+/**
+ * Reads the request and locks its row until the transaction ends (`SELECT … FOR UPDATE`): a second
+ * approver, a double click or a Slack retry waits here, then reads the state the first one left.
+ */
+export async function lockRequest(db: Db, id: string): Promise<RequestRow | undefined> {
+  const [row] = await db.select().from(requests).where(eq(requests.id, id)).for('update');
+  return row;
+}
+
+export type RequestChanges = Partial<Pick<RequestRow, 'approverId' | 'decidedAt' | 'reason' | 'resultUserId' | 'resultExtensionId' | 'remindedAt'>>;
+
+/**
+ * Moves a request from one state to another, only if it is still in `from`: the condition is in the
+ * UPDATE itself, so two deciders cannot both move it. Undefined when it was no longer in `from`.
+ */
+export async function moveRequest(db: Db, id: string, from: RequestState, to: RequestState, at: Date, changes: RequestChanges = {}): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .update(requests)
+    .set({ ...changes, state: to, updatedAt: at })
+    .where(and(eq(requests.id, id), eq(requests.state, from)))
+    .returning();
+  return row;
+}
+
+/** Pending requests created at or before `createdBefore` become expired, each exactly once. */
+export async function expirePendingRequests(db: Db, values: { createdBefore: Date; at: Date; reason: string }): Promise<RequestRow[]> {
+  return db
+    .update(requests)
+    .set({ state: 'expired', decidedAt: values.at, updatedAt: values.at, reason: values.reason })
+    .where(and(eq(requests.state, 'pending'), lte(requests.createdAt, values.createdBefore)))
+    .returning();
+}
+
+/**
+ * Marks as reminded the pending requests created at or before `createdBefore` that nobody was reminded
+ * of since `remindedBefore`; returns them. Concurrent callers each get a disjoint set.
+ */
+export async function markPendingRequestsReminded(db: Db, values: { createdBefore: Date; remindedBefore: Date; at: Date }): Promise<RequestRow[]> {
+  return db
+    .update(requests)
+    .set({ remindedAt: values.at })
+    .where(
+      and(
+        eq(requests.state, 'pending'),
+        lte(requests.createdAt, values.createdBefore),
+        or(isNull(requests.remindedAt), lte(requests.remindedAt, values.remindedBefore)),
+      ),
+    )
+    .returning();
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../context.js';
 import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from '../ids.js';
+import { approveClicked, rejectClicked } from './actions/approval.js';
 import { chooseCollections, selectOrDeselectAll } from './actions/collections.js';
 import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
@@ -9,6 +10,7 @@ import { appHomeOpened } from './events/app-home.js';
 import { provisionNewHire } from './shortcuts/new-hire.js';
 import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
+import { rejectReasonSubmitted } from './views/reject-reason.js';
 import { userInfoSubmitted } from './views/user-info.js';
 
 /** Wires every listener; each lives in its own file, one concern each. */
@@ -23,11 +25,14 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.findPage, findNavigate(deps));
   app.action(ACTIONS.findFilter, findNavigate(deps));
   app.action(ACTIONS.cloneUser, cloneFromResults(deps));
+  app.action(ACTIONS.approve, approveClicked(deps));
+  app.action(ACTIONS.reject, rejectClicked(deps));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
   app.view(VIEWS.collections, collectionsDone(deps));
   app.view(VIEWS.extension, extensionSubmitted(deps));
   app.view(VIEWS.agentExtension, agentExtensionDone(deps));
+  app.view(VIEWS.rejectReason, rejectReasonSubmitted(deps));
 
   app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps));
   app.event('app_home_opened', appHomeOpened(deps));

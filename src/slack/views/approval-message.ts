@@ -82,7 +82,8 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
   }
   blocks.push({ type: 'context', elements: [mrkdwn(`Request ID ${mrkdwnCode(input.requestId)}`)] });
   const status = input.state === 'pending' ? 'waiting for approval' : input.state;
-  return { text: `${title} — ${status}`, blocks };
+  // The fallback text is mrkdwn too (notifications, screen readers): a name like <!channel> must not ping the channel.
+  return { text: `${mrkdwnLiteral(title)} — ${status}`, blocks };
 }
 
 /** The modal an approver fills to reject: the reason goes to the requester. */

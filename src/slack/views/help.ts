@@ -20,5 +20,6 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'section', text: { type: 'mrkdwn', text: `*What ${COMMAND} can do*\n${list}` } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
-  return { text: problem ? `${problem} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, extension, find, help`, blocks };
+  // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, extension, find, help`, blocks };
 }

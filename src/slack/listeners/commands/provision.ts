@@ -9,6 +9,7 @@ import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
 import { FIND_PAGE_SIZE, findResultsMessage } from '../../views/find-results.js';
+import { escapeMrkdwn } from '../../views/escape.js';
 import { helpMessage } from '../../views/help.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -60,7 +61,7 @@ export const provisionCommand =
         case 'clone': {
           const username = 'username' in parsed.source ? parsed.source.username : await usernameOfSlackMember(deps, client, parsed.source.slackUserId);
           if (!username) {
-            await respond({ response_type: 'ephemeral', text: `That person has no user in the directory (no user has their Slack email). Try ${COMMAND} find <name>.` });
+            await respond({ response_type: 'ephemeral', text: `That person has no user in the directory (no user has their Slack email). Try ${COMMAND} find &lt;name&gt;.` });
             return;
           }
           await openUserForm(deps, client, command.trigger_id, command.user_id, 'clone', { sourceUsername: username });
@@ -69,7 +70,8 @@ export const provisionCommand =
       }
     } catch (err) {
       if (isInvalidInput(err)) {
-        await respond({ response_type: 'ephemeral', text: `${err.issues.map((i) => i.message).join('. ')}. Try ${COMMAND} find <name>.` });
+        // The messages repeat what was typed ("There is no user <!channel> to clone"): escaped for mrkdwn.
+        await respond({ response_type: 'ephemeral', text: `${escapeMrkdwn(err.issues.map((i) => i.message).join('. '))}. Try ${COMMAND} find &lt;name&gt;.` });
         return;
       }
       deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');

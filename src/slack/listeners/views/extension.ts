@@ -3,6 +3,7 @@ import { isInvalidInput } from '../../../domain/errors.js';
 import { prepareExtension } from '../../../services/create-extension.js';
 import { submitExtensionRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { announceRequest } from '../../flows/approval.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { buildUserInfoView } from '../../flows/user-form.js';
 import { BLOCKS } from '../../ids.js';
@@ -29,7 +30,7 @@ export const extensionSubmitted =
       return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: APOLOGY_TEXT } });
     }
     await ack({ response_action: 'clear' });
-    await sendConfirmation(deps, client, userId, submitted);
+    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
   };
 
 /**

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { isInvalidInput } from '../../../domain/errors.js';
 import { submitUserRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { announceRequest } from '../../flows/approval.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
 import { fieldErrorsToBlocks, parseUserInfoValues, separateOffViewErrors, USER_FORM_OFF_VIEW_KEYS } from '../../forms/user-info-form.js';
@@ -37,7 +38,7 @@ export const userInfoSubmitted =
       return ack({ response_action: 'errors', errors: { [BLOCKS.username]: APOLOGY_TEXT } });
     }
     await ack({ response_action: 'clear' });
-    await sendConfirmation(deps, client, userId, submitted);
+    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
   };
 
 /**

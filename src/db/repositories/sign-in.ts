@@ -1,0 +1,67 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { users } from '../schema/index.js';
+
+/**
+ * The sign-in counters. Each change is one UPDATE whose WHERE re-checks the lock, so concurrent
+ * attempts (on one instance or many) can neither lose a failure nor slip past a lock set meanwhile.
+ * Times come from the caller's clock (the service's `now`), never from the database's.
+ */
+
+/** `$1::timestamptz`, so a Date compares and computes the same on postgres.js and PGlite. */
+function at(date: Date) {
+  return sql`${date.toISOString()}::timestamptz`;
+}
+
+/** Not locked at `now`: never locked, or the lock has run out. */
+function unlockedAt(now: Date) {
+  return sql`(${users.lockedUntil} is null or ${users.lockedUntil} <= ${at(now)})`;
+}
+
+export interface FailureCount {
+  failedSignIns: number;
+  lockedUntil: Date | null;
+}
+
+/**
+ * Counts one failed sign-in. A lock that has run out starts a new run of failures at 1; the failure
+ * that reaches `maxFailures` sets `locked_until = now + lockMs`. Returns undefined when the account
+ * is locked at `now` (nothing is counted: attempts against a lock neither count nor extend it).
+ */
+export async function recordFailedSignIn(db: Db, userId: number, now: Date, maxFailures: number, lockMs: number): Promise<FailureCount | undefined> {
+  const lockExpired = sql`(${users.lockedUntil} is not null and ${users.lockedUntil} <= ${at(now)})`;
+  const nextCount = sql`(case when ${lockExpired} then 1 else ${users.failedSignIns} + 1 end)`;
+  const lockUntil = new Date(now.getTime() + lockMs);
+  const [row] = await db
+    .update(users)
+    .set({
+      failedSignIns: sql`${nextCount}`,
+      lockedUntil: sql`(case when ${nextCount} >= ${maxFailures} then ${at(lockUntil)} when ${lockExpired} then null else ${users.lockedUntil} end)`,
+    })
+    .where(and(eq(users.id, userId), unlockedAt(now)))
+    .returning({ failedSignIns: users.failedSignIns, lockedUntil: users.lockedUntil });
+  return row;
+}
+
+/** A successful sign-in ends the run of failures. False when the account is locked at `now`. */
+export async function recordSuccessfulSignIn(db: Db, userId: number, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ failedSignIns: 0, lockedUntil: null })
+    .where(and(eq(users.id, userId), unlockedAt(now)))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}
+
+/**
+ * Replaces the password, only if it is still the one the caller verified (`expectedHash`) and the
+ * account is not locked: two concurrent changes with the same one-time password cannot both win.
+ */
+export async function replacePassword(db: Db, userId: number, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ passwordHash: newHash, passwordOneTime: false, passwordExpiresAt: null, passwordChangedAt: now, failedSignIns: 0, lockedUntil: null })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, expectedHash), eq(users.status, 'active'), unlockedAt(now)))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}

@@ -1,0 +1,162 @@
+import type { NewNotification } from '../db/repositories/notifications.js';
+import { escapeMrkdwn } from '../slack/views/escape.js';
+import type { EmailPayload, SlackBlock, SlackDmPayload, SlackPostPayload } from './payloads.js';
+
+/**
+ * Pure builders: the notifications a change produces, rendered now and queued in the same transaction
+ * as the change (enqueueNotifications). Text typed by people (names, usernames) is escaped for where it
+ * goes: `& < >` for Slack mrkdwn, HTML entities for the email's HTML part.
+ *
+ * The default password itself is never written anywhere: the messages describe its rule in words.
+ * With PASSWORD_POLICY=random the one-time password travels in the DM's payload only (never the
+ * email), apart from the text, and is added when the DM is sent (renderSlackDm) and erased after.
+ */
+export interface WelcomeFacts {
+  requestId: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  signInName: string;
+  accountUrl: string;
+  passwordExpiresAt: Date | null;
+  /** only with PASSWORD_POLICY=random: goes in the DM only, never the email */
+  oneTimePassword?: string;
+}
+
+export const WELCOME_EMAIL_TOPIC = 'welcome_email';
+export const WELCOME_DM_TOPIC = 'welcome_dm';
+
+/** The block of the welcome DM after which the one-time password is shown. */
+const PASSWORD_BLOCK_ID = 'password';
+const ONE_TIME_PASSWORD_BLOCK_ID = 'one_time_password';
+
+/** The default password rule, in words (the seeds' rule; SPEC "Rules from the seeds"). */
+const DEFAULT_RULE_WORDS =
+  'the first letter of your first name in upper case, the first letter of your last name in lower case, the digits of your phone number, then two exclamation marks (!!)';
+
+/**
+ * The welcome email (when the new user has an email) and the welcome DM (to the Slack member with that
+ * email, looked up when sending; skipped when there is none). Nothing without an email.
+ */
+export function welcomeNotifications(f: WelcomeFacts): NewNotification[] {
+  if (!f.email) return [];
+  const email: EmailPayload = {
+    to: { name: `${f.firstName} ${f.lastName}`.trim(), address: f.email },
+    subject: `Your contact-center account is ready: sign in as ${f.signInName}`,
+    text: welcomeEmailText(f),
+    html: welcomeEmailHtml(f),
+  };
+  const dm: SlackDmPayload = {
+    email: f.email,
+    ...welcomeDm(f),
+    ...(f.oneTimePassword ? { oneTimePassword: f.oneTimePassword } : {}),
+  };
+  return [
+    { dedupeKey: `request:${f.requestId}:${WELCOME_EMAIL_TOPIC}`, channel: 'email', topic: WELCOME_EMAIL_TOPIC, requestId: f.requestId, payload: email },
+    { dedupeKey: `request:${f.requestId}:${WELCOME_DM_TOPIC}`, channel: 'slack_dm', topic: WELCOME_DM_TOPIC, requestId: f.requestId, payload: dm },
+  ];
+}
+
+/**
+ * A message to the requester in the app's DM with them (chat.postMessage with their user ID as the
+ * channel). `text` is mrkdwn as the caller wrote it: the caller escapes what people typed in it.
+ */
+export function requesterNotice(f: { requestId: string; requesterId: string; topic: string; text: string }): NewNotification {
+  const payload: SlackPostPayload = { channel: f.requesterId, text: f.text };
+  return { dedupeKey: `request:${f.requestId}:${f.topic}`, channel: 'slack_post', topic: f.topic, requestId: f.requestId, payload };
+}
+
+/**
+ * The DM as it is sent: the stored text and blocks, plus the one-time password (when the payload has
+ * one) in a block of its own after the password explanation and at the end of the fallback text.
+ */
+export function renderSlackDm(payload: SlackDmPayload): { text: string; blocks?: SlackBlock[] } {
+  const secret = payload.oneTimePassword;
+  if (!secret) return { text: payload.text, ...(payload.blocks ? { blocks: payload.blocks } : {}) };
+  const line = `*Your one-time password:* \`${escapeMrkdwn(secret)}\``;
+  const text = `${payload.text}\n\n${line}`;
+  if (!payload.blocks) return { text };
+  const blocks = [...payload.blocks];
+  const at = blocks.findIndex((b) => b.block_id === PASSWORD_BLOCK_ID);
+  blocks.splice(at < 0 ? blocks.length : at + 1, 0, { type: 'section', block_id: ONE_TIME_PASSWORD_BLOCK_ID, text: { type: 'mrkdwn', text: line } });
+  return { text, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wording
+
+/** `2026-11-26 09:00 UTC`: an email has no idea of the reader's time zone. */
+export function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Slack shows a date token in the reader's own time zone; the fallback is UTC. */
+function slackDate(date: Date): string {
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${formatUtc(date)}>`;
+}
+
+/** The password paragraph of the email, in plain words (escape it for HTML where needed). */
+function emailPasswordWords(f: WelcomeFacts): string {
+  const expiry = f.passwordExpiresAt ? ` It works only once, only to choose your new password, and it expires on ${formatUtc(f.passwordExpiresAt)}.` : '';
+  if (f.oneTimePassword) {
+    return `Your one-time password was sent to you in a Slack direct message from this bot. You must change it when you first sign in.${expiry} If you did not get that message, ask your team lead for a new password.`;
+  }
+  return `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
+}
+
+function welcomeEmailText(f: WelcomeFacts): string {
+  return [
+    `Hello ${f.firstName},`,
+    '',
+    'Your contact-center account has been created.',
+    '',
+    `Sign in as: ${f.signInName}`,
+    '',
+    emailPasswordWords(f),
+    '',
+    `Sign in and change your password here: ${f.accountUrl}`,
+    '',
+    'If you were not expecting this email, tell your team lead.',
+    '',
+  ].join('\n');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function welcomeEmailHtml(f: WelcomeFacts): string {
+  const url = escapeHtml(f.accountUrl);
+  return [
+    '<!doctype html>',
+    '<html><body style="font-family: sans-serif; line-height: 1.5">',
+    `<p>Hello ${escapeHtml(f.firstName)},</p>`,
+    '<p>Your contact-center account has been created.</p>',
+    `<p>Sign in as: <strong>${escapeHtml(f.signInName)}</strong></p>`,
+    `<p>${escapeHtml(emailPasswordWords(f))}</p>`,
+    `<p><a href="${url}">Sign in and change your password</a><br>${url}</p>`,
+    '<p>If you were not expecting this email, tell your team lead.</p>',
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+function welcomeDm(f: WelcomeFacts): { text: string; blocks: SlackBlock[] } {
+  const expiry = f.passwordExpiresAt ? ` It works only once, only to choose your new password, and expires ${slackDate(f.passwordExpiresAt)}.` : '';
+  const password = f.oneTimePassword
+    ? `You must change your one-time password (below) when you first sign in.${expiry}`
+    : `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
+  const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been created.`;
+  const signIn = `*Sign in as:* \`${escapeMrkdwn(f.signInName)}\``;
+  const link = `<${escapeMrkdwn(f.accountUrl)}|Sign in and change your password>`;
+  return {
+    text: [intro, signIn, password, link].join('\n\n'),
+    blocks: [
+      { type: 'section', block_id: 'intro', text: { type: 'mrkdwn', text: intro } },
+      { type: 'section', block_id: 'sign_in', text: { type: 'mrkdwn', text: signIn } },
+      { type: 'section', block_id: PASSWORD_BLOCK_ID, text: { type: 'mrkdwn', text: password } },
+      { type: 'section', block_id: 'link', text: { type: 'mrkdwn', text: link } },
+    ],
+  };
+}

@@ -1,0 +1,175 @@
+import { InvalidInput, isInvalidInput, reject, type FieldIssue } from '../domain/errors.js';
+import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
+import { hashPassword } from '../domain/password-hash.js';
+import { signInName } from '../domain/sign-in-name.js';
+import type { ExtensionRow } from '../db/repositories/extensions.js';
+import type { NewNotification } from '../db/repositories/notifications.js';
+import type { RequestRow } from '../db/repositories/requests.js';
+import type { UserRow } from '../db/repositories/users.js';
+import type { Db } from '../db/client.js';
+import { violatedUniqueConstraint } from '../db/errors.js';
+import { requesterNotice, welcomeNotifications } from '../notifications/messages.js';
+import { withCloneDefaults } from './clone-user.js';
+import type { Actor, ServiceDeps } from './context.js';
+import { extensionTakenError, prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
+import { explainUserConflict, prepareUser, writeUser, type InitialCredential, type PreparedUser } from './create-user.js';
+import { parseInput } from './input.js';
+import { completedExtensionText, completedUserText, REQUESTER_TOPICS } from './request-notices.js';
+import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
+import type { UserInfoInput } from './user-fields.js';
+
+/**
+ * Carrying out an approved request, in two halves: `planRequest` checks everything again and does the
+ * slow work (the password hash) before any transaction; `executePlan` does only the writes, inside the
+ * approval's transaction. The checks and writes are create-user's and create-extension's own.
+ */
+type NumberedExtension = PreparedExtension & { number: number };
+
+interface NewExtensionPlan {
+  prepared: NumberedExtension;
+  /** The number was left empty in the request and drawn now: if someone takes it first, draw again. */
+  drawn: boolean;
+}
+
+export type ExecutionPlan =
+  | {
+      kind: 'user';
+      input: UserInfoInput;
+      prepared: PreparedUser;
+      credential: InitialCredential;
+      /** Only under PASSWORD_POLICY=random: the one-time password in clear, for the new user's DM. */
+      oneTimePassword?: string;
+      newExtension?: NewExtensionPlan;
+      audit: { action: string; details: Record<string, unknown> };
+    }
+  | { kind: 'extension'; newExtension: NewExtensionPlan };
+
+export interface ExecutionResult {
+  user?: UserRow;
+  /** The extension created (or, for a user request naming an existing one, assigned), as it now is. */
+  extension?: ExtensionRow;
+  notifications: NewNotification[];
+}
+
+/**
+ * Checks the request again against today's directory (the username or extension may have been taken
+ * since it was submitted) and prepares its writes. Throws InvalidInput when it can no longer be done.
+ */
+export async function planRequest(deps: ServiceDeps, request: RequestRow): Promise<ExecutionPlan> {
+  if (request.kind === 'create_extension') {
+    const payload = parseInput(extensionRequestPayload, request.payload);
+    return { kind: 'extension', newExtension: await planExtension(deps, payload) };
+  }
+
+  const { passwordHash, sourceUsername, newExtension, ...fields } = parseInput(userRequestPayload, request.payload);
+  let input: UserInfoInput = { ...fields, password: null };
+  let audit = { action: 'user.created', details: { requestId: request.id, requestedBy: request.requesterId } as Record<string, unknown> };
+  if (request.kind === 'clone_user') {
+    if (!sourceUsername) reject('sourceUsername', 'required', 'The request does not say which user to clone');
+    const { source, merged } = await withCloneDefaults(deps, { ...input, sourceUsername });
+    input = merged;
+    audit = { action: 'user.cloned', details: { ...audit.details, sourceUserId: source.id, sourceUsername: source.username } };
+  }
+
+  // The requester's rights were checked when the request was submitted (a cluster only a portal admin
+  // may choose, for one); the approver re-checks the directory, not who asked.
+  const checker: Actor = { id: request.requesterId, portalAdmin: true };
+  const [extensionCheck, userCheck] = await Promise.allSettled([
+    newExtension ? planExtension(deps, newExtension) : Promise.resolve(undefined),
+    prepareUser(deps, checker, input, { extensionComesWithRequest: newExtension !== undefined }),
+  ]);
+  throwAll([extensionCheck, userCheck]);
+  if (extensionCheck.status !== 'fulfilled' || userCheck.status !== 'fulfilled') throw new Error('checks passed without results');
+  const prepared = userCheck.value;
+
+  // The slow hash runs here, before the transaction: no row is locked while it computes.
+  const now = deps.now();
+  const expiresAt = oneTimePasswordExpiresAt(now, deps.settings.defaultPasswordTtlHours);
+  let credential: InitialCredential;
+  let oneTimePassword: string | undefined;
+  if (passwordHash) {
+    credential = { hash: passwordHash, kind: 'typed', oneTime: true, expiresAt };
+  } else {
+    const password = initialPassword(deps.settings.passwordPolicy, { firstName: prepared.person.firstName, lastName: prepared.person.lastName, phoneAsTyped: input.phone });
+    credential = { hash: await hashPassword(password.password), kind: password.kind, oneTime: password.oneTime, expiresAt };
+    if (password.kind === 'random') oneTimePassword = password.password;
+  }
+  return {
+    kind: 'user',
+    input,
+    prepared,
+    credential,
+    ...(oneTimePassword === undefined ? {} : { oneTimePassword }),
+    ...(extensionCheck.value ? { newExtension: extensionCheck.value } : {}),
+    audit,
+  };
+}
+
+async function planExtension(deps: ServiceDeps, raw: unknown): Promise<NewExtensionPlan> {
+  const prepared = await prepareExtension(deps, raw, { allowNextFree: false });
+  if (prepared.number === null) throw new Error('validation passed without a number');
+  const typed = prepared.input.extensionNumber;
+  const drawn = typed === null || typed === undefined || String(typed).trim() === '';
+  return { prepared: { ...prepared, number: prepared.number }, drawn };
+}
+
+function throwAll(results: PromiseSettledResult<unknown>[]): void {
+  const issues: FieldIssue[] = [];
+  for (const r of results) {
+    if (r.status === 'fulfilled') continue;
+    if (!isInvalidInput(r.reason)) throw r.reason;
+    issues.push(...r.reason.issues);
+  }
+  if (issues.length > 0) throw new InvalidInput(issues);
+}
+
+/** The plan's writes and the notifications that report them, inside the caller's transaction. */
+export async function executePlan(tx: Db, actor: Actor, request: RequestRow, plan: ExecutionPlan, context: { now: Date; tenantSuffix: string; accountUrl: string }): Promise<ExecutionResult> {
+  const { now } = context;
+  const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
+  if (plan.kind === 'extension') {
+    if (!extension) throw new Error('an extension request without an extension');
+    const notice = requesterNotice({ requestId: request.id, requesterId: request.requesterId, topic: REQUESTER_TOPICS.completed, text: completedExtensionText(request, actor.id, extension) });
+    return { extension, notifications: [notice] };
+  }
+
+  const assigned = extension ?? plan.prepared.extension;
+  const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit);
+  const signIn = signInName(user.username, context.tenantSuffix);
+  const notifications = [
+    ...welcomeNotifications({
+      requestId: request.id,
+      username: user.username,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      email: user.email,
+      signInName: signIn,
+      accountUrl: context.accountUrl,
+      passwordExpiresAt: plan.credential.oneTime ? plan.credential.expiresAt : null,
+      ...(plan.oneTimePassword === undefined ? {} : { oneTimePassword: plan.oneTimePassword }),
+    }),
+    requesterNotice({
+      requestId: request.id,
+      requesterId: request.requesterId,
+      topic: REQUESTER_TOPICS.completed,
+      text: completedUserText(request, actor.id, { signInName: signIn, agentId: user.agentId, extensionNumber: assigned?.number ?? null, hasEmail: user.email !== null }),
+    }),
+  ];
+  // The row as it is now: assigned to the new user (writeUser refuses to go on otherwise).
+  return assigned ? { user, extension: { ...assigned, assignedUserId: user.id }, notifications } : { user, notifications };
+}
+
+/** Means: the drawn extension number was taken by someone else first; plan again and draw another. */
+export const DRAW_AGAIN = Symbol('draw again');
+
+/**
+ * What a failed execution means: a refusal (InvalidInput: someone took the username, the email or the
+ * extension meanwhile), DRAW_AGAIN, or the error itself when it is not about the request.
+ */
+export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
+  if (isInvalidInput(err)) return err;
+  if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
+    return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);
+  }
+  return plan.kind === 'user' ? explainUserConflict(db, err, plan.prepared.person) : err;
+}

@@ -1,0 +1,59 @@
+import type { WebClient } from '@slack/web-api';
+import { approvalPosted, approvalPostFailed, approvalStatus, claimApprovalPost } from '../../services/approval-status.js';
+import { referenceNames } from '../../services/form-data.js';
+import type { SlackDeps } from '../context.js';
+import { approvalMessage } from '../views/approval-message.js';
+import { describeRequest } from '../views/request-summary.js';
+
+/** The approval message of a request as it stands now, read from the database (never from a payload). */
+async function renderApproval(deps: SlackDeps, requestId: string) {
+  const status = await approvalStatus(deps.services, requestId);
+  if (!status) return undefined;
+  const { request } = status;
+  const summary = describeRequest(request.kind, status.payload, await referenceNames(deps.services));
+  const message = approvalMessage({
+    requestId: request.id,
+    ...summary,
+    requesterId: request.requesterId,
+    createdAt: request.createdAt,
+    state: request.state,
+    approverId: request.approverId,
+    decidedAt: request.decidedAt,
+    reason: request.reason,
+    result: status.result,
+    remindedAt: request.remindedAt,
+    deliveries: status.deliveries,
+  });
+  return { request, message };
+}
+
+/**
+ * Posts a new request to the approvals channel, once: the claim in the database makes a second
+ * call (a retry, the sweep, another instance) a no-op. A failed post gives the claim back so the
+ * periodic sweep tries again; the request itself is safely stored either way.
+ */
+export async function announceRequest(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
+  const channel = deps.approvals.channel;
+  if (!(await claimApprovalPost(deps.services, requestId, channel))) return;
+  try {
+    const rendered = await renderApproval(deps, requestId);
+    if (!rendered) return;
+    const posted = await client.chat.postMessage({ channel, ...rendered.message });
+    if (!posted.ts) throw new Error('chat.postMessage returned no ts');
+    await approvalPosted(deps.services, requestId, posted.channel ?? channel, posted.ts);
+  } catch (err) {
+    deps.logger.warn({ err, requestId }, 'could not post the approval message; the sweep will try again');
+    await approvalPostFailed(deps.services, requestId);
+  }
+}
+
+/** Updates the approval message in place (outcome, who, when, delivery state). Failures are logged. */
+export async function refreshApprovalMessage(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
+  try {
+    const rendered = await renderApproval(deps, requestId);
+    if (!rendered?.request.approvalChannel || !rendered.request.approvalTs) return;
+    await client.chat.update({ channel: rendered.request.approvalChannel, ts: rendered.request.approvalTs, ...rendered.message });
+  } catch (err) {
+    deps.logger.warn({ err, requestId }, 'could not update the approval message');
+  }
+}

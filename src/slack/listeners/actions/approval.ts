@@ -1,0 +1,83 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { approveRequest } from '../../../services/decide-request.js';
+import { approvalStatus } from '../../../services/approval-status.js';
+import { referenceNames } from '../../../services/form-data.js';
+import { actorFor, APOLOGY_TEXT, type SlackDeps } from '../../context.js';
+import { refreshApprovalMessage } from '../../flows/approval.js';
+import { decidedText, NOT_APPROVER_TEXT } from '../../flows/decisions.js';
+import { rejectReasonModal } from '../../views/approval-message.js';
+import { describeRequest } from '../../views/request-summary.js';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
+
+const requestIdSchema = z.uuid();
+
+/** The request a button names, or undefined for anything that is not a request ID (a forged payload). */
+function requestIdOf(deps: SlackDeps, args: Args): string | undefined {
+  const value = args.action.type === 'button' ? args.action.value : undefined;
+  const parsed = requestIdSchema.safeParse(value);
+  if (!parsed.success) deps.logger.warn({ userId: args.body.user.id, action: args.action.action_id }, 'refused a button without a valid request ID');
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Approve: only approvers; the request is carried out at once, exactly once. Whoever comes second (a
+ * second approver, a double click, a Slack retry) is told what happened, and nothing changes.
+ */
+export const approveClicked =
+  (deps: SlackDeps) =>
+  async (args: Args): Promise<void> => {
+    const { ack, body, client, respond } = args;
+    await ack();
+    const requestId = requestIdOf(deps, args);
+    if (!requestId) return;
+    const userId = body.user.id;
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    if (!deps.access.isApprover(userId)) {
+      deps.logger.warn({ userId, requestId }, 'a non-approver clicked Approve');
+      return void (await tell(NOT_APPROVER_TEXT));
+    }
+    try {
+      const result = await approveRequest(deps.services, actorFor(deps, userId), requestId, {
+        allowSelfApproval: deps.approvals.allowSelfApproval,
+        accountUrl: deps.accountUrl,
+      });
+      switch (result.outcome) {
+        case 'not_allowed':
+          return void (await tell(result.reason));
+        case 'already_decided':
+          await tell(decidedText(result.request));
+          break;
+        case 'failed':
+          await tell(`The request could not be carried out: ${result.reason}`);
+          break;
+        case 'completed':
+          break;
+      }
+    } catch (err) {
+      deps.logger.error({ err, requestId }, 'approval failed');
+      await tell(APOLOGY_TEXT);
+    }
+    await refreshApprovalMessage(deps, client, requestId);
+  };
+
+/** Reject: only approvers; opens the modal that asks for the reason. */
+export const rejectClicked =
+  (deps: SlackDeps) =>
+  async (args: Args): Promise<void> => {
+    const { ack, body, client, respond } = args;
+    await ack();
+    const requestId = requestIdOf(deps, args);
+    if (!requestId) return;
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    if (!deps.access.isApprover(body.user.id)) {
+      deps.logger.warn({ userId: body.user.id, requestId }, 'a non-approver clicked Reject');
+      return void (await tell(NOT_APPROVER_TEXT));
+    }
+    const status = await approvalStatus(deps.services, requestId);
+    if (!status) return;
+    if (status.request.state !== 'pending') return void (await tell(decidedText(status.request)));
+    const { title } = describeRequest(status.request.kind, status.payload, await referenceNames(deps.services));
+    await client.views.open({ trigger_id: body.trigger_id, view: rejectReasonModal({ requestId, title }) });
+  };

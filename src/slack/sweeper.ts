@@ -1,0 +1,58 @@
+import type { WebClient } from '@slack/web-api';
+import { requestsToAnnounce } from '../services/approval-status.js';
+import { remindAndExpire } from '../services/decide-request.js';
+import type { SlackDeps } from './context.js';
+import { announceRequest, refreshApprovalMessage } from './flows/approval.js';
+
+export interface Sweeper {
+  /** One pass now: post missing approval messages, remind approvers, expire old requests. */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The periodic pass that keeps pending requests from rotting: approvers are reminded in the approval
+ * message's thread (and the message says so), requests nobody decided expire (the message and the
+ * requester's App Home show it), and a request whose approval message could not be posted (Slack was
+ * down) is posted now. Every step is claimed in the database, so several instances may sweep at once.
+ */
+export function startSweeper(deps: SlackDeps, client: WebClient, options: { intervalMs: number }): Sweeper {
+  let running: Promise<void> | undefined;
+  const runOnce = async (): Promise<void> => {
+    for (const id of await requestsToAnnounce(deps.services)) await announceRequest(deps, client, id);
+    const { reminded, expired } = await remindAndExpire(deps.services, {
+      remindAfterHours: deps.approvals.remindAfterHours,
+      expireAfterHours: deps.approvals.expireAfterHours,
+    });
+    for (const request of reminded) {
+      await refreshApprovalMessage(deps, client, request.id);
+      if (request.approvalChannel && request.approvalTs) {
+        await client.chat
+          .postMessage({
+            channel: request.approvalChannel,
+            thread_ts: request.approvalTs,
+            text: `:bell: Reminder: this request has waited more than ${deps.approvals.remindAfterHours} hours for a decision.`,
+          })
+          .catch((err: unknown) => deps.logger.warn({ err, requestId: request.id }, 'could not post a reminder'));
+      }
+    }
+    for (const request of expired) await refreshApprovalMessage(deps, client, request.id);
+    if (reminded.length + expired.length > 0) deps.logger.info({ reminded: reminded.length, expired: expired.length }, 'sweep: pending requests reminded or expired');
+  };
+  const tick = () => {
+    running ??= runOnce()
+      .catch((err: unknown) => deps.logger.error({ err }, 'sweep failed; it runs again at the next interval'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = options.intervalMs > 0 ? setInterval(tick, options.intervalMs) : undefined;
+  timer?.unref();
+  return {
+    runOnce,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
