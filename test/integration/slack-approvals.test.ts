@@ -193,6 +193,23 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     expect(textOf(t.slack.homeView(REQUESTER).blocks)).toMatch(/Expired/);
   });
 
+  it('does not let an approver approve their own request (ALLOW_SELF_APPROVAL is off)', async () => {
+    const view = await (async () => {
+      const since = t.slack.calls.length;
+      await sendSlashCommand(t.baseUrl, { text: 'user', user_id: APPROVER, trigger_id: triggerId() });
+      return t.slack.waitForView({ method: 'views.open', since });
+    })();
+    const since = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view, user: APPROVER, values: fillView(view, { Username: 'selfish', 'First Name': 'Sel', 'Last Name': 'Fish', 'Phone Number': '555-555-4444' }) });
+    const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+    const message = t.slack.message((post.answer as { ts: string }).ts);
+    await click(t, 'approve_request', message, APPROVER, 'self');
+    expect(JSON.stringify((await t.slack.waitForResponse((r) => r.url.endsWith('self'))).body)).toMatch(/another approver has to approve it/);
+    expect(await t.db.select().from(users).where(eq(users.username, 'selfish'))).toHaveLength(0);
+    await click(t, 'approve_request', message, SECOND_APPROVER, 'other');
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'selfish'))).length).toBe(1);
+  });
+
   it('posts an approval message later when Slack failed at submission', async () => {
     // Slack answers without posting (no HTTP error, so the client does not retry it).
     t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
