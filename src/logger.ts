@@ -47,12 +47,23 @@ const BOLT_LEVELS: Record<string, LogLevel> = {
   silent: LogLevel.ERROR,
 };
 
+/**
+ * At debug the Web API client logs every request body and result: a one-time password in the new
+ * user's DM, a typed value echoed in a view. Their size stays; their content does not reach the log.
+ */
+const BODY_LINE = /^(http request body|http request result|http response body):\s*/i;
+
+function withoutBodies(line: string): string {
+  const match = BODY_LINE.exec(line);
+  return match ? `${match[1]}: [${line.length - match[0].length} characters not logged]` : line;
+}
+
 /** Bolt and the Web API client log through their own interface; this routes them into the same pino stream. */
 export function boltLogger(logger: Logger, component = 'bolt'): BoltLogger {
   const child = logger.child({ component });
   const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msg: unknown[]) => child.debug(line(msg)),
+    debug: (...msg: unknown[]) => child.debug(withoutBodies(line(msg))),
     info: (...msg: unknown[]) => child.info(line(msg)),
     warn: (...msg: unknown[]) => child.warn(line(msg)),
     error: (...msg: unknown[]) => child.error(line(msg)),

@@ -1,0 +1,141 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, extensions, notifications, requests, users } from '../../src/db/schema/index.js';
+import { fillView, type SlackView } from '../support/fill-view.js';
+import type { SlackCall } from '../support/slack-double.js';
+import { APPROVER, REQUESTER, sendBlockAction, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
+import { SIGNING_SECRET, sendSlashCommand } from '../support/slack-request.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
+import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { testDriver } from '../support/test-db.js';
+
+const BOT_TOKEN = 'xoxb-test-token';
+const TYPED_PASSWORD = 'Harbor-Lantern-Typed-77';
+const DEFAULT_PASSWORD = 'Jd5555551234!!';
+
+async function openModal(t: TestBot, text: string): Promise<SlackView> {
+  const since = t.slack.calls.length;
+  await sendSlashCommand(t.baseUrl, { text, trigger_id: triggerId() });
+  return t.slack.waitForView({ method: 'views.open', since });
+}
+
+/** Submits a request through the modal, approves it with the button, and drains the outbox. */
+async function requestAndApprove(t: TestBot, answers: Record<string, string>, agent = false): Promise<string> {
+  const root = await openModal(t, agent ? 'agent' : 'user');
+  let view = root;
+  const typed = fillView(root, answers);
+  if (agent) {
+    const since = t.slack.calls.length;
+    await sendBlockAction(t.baseUrl, { actionId: 'set_up_new_extension', view: root, values: typed });
+    const step = await t.slack.waitForView({ method: 'views.push', since });
+    const done = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view: step, values: fillView(step, { 'Device Name': 'Agent softphone' }) });
+    await t.slack.waitFor('views.update', 3000, done);
+    view = t.slack.viewById(root.id!);
+  }
+  const since = t.slack.calls.length;
+  const ack = await sendViewSubmission(t.baseUrl, { view, values: typed });
+  expect(ack.body).toEqual({ response_action: 'clear' });
+  const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+  const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = ${answers.Username}`);
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
+  const ts = (post.answer as { ts: string }).ts;
+  const message = t.slack.message(ts);
+  await sendBlockAction(t.baseUrl, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-${answers.Username}`) });
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
+  while ((await t.bot.notifications.runOnce()) > 0);
+  await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
+  return row!.id;
+}
+
+/** Everything a person other than the new user could read: logs, Slack calls except DMs to the new user, and error texts. */
+function leaks(haystacks: Record<string, string>, secrets: Record<string, string>): string[] {
+  const found: string[] = [];
+  for (const [where, text] of Object.entries(haystacks)) {
+    for (const [name, secret] of Object.entries(secrets)) if (text.includes(secret)) found.push(`${name} in ${where}`);
+  }
+  return found;
+}
+
+const callText = (calls: SlackCall[]) => JSON.stringify(calls.map((c) => ({ method: c.method, args: c.args, answer: c.answer })));
+
+describe(`secrets stay secret across the whole flow, logging at debug (${testDriver})`, () => {
+  let smtp: SmtpTestServer;
+  beforeAll(async () => {
+    smtp = await startSmtpTestServer();
+  });
+  afterAll(async () => smtp?.stop());
+
+  it('never shows a password, hash, device secret, token or signing secret in logs, channels or emails', async () => {
+    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PUBLIC_URL: 'https://provision.example.com' });
+    try {
+      t.slack.setSlackUser('U0JANE', { email: 'jane.doe@example.com' });
+      await requestAndApprove(t, { Username: 'jdoe', 'First Name': 'Jane', 'Last Name': 'Doe', 'Phone Number': '555-555-1234', Email: 'jane.doe@example.com' });
+      await requestAndApprove(t, { Username: 'typist', 'First Name': 'Ty', 'Last Name': 'Pist', 'Phone Number': '555-555-2345', Email: 'typist@example.com', Password: TYPED_PASSWORD });
+      await requestAndApprove(t, { Username: 'agent7', 'First Name': 'Age', 'Last Name': 'Nt', 'Phone Number': '555-555-3456' }, true);
+      // A failed sign-in and a refused password change write error texts and log lines too.
+      await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'jdoe@abc', password: `${DEFAULT_PASSWORD}x` }) });
+      const refused = await fetch(`${t.baseUrl}/api/v1/password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ signInName: 'jdoe@abc', currentPassword: DEFAULT_PASSWORD, newPassword: DEFAULT_PASSWORD }),
+      });
+      expect(refused.status).toBe(400);
+      const refusal = await refused.text();
+
+      const [secret] = await t.db.select({ s: extensions.deviceSecret }).from(extensions);
+      const hashes = (await t.db.select({ h: users.passwordHash }).from(users)).map((r) => r.h).filter((h): h is string => h !== null);
+      expect(secret?.s.length).toBeGreaterThanOrEqual(32);
+      expect(hashes.length).toBeGreaterThanOrEqual(3);
+      const secrets: Record<string, string> = {
+        'default password': DEFAULT_PASSWORD,
+        'typed password': TYPED_PASSWORD,
+        'device secret': secret!.s,
+        'bot token': BOT_TOKEN,
+        'signing secret': SIGNING_SECRET,
+        ...Object.fromEntries(hashes.map((h, i) => [`password hash ${i}`, h.split('$').at(-1)!])),
+      };
+      const audit = JSON.stringify(await t.db.select().from(auditEvents));
+      const stored = JSON.stringify(await t.db.select().from(notifications));
+      const requestRows = JSON.stringify(await t.db.select({ p: requests.payload }).from(requests));
+      const mail = smtp.received.map((m) => m.raw).join('\n');
+      expect(
+        leaks(
+          { logs: t.logText(), 'Slack calls': callText(t.slack.calls), 'sign-in error text': refusal, 'audit trail': audit, 'notification outbox': stored, emails: mail, 'request payloads': requestRows.replace(/"passwordHash":"[^"]*"/g, '') },
+          secrets,
+        ),
+      ).toEqual([]);
+      // The logs are really at debug and really saw the flow: the check above is not vacuous.
+      expect(t.logs.some((l) => l.level === 20)).toBe(true);
+      expect(t.logs.filter((l) => l.msg === 'notification sent').length).toBeGreaterThanOrEqual(6);
+      expect(t.logs.filter((l) => String(l.msg).startsWith('http request body')).length).toBeGreaterThan(10);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with PASSWORD_POLICY=random, the one-time password reaches only the new user’s DM, then leaves the outbox', async () => {
+    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PASSWORD_POLICY: 'random' });
+    try {
+      t.slack.setSlackUser('U0RANDO', { email: 'rando@example.com' });
+      const mailBefore = smtp.received.length;
+      const id = await requestAndApprove(t, { Username: 'rando', 'First Name': 'Ran', 'Last Name': 'Do', 'Phone Number': '555-555-9999', Email: 'rando@example.com' });
+      const dm = t.slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === 'U0RANDO');
+      const text = JSON.stringify(dm?.args);
+      const oneTime = /one-time password:\* `([^`]+)`/.exec(String(dm?.args.text))?.[1];
+      expect(oneTime, `no one-time password in the DM: ${text}`).toBeDefined();
+      const others = t.slack.calls.filter((c) => c !== dm);
+      expect(callText(others)).not.toContain(oneTime!);
+      expect(t.logText()).not.toContain(oneTime!);
+      expect(smtp.received.slice(mailBefore).map((m) => m.raw).join('\n')).not.toContain(oneTime!);
+      // Once delivered, the outbox keeps no copy.
+      expect(JSON.stringify(await t.db.select().from(notifications).where(eq(notifications.requestId, id)))).not.toContain(oneTime!);
+      // And it signs in, once, to set a new password.
+      const first = await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'rando@abc', password: oneTime }) });
+      expect(await first.json()).toMatchObject({ ok: true, passwordChangeRequired: true });
+      expect(REQUESTER).not.toBe('U0RANDO');
+    } finally {
+      await t.close();
+    }
+  });
+});
