@@ -22,7 +22,11 @@ export interface WelcomeFacts {
   passwordExpiresAt: Date | null;
   /** only with PASSWORD_POLICY=random: goes in the DM only, never the email */
   oneTimePassword?: string;
+  /** The requester typed the first password: the user gets it from them, not from the default rule. */
+  passwordFromRequester?: boolean;
 }
+
+const FROM_REQUESTER_WORDS = 'Your first password is the one the person who asked for your account chose: ask them for it.';
 
 export const WELCOME_EMAIL_TOPIC = 'welcome_email';
 export const WELCOME_DM_TOPIC = 'welcome_dm';
@@ -102,6 +106,7 @@ function emailPasswordWords(f: WelcomeFacts): string {
   if (f.oneTimePassword) {
     return `Your one-time password was sent to you in a Slack direct message from this bot. You must change it when you first sign in.${expiry} If you did not get that message, ask your team lead for a new password.`;
   }
+  if (f.passwordFromRequester) return `You must change your password when you first sign in. ${FROM_REQUESTER_WORDS}${expiry}`;
   return `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
 }
 
@@ -146,7 +151,9 @@ function welcomeDm(f: WelcomeFacts): { text: string; blocks: SlackBlock[] } {
   const expiry = f.passwordExpiresAt ? ` It works only once, only to choose your new password, and expires ${slackDate(f.passwordExpiresAt)}.` : '';
   const password = f.oneTimePassword
     ? `You must change your one-time password (below) when you first sign in.${expiry}`
-    : `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
+    : f.passwordFromRequester
+      ? `You must change your password when you first sign in. ${FROM_REQUESTER_WORDS}${expiry}`
+      : `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
   const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been created.`;
   const signIn = `*Sign in as:* \`${escapeMrkdwn(f.signInName)}\``;
   const link = `<${escapeMrkdwn(f.accountUrl)}|Sign in and change your password>`;

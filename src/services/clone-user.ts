@@ -17,7 +17,8 @@ export type CloneUserInput = z.input<typeof cloneUserInput>;
 
 /** What the Clone User form starts from; the Slack layer prefills with it. */
 export async function cloneTemplate(deps: ServiceDeps, sourceUsername: string) {
-  const source = await findUserByUsername(deps.db, sourceUsername);
+  // Postgres text cannot hold NUL (it refuses it as a parameter), so no stored user has such a name.
+  const source = sourceUsername.includes('\u0000') ? undefined : await findUserByUsername(deps.db, sourceUsername);
   if (!source) return reject('sourceUsername', 'not_found', `There is no user ${sourceUsername} to clone`);
   const defaults = cloneDefaults({
     siteKey: source.siteKey,

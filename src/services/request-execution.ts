@@ -146,6 +146,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
       signInName: signIn,
       accountUrl: context.accountUrl,
       passwordExpiresAt: plan.credential.oneTime ? plan.credential.expiresAt : null,
+      passwordFromRequester: plan.credential.kind === 'typed',
       ...(plan.oneTimePassword === undefined ? {} : { oneTimePassword: plan.oneTimePassword }),
     }),
     requesterNotice({

@@ -27,6 +27,8 @@ export interface SearchUsersResult {
 
 export async function searchUsers(deps: Pick<ServiceDeps, 'db'>, raw: unknown): Promise<SearchUsersResult> {
   const input = parseInput(searchUsersInput, raw);
+  // Postgres text cannot hold NUL, so no stored user can match it (and Postgres refuses it as a parameter).
+  if (input.text?.includes('\u0000')) return { rows: [], page: input.page, pageSize: input.pageSize, hasMore: false };
   const rows = await searchUserRows(deps.db, {
     ...input,
     limit: input.pageSize + 1,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
@@ -30,7 +33,10 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
   const chunks: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  // Mail goes to a folder of this test's own unless the test names an SMTP server.
+  const outbox = await mkdtemp(join(tmpdir(), 'provision-outbox-'));
   const config = parseConfig({
+    OUTBOX_DIR: outbox,
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.url,
@@ -61,6 +67,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     async close() {
       await bot.stop();
       await slack.close();
+      await rm(outbox, { recursive: true, force: true });
     },
   };
 }

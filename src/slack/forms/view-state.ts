@@ -28,6 +28,9 @@ export function unreadable(label: string): string {
   return `${label} could not be read — please fill it in again`;
 }
 
+/** In a `u` regex a paired surrogate is one code point, so only unpaired halves match. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
 export function codePointLength(s: string): number {
   return [...s].length;
 }
@@ -56,6 +59,8 @@ export function textBlock(label: string, max: number, opts: { required: boolean;
     .string({ error: unreadable(label) })
     .max(max * 2, { error: tooLong })
     .refine((s) => codePointLength(s.trim()) <= max, { error: tooLong })
+    // Half of a surrogate pair is not text: Postgres refuses it in the request's JSON payload.
+    .refine((s) => !LONE_SURROGATE.test(s), { error: unreadable(label) })
     .nullish();
   return block(elementOf(opts.element ?? 'plain_text_input', { value }, label), label, opts.required);
 }
