@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requests, users } from '../../src/db/schema/index.js';
+import { notifications, requests, users } from '../../src/db/schema/index.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { VIEWS } from '../../src/slack/ids.js';
@@ -211,16 +211,22 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
   });
 
   it('posts an approval message later when Slack failed at submission', async () => {
-    // Slack answers without posting (no HTTP error, so the client does not retry it).
+    // Nothing else may take the scripted failures: the outbox is drained first.
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
+    // Slack answers without posting (no HTTP error, so the client does not retry): the confirmation DM and the approval post.
     t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
     t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
     const view = await openModal(t, 'user');
-    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'later', 'First Name': 'La', 'Last Name': 'Ter', 'Phone Number': '555-555-5555' }) });
-    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'later'`);
-    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
     const since = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'later', 'First Name': 'La', 'Last Name': 'Ter', 'Phone Number': '555-555-5555' }) });
+    await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS' && (c.answer as { ok?: boolean }).ok === false, 3000, since);
+    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'later'`);
+    // The failed post gave its claim back.
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
+    const sweep = t.slack.calls.length;
     await t.bot.sweeper.runOnce();
-    const posted = t.slack.calls.slice(since).find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS');
+    const posted = t.slack.calls.slice(sweep).find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS');
     expect(JSON.stringify(posted?.args)).toContain('later');
     expect((await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
   });
