@@ -59,7 +59,7 @@ describe(`the bot (${testDriver})`, () => {
       const body = (await response.json()) as { response_type: string; blocks: { text?: { text: string } }[] };
       expect(body.response_type).toBe('ephemeral');
       const shown = body.blocks.map((b) => b.text?.text ?? '').join('\n');
-      for (const sub of ['user', 'agent', 'clone <username | @person>', 'extension', 'find <text>', 'help']) expect(shown).toContain(`/provision ${sub}`);
+      for (const sub of ['user', 'agent', 'clone &lt;username | @person&gt;', 'extension', 'find &lt;text&gt;', 'help']) expect(shown).toContain(`/provision ${sub}`);
     }
   });
 

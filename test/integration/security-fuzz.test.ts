@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, users } from '../../src/db/schema/index.js';
 import { createExtension } from '../../src/services/create-extension.js';
-import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
+import { ACTIONS, BLOCKS } from '../../src/slack/ids.js';
 import { decodeFindQuery, encodeFindQuery } from '../../src/slack/views/find-results.js';
 import { decodeUserFormState } from '../../src/slack/views/user-form-state.js';
 import { depsFor, requester, softphone } from '../support/fixtures.js';
@@ -423,7 +423,7 @@ describe(`hostile input in every field (${testDriver})`, () => {
   it('find paging and filter with any value → acked, a malformed value ignored, a good one answered escaped', async () => {
     const findMessage = (await (await sendSlashCommand(t.baseUrl, { text: 'find fuzz' })).json()) as { blocks: SlackView['blocks'] };
     const value = fc.oneof(
-      fc.tuple(fc.constantFrom('all', 'agent', 'non_agent') as fc.Arbitrary<'all' | 'agent' | 'non_agent'>, fc.integer({ min: 1, max: 20 }), text).map(([kind, page, q]) => encodeFindQuery({ kind, page, text: q })),
+      fc.tuple(fc.constantFrom<'all' | 'agent' | 'non_agent'>('all', 'agent', 'non_agent'), fc.integer({ min: 1, max: 20 }), text).map(([kind, page, q]) => encodeFindQuery({ kind, page, text: q })),
       text,
       fc.tuple(fc.constantFrom('a|', 'g|0|', 'n|99999|', 'x|1|', 'a|1'), text).map(([head, rest]) => head + rest),
     );

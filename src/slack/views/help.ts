@@ -13,7 +13,8 @@ const LINES: readonly [usage: string, what: string][] = [
 
 /** The help answer; `problem` (plain text, escaped here) says what was wrong with the command typed. */
 export function helpMessage(problem?: string): { text: string; blocks: KnownBlock[] } {
-  const list = LINES.map(([usage, what]) => `• \`${usage}\` — ${what}`).join('\n');
+  // Slack reads <…> as a link or mention even in code: the placeholders are escaped to show as typed.
+  const list = LINES.map(([usage, what]) => `• \`${escapeMrkdwn(usage)}\` — ${what}`).join('\n');
   const blocks: KnownBlock[] = [];
   if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escapeMrkdwn(problem)}` } });
   blocks.push(

@@ -202,3 +202,15 @@ export function parseJson(text: unknown): unknown {
 export function invalid(): Error {
   return new Error('invalid private_metadata');
 }
+
+/** What a person is told when a view's private_metadata is not what the bot wrote (forged, or from an older bot). */
+export const UNREADABLE_FORM_TEXT = 'This form could not be read. Nothing was saved: close it and start again with /provision.';
+
+/** A decoder's result, or undefined when the metadata is forged or broken (the decoders throw on it). */
+export function readMetadata<T>(decode: (text: string) => T, text: string): T | undefined {
+  try {
+    return decode(text);
+  } catch {
+    return undefined;
+  }
+}

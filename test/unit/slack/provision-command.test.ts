@@ -28,7 +28,7 @@ describe('helpMessage', () => {
   it('lists every subcommand with its usage', () => {
     const { blocks, text } = helpMessage();
     const shown = JSON.stringify(blocks);
-    for (const usage of ['/provision user', '/provision agent', '/provision clone <username | @person>', '/provision extension', '/provision find <text>', '/provision help']) {
+    for (const usage of ['/provision user', '/provision agent', '/provision clone &lt;username | @person&gt;', '/provision extension', '/provision find &lt;text&gt;', '/provision help']) {
       expect(shown).toContain(usage);
     }
     expect(text).toContain('/provision');

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { isInvalidInput } from '../../../domain/errors.js';
 import { approveRequest } from '../../../services/decide-request.js';
 import { approvalStatus } from '../../../services/approval-status.js';
 import { referenceNames } from '../../../services/form-data.js';
@@ -56,6 +57,11 @@ export const approveClicked =
           break;
       }
     } catch (err) {
+      // A request ID that names no request (a forged or stale button) is the clicker's problem, not ours.
+      if (isInvalidInput(err)) {
+        deps.logger.warn({ userId, requestId, reason: err.message }, 'refused an approval');
+        return void (await tell(`${err.issues.map((i) => i.message).join('. ')}. Nothing was changed.`));
+      }
       deps.logger.error({ err, requestId }, 'approval failed');
       await tell(APOLOGY_TEXT);
     }

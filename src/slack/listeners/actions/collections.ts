@@ -3,7 +3,7 @@ import { listCollections } from '../../../services/form-data.js';
 import type { SlackDeps } from '../../context.js';
 import { ACTIONS } from '../../ids.js';
 import { collectionsModal, decodeCollectionsMetadata, readCollectionSelection } from '../../views/collections-modal.js';
-import { decodeUserFormState } from '../../views/user-form-state.js';
+import { decodeUserFormState, readMetadata } from '../../views/user-form-state.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
@@ -13,7 +13,9 @@ export const chooseCollections =
   async ({ ack, body, client }: Args): Promise<void> => {
     await ack();
     if (!body.view || !deps.access.canRequest(body.user.id)) return;
-    const { collectionIds, ...parent } = decodeUserFormState(body.view.private_metadata);
+    const state = readMetadata(decodeUserFormState, body.view.private_metadata);
+    if (!state) return void deps.logger.warn({ userId: body.user.id }, 'ignored Choose collections on a view with unreadable private_metadata');
+    const { collectionIds, ...parent } = state;
     const collections = await listCollections(deps.services);
     const selected = new Set(collectionIds === 'all' ? collections.map((c) => c.id) : collectionIds);
     // The step carries the User Info state except the collections, which it decides.
@@ -26,7 +28,8 @@ export const selectOrDeselectAll =
   async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack();
     if (!body.view || !deps.access.canRequest(body.user.id) || action.type !== 'button') return;
-    const meta = decodeCollectionsMetadata(body.view.private_metadata);
+    const meta = readMetadata(decodeCollectionsMetadata, body.view.private_metadata);
+    if (!meta) return void deps.logger.warn({ userId: body.user.id }, 'ignored Select/Deselect All on a view with unreadable private_metadata');
     const collections = await listCollections(deps.services);
     const selected = new Set(readCollectionSelection(body.view.state.values));
     const kind = action.action_id === ACTIONS.selectAllUsers || action.action_id === ACTIONS.deselectAllUsers ? 'user' : 'agent';
@@ -38,5 +41,9 @@ export const selectOrDeselectAll =
     }
     // A new version gives the lists new block IDs, so Slack shows the new selection, not the old state.
     const view = collectionsModal({ collections, selected, version: meta.version + 1, ...(meta.parent ? { parent: meta.parent } : {}) });
-    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view });
+    // A second click before Slack showed the first one's result makes the hash stale: the first wins.
+    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view }).catch((err: unknown) => {
+      if ((err as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw err;
+      deps.logger.info({ userId: body.user.id }, 'Select/Deselect All: the view changed meanwhile; kept the newer one');
+    });
   };

@@ -8,7 +8,7 @@ import { sendConfirmation } from '../../flows/confirmation.js';
 import { buildUserInfoView } from '../../flows/user-form.js';
 import { BLOCKS } from '../../ids.js';
 import { extensionFieldErrorsToBlocks, parseExtensionValues } from '../../forms/extension-form.js';
-import { decodeUserFormState } from '../../views/user-form-state.js';
+import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 import type { NewExtensionDraft } from '../../views/model.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -41,6 +41,12 @@ export const agentExtensionDone =
   (deps: SlackDeps) =>
   async ({ ack, body, view, client }: Args): Promise<void> => {
     if (!deps.access.canRequest(body.user.id)) return ack();
+    const parent = readMetadata(decodeUserFormState, view.private_metadata);
+    // This step is pushed from an agent's User Info only.
+    if (parent?.mode !== 'agent') {
+      deps.logger.warn({ userId: body.user.id }, 'refused an Extension step with unreadable private_metadata');
+      return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: UNREADABLE_FORM_TEXT } });
+    }
     const parsed = parseExtensionValues(view.state.values);
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
     try {
@@ -49,7 +55,6 @@ export const agentExtensionDone =
       if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: extensionFieldErrorsToBlocks(err.issues) });
       throw err;
     }
-    const parent = decodeUserFormState(view.private_metadata);
     await ack();
     const draft = toDraft(parsed.input);
     await client.views.update({ view_id: view.root_view_id ?? '', view: await buildUserInfoView(deps, body.user.id, { ...parent, newExtension: draft }) });

@@ -7,7 +7,7 @@ import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
 import { fieldErrorsToBlocks, parseUserInfoValues, separateOffViewErrors, USER_FORM_OFF_VIEW_KEYS } from '../../forms/user-info-form.js';
 import type { BlockErrors } from '../../forms/view-state.js';
-import { decodeUserFormState } from '../../views/user-form-state.js';
+import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -21,7 +21,11 @@ export const userInfoSubmitted =
   async ({ ack, body, view, client }: Args): Promise<void> => {
     const userId = body.user.id;
     if (!deps.access.canRequest(userId)) return ack({ response_action: 'errors', errors: { [BLOCKS.username]: NOT_ALLOWED_TEXT } });
-    const state = decodeUserFormState(view.private_metadata);
+    const state = readMetadata(decodeUserFormState, view.private_metadata);
+    if (!state) {
+      deps.logger.warn({ userId }, 'refused a User Info submission with unreadable private_metadata');
+      return ack({ response_action: 'errors', errors: { [BLOCKS.username]: UNREADABLE_FORM_TEXT } });
+    }
     const parsed = parseUserInfoValues(view.state.values, state);
     if (!parsed.ok) return ack({ response_action: 'errors', errors: onInputs(parsed.errors, view) });
 
