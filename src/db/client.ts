@@ -63,10 +63,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 
 async function openPglite(target: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
+  // pg_trgm backs the trigram indexes `/provision find` uses (drizzle/0003); Postgres ships it as a contrib extension.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
   // PGlite creates its own folder but not the folders above it (./data on a fresh clone).
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-  const client = await PGlite.create(target.dataDir, target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  const client = await PGlite.create(target.dataDir, { extensions: { pg_trgm }, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,

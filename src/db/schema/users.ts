@@ -56,6 +56,13 @@ export const users = pgTable(
     index('users_last_first').on(t.lastName, t.firstName),
     index('users_site').on(t.siteKey),
     index('users_department').on(t.departmentKey),
+    // `/provision find` matches text anywhere in these columns (ILIKE '%…%'), which no btree serves:
+    // trigram indexes (pg_trgm, created by the migration) keep it fast on a large directory.
+    index('users_username_trgm').using('gin', t.username.op('gin_trgm_ops')),
+    index('users_email_trgm').using('gin', t.email.op('gin_trgm_ops')),
+    index('users_first_name_trgm').using('gin', t.firstName.op('gin_trgm_ops')),
+    index('users_last_name_trgm').using('gin', t.lastName.op('gin_trgm_ops')),
+    index('users_full_name_trgm').using('gin', sql`(${t.firstName} || ' ' || ${t.lastName}) gin_trgm_ops`),
   ],
 );
 

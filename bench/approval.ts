@@ -1,0 +1,199 @@
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import type { RunningBot } from '../src/bot.js';
+import type { Config } from '../src/config.js';
+import { notifications, requests } from '../src/db/schema/index.js';
+import type { ServiceDeps } from '../src/services/context.js';
+import { approveRequest } from '../src/services/decide-request.js';
+import type { Loadgen } from './loadgen-client.js';
+import { median } from './cold-start.js';
+import { ms, times, type Row } from './report.js';
+import { approveClick, APPROVER, fillTemplate, signedHeaders, type BodyTemplate } from './slack-payloads.js';
+
+/**
+ * ─── HOOK: approval benchmarks ───────────────────────────────────────────────────────────────────
+ * "Approval → user created + notifications queued" (one at a time) and "N requests approved as fast
+ * as the bot allows" (bulk). Takes the running bot. The requests are submitted through the bot's own
+ * New User modal (no typed password, so the default password is hashed at approval), then approved
+ * by an approver (APPROVER_IDS) clicking `approve_request` (value = request ID) on the approval
+ * message in APPROVALS_CHANNEL. When the bot does not (yet) carry out such a click, the same work is
+ * measured one level down, through services/decide-request.ts approveRequest(), and the rows say so.
+ */
+export interface ApprovalContext {
+  bot: RunningBot;
+  config: Config;
+  /** The bot's origin, http://127.0.0.1:<port>. */
+  origin: string;
+  load: Loadgen;
+  /** Makes the view_submission template of a valid New User request whose username starts with `prefix`. */
+  newUserRequest(prefix: string): BodyTemplate;
+  /** p50 of one scrypt hashPassword, measured alone (ms). */
+  hashMs: number;
+  cores: number;
+  /** How many requests the bulk run approves. */
+  bulk: number;
+  /** Measure through approveRequest() even when the button works (BENCH_APPROVAL_VIA=service), to compare. */
+  serviceOnly?: boolean;
+  log(line: string): void;
+}
+
+const DECIDED = ['completed', 'failed', 'rejected', 'expired'] as const;
+const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+async function submitRequests(ctx: ApprovalContext, prefix: string, count: number): Promise<{ id: string; ts: string | null }[]> {
+  const result = await ctx.load.run({ origin: ctx.origin, connections: Math.min(10, count), amount: count, template: ctx.newUserRequest(prefix), expectInBody: 'clear' });
+  if (result.ok - result.unexpected !== count) throw new Error(`only ${result.ok - result.unexpected} of ${count} submissions were accepted: ${result.sampleProblem ?? ''}`);
+  const db = ctx.bot.database.db;
+  const rows = () =>
+    db
+      .select({ id: requests.id, ts: requests.approvalTs })
+      .from(requests)
+      .where(and(like(sql`${requests.payload} ->> 'username'`, `${prefix}%`), eq(requests.state, 'pending')))
+      .orderBy(requests.createdAt);
+  // The approval messages are posted after the ack: give them a moment, then go on with or without.
+  const deadline = Date.now() + 5000;
+  let found = await rows();
+  while (found.some((r) => !r.ts) && Date.now() < deadline) {
+    await sleep(50);
+    found = await rows();
+  }
+  return found;
+}
+
+async function states(ctx: ApprovalContext, ids: string[]): Promise<Map<string, string>> {
+  const rows = await ctx.bot.database.db.select({ id: requests.id, state: requests.state }).from(requests).where(inArray(requests.id, ids));
+  return new Map(rows.map((r) => [r.id, r.state]));
+}
+
+async function countDecided(ctx: ApprovalContext, ids: string[]): Promise<Record<string, number>> {
+  const rows = await ctx.bot.database.db
+    .select({ state: requests.state, n: sql<number>`count(*)::int` })
+    .from(requests)
+    .where(inArray(requests.id, ids))
+    .groupBy(requests.state);
+  return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+}
+
+async function notificationsQueued(ctx: ApprovalContext, ids: string[]): Promise<number> {
+  const [row] = await ctx.bot.database.db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(inArray(notifications.requestId, ids));
+  return row?.n ?? 0;
+}
+
+/** Polls until every request is decided; returns ms since `t0`. */
+async function untilDecided(ctx: ApprovalContext, ids: string[], t0: bigint, timeoutMs: number): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await countDecided(ctx, ids);
+    const decided = DECIDED.reduce((n, s) => n + (counts[s] ?? 0), 0);
+    if (decided >= ids.length) return Number(process.hrtime.bigint() - t0) / 1e6;
+    if (Date.now() > deadline) return undefined;
+    await sleep(ids.length > 1 ? 25 : 2);
+  }
+}
+
+/** One signed POST to /slack/events, sent from this process. */
+async function sendOne(origin: string, template: BodyTemplate): Promise<{ status: number; ms: number }> {
+  const body = fillTemplate(template, 0);
+  const t = performance.now();
+  const res = await fetch(`${origin}/slack/events`, { method: 'POST', headers: signedHeaders(body), body });
+  await res.arrayBuffer();
+  return { status: res.status, ms: performance.now() - t };
+}
+
+function serviceDeps(ctx: ApprovalContext): ServiceDeps {
+  const c = ctx.config;
+  return {
+    db: ctx.bot.database.db,
+    now: () => new Date(),
+    settings: { phoneDefaultCountry: c.phoneDefaultCountry, passwordPolicy: c.passwordPolicy, defaultPasswordTtlHours: c.defaultPasswordTtlHours, tenantSuffix: c.tenantSuffix },
+  };
+}
+
+const approveOptions = (ctx: ApprovalContext) => ({ allowSelfApproval: false, accountUrl: `${ctx.config.publicUrl}/account` });
+
+function clickTemplate(ctx: ApprovalContext, reqs: { id: string; ts: string | null }[]): BodyTemplate {
+  return approveClick(ctx.load.responseUrl, { requestId: reqs.map((r) => r.id), ts: reqs.map((r, i) => r.ts ?? `1700000000.${String(i).padStart(6, '0')}`) });
+}
+
+export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
+  const rows: Row[] = [];
+  const singles = 3;
+  const pending = await submitRequests(ctx, 'apone', singles);
+  const posted = pending.filter((r) => r.ts).length;
+  ctx.log(`approval: ${pending.length} pending requests, ${posted} with an approval message`);
+
+  // Probe: does the bot carry out an Approve click? (One request: sent from here, not through
+  // autocannon, whose run only ends on its next 1 s tick.)
+  const first = pending[0]!;
+  const t0 = process.hrtime.bigint();
+  const [click, probeMs] = await Promise.all([sendOne(ctx.origin, clickTemplate(ctx, [first])), untilDecided(ctx, [first.id], t0, Math.max(10_000, ctx.hashMs * 5))]);
+  const probeState = (await states(ctx, [first.id])).get(first.id);
+  const viaSlack = probeMs !== undefined && probeState === 'completed' && !ctx.serviceOnly;
+  ctx.log(`approval: Approve click acked ${click.status} in ${ms(click.ms)} ms; request ${probeState}${probeMs === undefined ? ' (still, after the wait)' : ` after ${ms(probeMs)} ms`}`);
+  if (probeState === 'failed') {
+    const [row] = await ctx.bot.database.db.select({ reason: requests.reason }).from(requests).where(eq(requests.id, first.id));
+    ctx.log(`approval: the request failed: ${row?.reason ?? '?'}`);
+  }
+  const mode = viaSlack ? 'Slack Approve click' : ctx.serviceOnly ? 'approveRequest() called directly' : 'approveRequest() (no working approve_request button yet)';
+
+  // One at a time: click (or call) → request completed with its user and notifications in the outbox.
+  const latencies: number[] = viaSlack && probeMs !== undefined ? [probeMs] : [];
+  const deps = serviceDeps(ctx);
+  const actor = { id: APPROVER, portalAdmin: false };
+  for (const r of pending.slice(viaSlack ? 1 : 0)) {
+    const start = process.hrtime.bigint();
+    if (viaSlack) {
+      const [, took] = await Promise.all([sendOne(ctx.origin, clickTemplate(ctx, [r])), untilDecided(ctx, [r.id], start, 30_000)]);
+      if (took !== undefined) latencies.push(took);
+    } else {
+      const result = await approveRequest(deps, actor, r.id, approveOptions(ctx));
+      if (result.outcome !== 'completed') ctx.log(`approval: approveRequest → ${result.outcome}${'reason' in result ? `: ${result.reason}` : ''}`);
+      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const singleStates = await countDecided(ctx, pending.map((r) => r.id));
+  const queued = await notificationsQueued(ctx, pending.map((r) => r.id));
+  const p50 = median(latencies);
+  rows.push({
+    scenario: `Approve → user created + notifications queued (${mode})`,
+    clients: 1,
+    p50,
+    p99: Math.max(...latencies),
+    floor: `hash ${ms(ctx.hashMs)} ms`,
+    ratio: times(p50 / ctx.hashMs),
+    note: `${latencies.length} samples (p99 = max); ${singleStates.completed ?? 0}/${pending.length} completed, ${queued} notifications queued`,
+  });
+
+  // Bulk: every click at once (50 at a time), until every request is decided.
+  if (ctx.bulk > 0) {
+    const bulk = await submitRequests(ctx, 'apbulk', ctx.bulk);
+    const ids = bulk.map((r) => r.id);
+    const timeout = 60_000 + (ctx.bulk * ctx.hashMs * 3) / ctx.cores;
+    const start = process.hrtime.bigint();
+    let acks = '';
+    const decided = untilDecided(ctx, ids, start, timeout);
+    if (viaSlack) {
+      const clicks = await ctx.load.run({ origin: ctx.origin, connections: Math.min(50, ctx.bulk), amount: ctx.bulk, template: clickTemplate(ctx, bulk), timeoutSec: 60 });
+      acks = `; click acks p50 ${ms(clicks.p50)} / p99 ${ms(clicks.p99)} ms${Object.keys(clicks.non2xx).length ? `, non-2xx ${JSON.stringify(clicks.non2xx)}` : ''}`;
+    } else {
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) await approveRequest(deps, actor, ids[next++]!, approveOptions(ctx));
+      };
+      await Promise.all(Array.from({ length: Math.min(50, ids.length) }, worker));
+    }
+    const wallMs = await decided;
+    const counts = await countDecided(ctx, ids);
+    const bulkQueued = await notificationsQueued(ctx, ids);
+    const usersPerSec = wallMs ? ((counts.completed ?? 0) / wallMs) * 1000 : Number.NaN;
+    const floorPerSec = (ctx.cores / ctx.hashMs) * 1000;
+    rows.push({
+      scenario: `Bulk approve ${ctx.bulk} requests (${mode})`,
+      clients: Math.min(50, ctx.bulk),
+      throughput: `${usersPerSec.toFixed(2)} users/s`,
+      floor: `${floorPerSec.toFixed(2)} hashes/s (${ctx.cores} cores / ${ms(ctx.hashMs)} ms)`,
+      ratio: `${times(floorPerSec / usersPerSec)} of hash time / cores`,
+      note: `${wallMs ? `${(wallMs / 1000).toFixed(1)} s` : 'timed out'}; ${counts.completed ?? 0} completed, ${counts.failed ?? 0} failed, ${bulkQueued} notifications queued${acks}`,
+    });
+  }
+  return rows;
+}
