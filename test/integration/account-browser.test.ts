@@ -1,15 +1,10 @@
 import { existsSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/bot.js';
-import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { createUser } from '../../src/services/create-user.js';
-import { depsFor, janeDoe, requester, seedDemoReferenceData } from '../support/fixtures.js';
-import { startSlackDouble } from '../support/slack-double.js';
-import { SIGNING_SECRET } from '../support/slack-request.js';
-import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { depsFor, janeDoe, requester } from '../support/fixtures.js';
+import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { testDriver } from '../support/test-db.js';
 
 /**
  * A person's first sign-in in a real headless Chromium (Debian's, installed by .ci/run), driven by
@@ -29,30 +24,16 @@ const DEFAULT = 'Jd5555551234!!';
 const NEW = 'Correct horse battery 9';
 
 describe.skipIf(!haveBrowser)(`first sign-in in a browser (${testDriver})`, () => {
-  let bot: RunningBot;
-  let slack: Awaited<ReturnType<typeof startSlackDouble>>;
+  let t: TestBot;
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
   const consoleProblems: string[] = [];
 
   beforeAll(async () => {
-    slack = await startSlackDouble();
-    const config = parseConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.url,
-      TENANT_SUFFIX: 'abc',
-      APPROVALS_CHANNEL: 'C0APPROVALS',
-      APPROVER_IDS: 'U0APPROVER',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-    });
-    const database = await openTestDatabase();
-    await seedDemoReferenceData(database.db);
-    bot = await startBot(config, createLogger('warn', new PassThrough().resume()), database);
-    baseUrl = `http://127.0.0.1:${bot.port}`;
-    await createUser(depsFor(database.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe' }));
+    t = await startTestBot({ LOG_LEVEL: 'warn' });
+    baseUrl = t.baseUrl;
+    await createUser(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe' }));
 
     browser = await chromium.launch({
       executablePath,
@@ -69,8 +50,7 @@ describe.skipIf(!haveBrowser)(`first sign-in in a browser (${testDriver})`, () =
   });
   afterAll(async () => {
     await browser?.close();
-    await bot?.stop();
-    await slack?.close();
+    await t?.close();
   });
 
   it('signs in with the default password, is sent to the change form, sets a new password, then signs in with it', async () => {

@@ -1,53 +1,28 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/bot.js';
-import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { createUser } from '../../src/services/create-user.js';
 import { MAX_FAILED_SIGN_INS } from '../../src/services/sign-in.js';
-import { depsFor, janeDoe, requester, seedDemoReferenceData } from '../support/fixtures.js';
-import { startSlackDouble } from '../support/slack-double.js';
-import { SIGNING_SECRET } from '../support/slack-request.js';
-import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { depsFor, janeDoe, requester } from '../support/fixtures.js';
+import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { testDriver } from '../support/test-db.js';
 
 const DEFAULT = 'Jd5555551234!!';
 const NEW = 'Correct horse battery 9';
 
 /** The real bot in HTTP mode: the account page and the sign-in API over real HTTP. */
 describe(`account page and sign-in API over HTTP (${testDriver})`, () => {
-  let bot: RunningBot;
-  let slack: Awaited<ReturnType<typeof startSlackDouble>>;
+  let t: TestBot;
   let baseUrl: string;
-  const logChunks: string[] = [];
   /** Every response body read, to check that no password ever comes back. */
   const bodies: string[] = [];
 
   beforeAll(async () => {
-    slack = await startSlackDouble();
-    const logStream = new PassThrough();
-    logStream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
-    const config = parseConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.url,
-      TENANT_SUFFIX: 'abc',
-      APPROVALS_CHANNEL: 'C0APPROVALS',
-      APPROVER_IDS: 'U0APPROVER',
-      PORT: '0',
-      LOG_LEVEL: 'debug',
-    });
-    const database = await openTestDatabase();
-    await seedDemoReferenceData(database.db);
-    bot = await startBot(config, createLogger('debug', logStream), database);
-    baseUrl = `http://127.0.0.1:${bot.port}`;
+    t = await startTestBot();
+    baseUrl = t.baseUrl;
     // The bot's clock is the real one, so the users are made with it too.
-    const deps = depsFor(database.db, { now: () => new Date() });
+    const deps = depsFor(t.db, { now: () => new Date() });
     for (const username of ['jdoe', 'jdoe2', 'jdoe3', 'jdoe4']) await createUser(deps, requester, janeDoe({ username }));
   });
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-  });
+  afterAll(async () => t?.close());
 
   async function call(path: string, init: RequestInit = {}) {
     const response = await fetch(`${baseUrl}${path}`, init);
@@ -189,7 +164,7 @@ describe(`account page and sign-in API over HTTP (${testDriver})`, () => {
   });
 
   it('never puts a password in a response or in the log', () => {
-    const everything = bodies.join('\n') + logChunks.join('');
+    const everything = bodies.join('\n') + t.logText();
     expect(bodies.length).toBeGreaterThan(20);
     for (const secret of [DEFAULT, NEW, 'wrong password', 'jdoe4jdoe4jdoe4', 'JDOE2 is my name!']) expect(everything).not.toContain(secret);
   });

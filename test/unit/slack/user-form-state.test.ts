@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeIds, decodeUserFormState, encodeIds, encodeUserFormState } from '../../../src/slack/views/user-form-state.js';
 import type { UserFormState } from '../../../src/slack/views/model.js';
 import { DRAFT, LONGEST_DRAFT } from './form-fixtures.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
-/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+const random = seededRandom;
 
 /** n distinct IDs in 1..below-1; below must leave room for them. */
 function distinctIds(n: number, below: number, seed: number): number[] {

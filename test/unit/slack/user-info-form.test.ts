@@ -14,6 +14,7 @@ import type { UserFormChoices, UserFormState } from '../../../src/slack/views/mo
 import { userInfoModal } from '../../../src/slack/views/user-info-modal.js';
 import { blockIdOfLabel, clientSideErrors, fillView, type Answer, type SlackView } from '../../support/fill-view.js';
 import { DRAFT, userChoices } from './form-fixtures.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const USER: UserFormState = { mode: 'user', collectionIds: 'all' };
 const AGENT: UserFormState = { mode: 'agent', collectionIds: 'all' };
@@ -266,17 +267,7 @@ describe('parseUserInfoValues: bad input is answered on the field, never thrown'
     });
   });
 
-  /** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
-  function random(seed: number): () => number {
-    let s = seed >>> 0;
-    return () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
-  }
+  const random = seededRandom;
 
   const JUNK: unknown[] = [
     undefined,

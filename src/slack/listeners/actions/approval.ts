@@ -23,22 +23,34 @@ function requestIdOf(deps: SlackDeps, args: Args): string | undefined {
 }
 
 /**
+ * What every approval button does first: acknowledge, read the request ID, and let only approvers on.
+ * Anyone else is told so, privately; undefined means there is nothing more to do.
+ */
+async function approverClick(deps: SlackDeps, args: Args, button: 'Approve' | 'Reject'): Promise<{ requestId: string; tell: (text: string) => Promise<unknown> } | undefined> {
+  await args.ack();
+  const requestId = requestIdOf(deps, args);
+  if (!requestId) return undefined;
+  const tell = (text: string) => args.respond({ response_type: 'ephemeral', replace_original: false, text });
+  if (!deps.access.isApprover(args.body.user.id)) {
+    deps.logger.warn({ userId: args.body.user.id, requestId }, `a non-approver clicked ${button}`);
+    await tell(NOT_APPROVER_TEXT);
+    return undefined;
+  }
+  return { requestId, tell };
+}
+
+/**
  * Approve: only approvers; the request is carried out at once, exactly once. Whoever comes second (a
  * second approver, a double click, a Slack retry) is told what happened, and nothing changes.
  */
 export const approveClicked =
   (deps: SlackDeps) =>
   async (args: Args): Promise<void> => {
-    const { ack, body, client, respond } = args;
-    await ack();
-    const requestId = requestIdOf(deps, args);
-    if (!requestId) return;
+    const { body, client } = args;
+    const click = await approverClick(deps, args, 'Approve');
+    if (!click) return;
+    const { requestId, tell } = click;
     const userId = body.user.id;
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    if (!deps.access.isApprover(userId)) {
-      deps.logger.warn({ userId, requestId }, 'a non-approver clicked Approve');
-      return void (await tell(NOT_APPROVER_TEXT));
-    }
     try {
       const result = await approveRequest(deps.services, actorFor(deps, userId), requestId, {
         allowSelfApproval: deps.approvals.allowSelfApproval,
@@ -72,15 +84,10 @@ export const approveClicked =
 export const rejectClicked =
   (deps: SlackDeps) =>
   async (args: Args): Promise<void> => {
-    const { ack, body, client, respond } = args;
-    await ack();
-    const requestId = requestIdOf(deps, args);
-    if (!requestId) return;
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    if (!deps.access.isApprover(body.user.id)) {
-      deps.logger.warn({ userId: body.user.id, requestId }, 'a non-approver clicked Reject');
-      return void (await tell(NOT_APPROVER_TEXT));
-    }
+    const { body, client } = args;
+    const click = await approverClick(deps, args, 'Reject');
+    if (!click) return;
+    const { requestId, tell } = click;
     const status = await approvalStatus(deps.services, requestId);
     if (!status) return;
     if (status.request.state !== 'pending') return void (await tell(decidedText(status.request)));
