@@ -4,14 +4,12 @@ import {
   releaseApprovalMessage,
   requestsMissingApprovalMessage,
 } from '../db/repositories/approval-messages.js';
-import { findExtensionOfUser } from '../db/repositories/extensions.js';
+import { findExtensionById, findExtensionOfUser } from '../db/repositories/extensions.js';
 import { notificationsOfRequest } from '../db/repositories/notifications.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
-import { extensions } from '../db/schema/index.js';
-import { eq } from 'drizzle-orm';
 import type { ServiceDeps } from './context.js';
-import { extensionRequestPayload, userRequestPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
+import { parseStoredPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
 
 /** Everything the approval message shows about a request, read in one place. */
 export interface ApprovalStatus {
@@ -25,7 +23,7 @@ export interface ApprovalStatus {
 export async function approvalStatus(deps: Pick<ServiceDeps, 'db'>, requestId: string): Promise<ApprovalStatus | undefined> {
   const request = await findRequestById(deps.db, requestId);
   if (!request) return undefined;
-  const payload = request.kind === 'create_extension' ? extensionRequestPayload.parse(request.payload) : userRequestPayload.parse(request.payload);
+  const payload = parseStoredPayload(request.kind, request.payload);
   const deliveries = (await notificationsOfRequest(deps.db, requestId)).map((n) => ({ topic: n.topic, state: n.state, attempts: n.attempts }));
   return { request, payload, result: await resultOf(deps, request), deliveries };
 }
@@ -42,7 +40,7 @@ async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Pro
     return parts.join(', ');
   }
   if (request.resultExtensionId !== null) {
-    const [extension] = await deps.db.select({ number: extensions.number }).from(extensions).where(eq(extensions.id, request.resultExtensionId));
+    const extension = await findExtensionById(deps.db, request.resultExtensionId);
     return extension ? `Extension ${extension.number} created` : null;
   }
   return null;

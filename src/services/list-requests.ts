@@ -1,7 +1,7 @@
 import type { RequestKind, RequestState } from '../domain/request-state.js';
 import { requestsInState, requestsOfRequester, type RequestRow } from '../db/repositories/requests.js';
 import type { ServiceDeps } from './context.js';
-import { extensionRequestPayload, userRequestPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
+import { parseStoredPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
 
 export interface RequestRecord {
   id: string;
@@ -14,8 +14,7 @@ export interface RequestRecord {
 }
 
 function toRecord(row: RequestRow): RequestRecord {
-  const schema = row.kind === 'create_extension' ? extensionRequestPayload : userRequestPayload;
-  return { id: row.id, kind: row.kind, state: row.state, requesterId: row.requesterId, createdAt: row.createdAt, reason: row.reason, payload: schema.parse(row.payload) };
+  return { id: row.id, kind: row.kind, state: row.state, requesterId: row.requesterId, createdAt: row.createdAt, reason: row.reason, payload: parseStoredPayload(row.kind, row.payload) };
 }
 
 export async function requestsOf(deps: Pick<ServiceDeps, 'db'>, requesterId: string, limit = 20): Promise<RequestRecord[]> {

@@ -1,3 +1,4 @@
+import type { RequestKind } from '../domain/request-state.js';
 import { z } from 'zod';
 import { createExtensionInput } from './create-extension.js';
 import { userInfoFields } from './user-fields.js';
@@ -21,3 +22,8 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
+
+/** A stored request's payload, read back through the schema of its kind. */
+export function parseStoredPayload(kind: RequestKind, payload: unknown): UserRequestPayload | ExtensionRequestPayload {
+  return kind === 'create_extension' ? extensionRequestPayload.parse(payload) : userRequestPayload.parse(payload);
+}

@@ -58,3 +58,19 @@ describe('configuration', () => {
     expect(message).not.toContain('SECRET123');
   });
 });
+
+describe('configuration: approval reminders and expiry', () => {
+  it('reminds after 24 hours and expires after a week by default', () => {
+    expect(parseConfig(valid)).toMatchObject({ remindAfterHours: 24, expireAfterHours: 168 });
+  });
+
+  it('takes whole hours from the environment', () => {
+    expect(parseConfig({ ...valid, REMIND_AFTER_HOURS: '4', EXPIRE_AFTER_HOURS: '48' })).toMatchObject({ remindAfterHours: 4, expireAfterHours: 48 });
+  });
+
+  it('names a malformed setting, and refuses an expiry that comes before the first reminder', () => {
+    expect(problems({ ...valid, REMIND_AFTER_HOURS: 'soon' })).toContain('- REMIND_AFTER_HOURS');
+    expect(problems({ ...valid, EXPIRE_AFTER_HOURS: '0' })).toContain('- EXPIRE_AFTER_HOURS');
+    expect(problems({ ...valid, REMIND_AFTER_HOURS: '48', EXPIRE_AFTER_HOURS: '24' })).toContain('- EXPIRE_AFTER_HOURS must be greater than REMIND_AFTER_HOURS');
+  });
+});

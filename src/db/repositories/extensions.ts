@@ -11,6 +11,11 @@ export async function findExtensionByNumber(db: Db, number: number): Promise<Ext
   return row;
 }
 
+export async function findExtensionById(db: Db, id: number): Promise<ExtensionRow | undefined> {
+  const [row] = await db.select().from(extensions).where(eq(extensions.id, id));
+  return row;
+}
+
 export async function findExtensionOfUser(db: Db, userId: number): Promise<ExtensionRow | undefined> {
   const [row] = await db.select().from(extensions).where(eq(extensions.assignedUserId, userId));
   return row;
