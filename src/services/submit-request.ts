@@ -5,7 +5,7 @@ import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
-import { violatedUniqueConstraint } from '../db/errors.js';
+import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
 import { cloneTemplate } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension } from './create-extension.js';
@@ -33,6 +33,17 @@ const userRequestInput = z.object({
  */
 export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<UserRequestPayload>> {
   return (await checkUserRequest(deps, actor, raw)).store();
+}
+
+/**
+ * The database refused to store a request. Only its facts travel on (code, constraint, table): the
+ * driver's error carries the query's parameters, and with them the typed password's hash.
+ */
+export class RequestNotStored extends Error {
+  override readonly name = 'RequestNotStored';
+  constructor(readonly database: { code: string; constraint?: string; table?: string }) {
+    super(`the database refused to store the request (SQLSTATE ${database.code}${database.table ? ` on ${database.table}` : ''})`);
+  }
 }
 
 /** A user request that passed every check, not stored yet. */
@@ -86,7 +97,11 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
     async store() {
       // The typed password is hashed now: the request never holds it in clear.
       const payload: UserRequestPayload = { ...shaped, passwordHash: password ? await hashPassword(password) : null };
-      return store(deps, actor, request.kind, payload, (err) => (violatedUniqueConstraint(err) === 'requests_open_username' ? new InvalidInput([openRequestIssue(username)]) : err));
+      return store(deps, actor, request.kind, payload, (err) => {
+        if (violatedUniqueConstraint(err) === 'requests_open_username') return new InvalidInput([openRequestIssue(username)]);
+        const database = databaseErrorFacts(err);
+        return database ? new RequestNotStored(database) : err;
+      });
     },
   };
 }
