@@ -25,6 +25,8 @@ export interface RunSpec {
   overallRate?: number;
   /** A 2xx response whose body lacks this text is counted as `unexpected` (e.g. a submission answered with errors). */
   expectInBody?: string;
+  /** 2xx responses whose body holds this text are counted as `matched` (e.g. a command answered "busy"). */
+  countInBody?: string;
 }
 
 export interface RunResult {
@@ -43,6 +45,8 @@ export interface RunResult {
   max: number;
   /** 2xx responses whose body did not hold `expectInBody`. */
   unexpected: number;
+  /** 2xx responses whose body held `countInBody`. */
+  matched: number;
   /** The first 2xx body, and the first unexpected or non-2xx one, for diagnosis. */
   sampleBody?: string;
   sampleProblem?: string;
@@ -60,7 +64,7 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-function summarize(latencies: number[], counts: { sent: number; non2xx: Record<string, number>; errors: number; timeouts: number; elapsedMs: number; unexpected: number; sampleBody?: string; sampleProblem?: string }): RunResult {
+function summarize(latencies: number[], counts: { sent: number; non2xx: Record<string, number>; errors: number; timeouts: number; elapsedMs: number; unexpected: number; matched: number; sampleBody?: string; sampleProblem?: string }): RunResult {
   latencies.sort((a, b) => a - b);
   const ok = latencies.length;
   return {
@@ -83,6 +87,7 @@ async function runPaced(spec: RunSpec & { overallRate: number }): Promise<RunRes
   const non2xx: Record<string, number> = {};
   let errors = 0;
   let unexpected = 0;
+  let matched = 0;
   let sampleBody: string | undefined;
   const one = (i: number) =>
     new Promise<void>((resolve) => {
@@ -99,6 +104,7 @@ async function runPaced(spec: RunSpec & { overallRate: number }): Promise<RunRes
             latencies.push(took);
             sampleBody ??= text.slice(0, 400);
             if (spec.expectInBody !== undefined && !text.includes(spec.expectInBody)) unexpected++;
+            if (spec.countInBody !== undefined && text.includes(spec.countInBody)) matched++;
           } else non2xx[status] = (non2xx[status] ?? 0) + 1;
           resolve();
         });
@@ -119,7 +125,7 @@ async function runPaced(spec: RunSpec & { overallRate: number }): Promise<RunRes
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return summarize(latencies, { sent: total, non2xx, errors, timeouts: 0, elapsedMs: performance.now() - started, unexpected, ...(sampleBody === undefined ? {} : { sampleBody }) });
+  return summarize(latencies, { sent: total, non2xx, errors, timeouts: 0, elapsedMs: performance.now() - started, unexpected, matched, ...(sampleBody === undefined ? {} : { sampleBody }) });
 }
 
 function runLoad(spec: RunSpec): Promise<RunResult> {
@@ -132,7 +138,9 @@ function runLoad(spec: RunSpec): Promise<RunResult> {
   let sampleBody: string | undefined;
   let sampleProblem: string | undefined;
   let unexpected = 0;
+  let matched = 0;
   const onResponse = (status: number, body: string) => {
+    if (status >= 200 && status < 300 && spec.countInBody !== undefined && body.includes(spec.countInBody)) matched++;
     const good = status >= 200 && status < 300 && (spec.expectInBody === undefined || body.includes(spec.expectInBody));
     if (status >= 200 && status < 300) {
       sampleBody ??= body.slice(0, 400);
@@ -172,6 +180,7 @@ function runLoad(spec: RunSpec): Promise<RunResult> {
           timeouts: result.timeouts,
           elapsedMs,
           unexpected,
+          matched,
           ...(sampleBody === undefined ? {} : { sampleBody }),
           ...(sampleProblem === undefined ? {} : { sampleProblem }),
         }),

@@ -18,6 +18,7 @@ import { hashPassword } from '../src/domain/password-hash.js';
 import { createLogger } from '../src/logger.js';
 import { requests } from '../src/db/schema/index.js';
 import { DEMO_REFERENCE_DATA } from '../src/services/load-reference-data.js';
+import { BUSY_TEXT } from '../src/slack/flows/modal-trigger.js';
 import { fillView, type Answer, type SlackView } from '../test/support/fill-view.js';
 import { approvalBenchmarks } from './approval.js';
 import { BARE_BOLT_APP, measureStart, median, type StartFigure } from './cold-start.js';
@@ -129,65 +130,83 @@ async function run(ctx: Ctx, spec: Omit<RunSpec, 'origin'> & { origin?: string }
 }
 
 // ── 1. /provision user vs a bare Bolt app ───────────────────────────────────────────────────────
+/** Slack's trigger_id opens a modal for 3 s; the bot's own target leaves room for the trip. */
+const MODAL_SHOWN_TARGET_MS = 2500;
+/** A substring of the bot's "busy" answer (in the ack, or to the response_url after it). */
+const BUSY_MARK = BUSY_TEXT.slice(0, 30);
+
+/**
+ * One load of `/provision user`: the ack against the floor, and command → modal shown (the double
+ * sees views.open) with the commands the bot shed as "busy" instead (in the ack, or after it when the
+ * trigger had grown too old), which open no modal.
+ */
+async function commandRun(ctx: Ctx, template: BodyTemplate, spec: { connections: number; overallRate?: number }) {
+  const before = await ctx.load.quiesce('views.open');
+  await ctx.load.modalDelays();
+  const responsesBefore = (await ctx.load.stats()).counts.response_url ?? 0;
+  const errorsBefore = ctx.sink.errors;
+  const b = await run(ctx, { ...spec, durationSec: SECONDS, template, countInBody: BUSY_MARK });
+  const opened = (await ctx.load.quiesce('views.open')) - before;
+  await ctx.load.quiesce('response_url');
+  const busyAfterAck = ((await ctx.load.stats()).counts.response_url ?? 0) - responsesBefore;
+  const modal = (await ctx.load.modalDelays()).sort((x, y) => x - y);
+  return { b, opened, busyInAck: b.matched, busyAfterAck, modal, expired: modal.filter((d) => d > 3000).length, errorLines: ctx.sink.errors - errorsBefore };
+}
+
+function commandRows(ctx: Ctx, label: string, c: number, f: RunResult, r: Awaited<ReturnType<typeof commandRun>>) {
+  const { b, opened, busyInAck, busyAfterAck, modal, expired } = r;
+  const ratio = b.p99 / f.p99;
+  const p99 = percentile(modal, 99);
+  const shed = busyInAck + busyAfterAck;
+  log(
+    `${label} c=${c}: ack p50 ${ms(b.p50)} p99 ${ms(b.p99)} ms ${rps(b)}; floor p50 ${ms(f.p50)} p99 ${ms(f.p99)} ms ${rps(f)}; ` +
+      `modal shown ${opened}/${b.ok} p50 ${ms(percentile(modal, 50))} p99 ${ms(p99)} ms; busy ${busyInAck} in the ack + ${busyAfterAck} after`,
+  );
+  ctx.rows.push({
+    scenario: `${label} → 200 (ack)`,
+    clients: c,
+    p50: b.p50,
+    p99: b.p99,
+    throughput: rps(b),
+    floor: `${ms(f.p50)} / ${ms(f.p99)} ms, ${rps(f)}`,
+    ratio: `p99 ${times(ratio)}, p50 ${times(b.p50 / f.p50)}`,
+    target: 'p99 ≤ 2×',
+    met: ratio <= 2,
+    note: [problems(b), r.errorLines > 0 ? `${r.errorLines} error log lines` : ''].filter(Boolean).join('; '),
+  });
+  ctx.rows.push({
+    scenario: `${label}: command → modal shown (views.open)`,
+    clients: c,
+    p50: percentile(modal, 50),
+    p99,
+    throughput: `${((opened / b.ok) * 100).toFixed(1)}% of acks`,
+    target: `p99 < ${MODAL_SHOWN_TARGET_MS / 1000} s at every concurrency`,
+    // Every ack ends as a modal or as "busy", and no modal is shown late.
+    met: (modal.length === 0 || p99 < MODAL_SHOWN_TARGET_MS) && opened + shed >= b.ok,
+    note: [
+      `${opened} modals for ${b.ok} acks`,
+      shed ? `${busyInAck} answered "busy" in the ack, ${busyAfterAck} after it (trigger too old), no modal for those` : 'none answered "busy"',
+      expired ? `${expired} views.open later than 3 s (trigger_id expired on real Slack)` : 'no views.open later than 3 s',
+    ].join('; '),
+  });
+}
+
 async function commandScenario(ctx: Ctx): Promise<void> {
   const floor = await startFloorApp();
   try {
-    const template = slashCommand('user');
+    // The response_url is the double's: a "busy" told after the ack is counted there.
+    const template = slashCommand('user', REQUESTER, ctx.load.responseUrl);
     log('warm-up: /provision user');
     await run(ctx, { origin: floor.origin, connections: 10, durationSec: 1, template });
     await run(ctx, { connections: 10, durationSec: 1, template });
     for (const c of CLIENTS) {
       const f = await run(ctx, { origin: floor.origin, connections: c, durationSec: SECONDS, template });
-      const before = await ctx.load.quiesce('views.open');
-      await ctx.load.modalDelays();
-      const errorsBefore = ctx.sink.errors;
-      const b = await run(ctx, { connections: c, durationSec: SECONDS, template });
-      const opened = (await ctx.load.quiesce('views.open')) - before;
-      const modal = (await ctx.load.modalDelays()).sort((x, y) => x - y);
-      const expired = modal.filter((d) => d > 3000).length;
-      const ratio = b.p99 / f.p99;
-      log(`/provision user c=${c}: bot p50 ${ms(b.p50)} p99 ${ms(b.p99)} ms ${rps(b)}; floor p50 ${ms(f.p50)} p99 ${ms(f.p99)} ms ${rps(f)}; views.open ${opened}/${b.ok}, command → views.open p50 ${ms(percentile(modal, 50))} p99 ${ms(percentile(modal, 99))} ms`);
-      ctx.rows.push({
-        scenario: '`/provision user` → 200, views.open',
-        clients: c,
-        p50: b.p50,
-        p99: b.p99,
-        throughput: rps(b),
-        floor: `${ms(f.p50)} / ${ms(f.p99)} ms, ${rps(f)}`,
-        ratio: `p99 ${times(ratio)}, p50 ${times(b.p50 / f.p50)}`,
-        target: 'p99 ≤ 2×',
-        met: ratio <= 2 && opened >= b.ok,
-        note: [
-          `views.open ${opened} for ${b.ok} acks; command → views.open (modal shown) p50 ${ms(percentile(modal, 50))} / p99 ${ms(percentile(modal, 99))} ms`,
-          expired ? `${expired} views.open later than 3 s (trigger_id expired on real Slack)` : '',           problems(b),
-          ctx.sink.errors > errorsBefore ? `${ctx.sink.errors - errorsBefore} error log lines` : '',
-        ]
-          .filter(Boolean)
-          .join('; '),
-      });
+      commandRows(ctx, '`/provision user`', c, f, await commandRun(ctx, template, { connections: c }));
     }
     // Open loop at a fixed rate well below saturation: the ack's own cost, without a queue.
     const rate = Number(env.BENCH_RATE ?? 100);
     const f = await run(ctx, { origin: floor.origin, connections: 10, durationSec: SECONDS, overallRate: rate, template });
-    const before = await ctx.load.quiesce('views.open');
-    await ctx.load.modalDelays();
-    const b = await run(ctx, { connections: 10, durationSec: SECONDS, overallRate: rate, template });
-    const opened = (await ctx.load.quiesce('views.open')) - before;
-    const modal = (await ctx.load.modalDelays()).sort((x, y) => x - y);
-    const ratio = b.p99 / f.p99;
-    log(`/provision user at ${rate} req/s: bot p50 ${ms(b.p50)} p99 ${ms(b.p99)} ms; floor p50 ${ms(f.p50)} p99 ${ms(f.p99)} ms; command → views.open p50 ${ms(percentile(modal, 50))} p99 ${ms(percentile(modal, 99))} ms`);
-    ctx.rows.push({
-      scenario: `\`/provision user\` → 200, views.open, open loop at ${rate} req/s`,
-      clients: 10,
-      p50: b.p50,
-      p99: b.p99,
-      throughput: rps(b),
-      floor: `${ms(f.p50)} / ${ms(f.p99)} ms`,
-      ratio: `p99 ${times(ratio)}, p50 ${times(b.p50 / f.p50)}`,
-      target: 'p99 ≤ 2×',
-      met: ratio <= 2 && opened >= b.ok,
-      note: [`views.open ${opened} for ${b.ok} acks; command → views.open (modal shown) p50 ${ms(percentile(modal, 50))} / p99 ${ms(percentile(modal, 99))} ms`, problems(b)].filter(Boolean).join('; '),
-    });
+    commandRows(ctx, `\`/provision user\`, open loop at ${rate} req/s`, 10, f, await commandRun(ctx, template, { connections: 10, overallRate: rate }));
   } finally {
     await floor.stop();
   }
@@ -289,11 +308,10 @@ async function untilStored(ctx: Ctx, prefix: string, count: number, t0: number, 
 }
 
 /**
- * A typed password is hashed at submission, before the ack. The floor is hashPassword alone at the
- * same concurrency. At 1 client the target compares latencies; with more, scrypt's queue (libuv's 4
- * threads on the machine's cores) sets the pace for both, so the figure is stored/s against hashes/s,
- * timed until the last request is in the database (Bolt answers 404 to acks later than 3 s, but the
- * handler goes on and stores the request).
+ * A typed password is hashed after the submission is acknowledged (every check that can give a field
+ * error runs before). The ack must beat Slack's 3 s at every concurrency; storing is timed until the
+ * last request is in the database, against hashPassword alone at the same concurrency (the floor):
+ * scrypt's queue (libuv's 4 threads on the machine's cores) sets the pace for both.
  */
 async function passwordScenario(ctx: Ctx, view: SlackView): Promise<number> {
   const single = await hashFloor(1, 5);
@@ -318,18 +336,18 @@ async function passwordScenario(ctx: Ctx, view: SlackView): Promise<number> {
     const slow = Object.values(r.non2xx).reduce((a, b) => a + b, 0);
     log(`submission (typed password) c=${c}: ack p50 ${ms(r.p50)} p99 ${ms(r.p99)} ms, ${storedPerSec.toFixed(2)} stored/s; hash alone p50 ${ms(h.p50)} p99 ${ms(h.p99)} ms, ${h.perSec.toFixed(2)}/s ${problems(r)}`);
     ctx.rows.push({
-      scenario: 'New User submission, typed password (hashed at submission) → request stored',
+      scenario: 'New User submission, typed password (hashed after the ack) → ack; request stored',
       clients: c,
       p50: r.p50,
       p99: r.p99,
       throughput: `${storedPerSec.toFixed(2)} stored/s`,
       floor: `hashPassword ${ms(h.p50)} / ${ms(h.p99)} ms, ${h.perSec.toFixed(2)}/s`,
-      ratio: c === 1 ? `p50 ${times(latencyRatio)}` : `${times(rateRatio)} (hashes/s ÷ stored/s)`,
-      target: c === 1 ? 'p50 ≤ 1.2× hash' : '–',
-      ...(c === 1 ? { met: latencyRatio <= 1.2 && !problems(r) } : {}),
+      ratio: `ack p50 ${times(latencyRatio)} one hash; ${times(rateRatio)} (hashes/s ÷ stored/s)`,
+      target: 'ack p99 < 3 s',
+      met: r.p99 < 3000 && !problems(r),
       note: [
         `${amount} requests, all stored after ${storedMs ? `${(storedMs / 1000).toFixed(1)} s` : '(timed out)'}`,
-        slow ? `${slow} acks past 3 s: Bolt answered 404 (Slack would show the requester an error), the request was stored anyway` : '',
+        slow ? `${slow} acks past 3 s: Bolt answered 404 (Slack would show the requester an error)` : '',
         problems(r) && !slow ? problems(r) : '',
         ctx.sink.errors > errorsBefore ? `${ctx.sink.errors - errorsBefore} error log lines` : '',
       ]

@@ -8,9 +8,30 @@ const FREE_EXTENSIONS_OFFERED = 100;
 
 export type { ReferenceChoices };
 
-/** What the User Info step offers this person, and whether they may pick a CUCM cluster. */
+/**
+ * No form can be offered before the operator loads the reference data: there would be no Site, no
+ * Profile (which every user needs), no caller ID. Told before any modal opens, never as a field error.
+ */
+export class ReferenceDataMissing extends Error {
+  override readonly name = 'ReferenceDataMissing';
+  constructor() {
+    super('there is no reference data: load a file first');
+  }
+}
+
+/** The same rule as the start-up check: reference data is loaded when there is a profile to choose. */
+export function isReferenceDataLoaded(choices: Pick<ReferenceChoices, 'profiles'>): boolean {
+  return choices.profiles.length > 0;
+}
+
+function requireReferenceData<T extends Pick<ReferenceChoices, 'profiles'>>(choices: T): T {
+  if (!isReferenceDataLoaded(choices)) throw new ReferenceDataMissing();
+  return choices;
+}
+
+/** What the User Info step offers this person, and whether they may pick a CUCM cluster. Throws ReferenceDataMissing. */
 export async function userFormData(deps: ServiceDeps, actor: Actor) {
-  const [choices, freeExtensions] = await Promise.all([listReferenceChoices(deps.db), freeExtensionNumbers(deps.db, FREE_EXTENSIONS_OFFERED)]);
+  const [choices, freeExtensions] = await Promise.all([listReferenceChoices(deps.db).then(requireReferenceData), freeExtensionNumbers(deps.db, FREE_EXTENSIONS_OFFERED)]);
   return {
     choices: { ...choices, freeExtensions },
     // The seed: the Clusters menu shows for portal admins, and only when several clusters exist.
@@ -18,9 +39,9 @@ export async function userFormData(deps: ServiceDeps, actor: Actor) {
   };
 }
 
-/** What the extension form offers, with the next free number to prefill. */
+/** What the extension form offers, with the next free number to prefill. Throws ReferenceDataMissing. */
 export async function extensionFormData(deps: ServiceDeps) {
-  const choices = await listReferenceChoices(deps.db);
+  const choices = requireReferenceData(await listReferenceChoices(deps.db));
   const taken = await takenNumbersInRanges(deps.db, choices.extensionRanges);
   return {
     callerIds: choices.callerIds,
@@ -43,6 +64,7 @@ export async function referenceNames(deps: ServiceDeps) {
     callerIds: names(choices.callerIds),
     e911Locations: names(choices.e911Locations),
     collectionCount: choices.collections.length,
+    loaded: isReferenceDataLoaded(choices),
   };
 }
 

@@ -5,7 +5,7 @@ import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
-import { violatedUniqueConstraint } from '../db/errors.js';
+import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
 import { cloneTemplate } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension } from './create-extension.js';
@@ -28,11 +28,44 @@ const userRequestInput = z.object({
 });
 
 /**
- * A requester asks for a new user (from scratch or cloned). The request is checked exactly as the
- * user would be created — an invalid one is refused field by field and nothing is stored — then kept
- * as pending until an approver decides. One open request per username: a double submission is refused.
+ * A requester asks for a new user (from scratch or cloned): checked, then stored as pending. The
+ * Slack listener uses the two halves below, so that it can acknowledge between them.
  */
 export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<UserRequestPayload>> {
+  return (await checkUserRequest(deps, actor, raw)).store();
+}
+
+/**
+ * The database refused to store a request. Only its facts travel on (code, constraint, table): the
+ * driver's error carries the query's parameters, and with them the typed password's hash.
+ */
+export class RequestNotStored extends Error {
+  override readonly name = 'RequestNotStored';
+  constructor(readonly database: { code: string; constraint?: string; table?: string }) {
+    super(`the database refused to store the request (SQLSTATE ${database.code}${database.table ? ` on ${database.table}` : ''})`);
+  }
+}
+
+/** A user request that passed every check, not stored yet. */
+export interface CheckedUserRequest {
+  readonly kind: 'create_user' | 'clone_user';
+  readonly username: string;
+  /** True when the requester typed a password: storing then runs the slow hash first. */
+  readonly hashesPassword: boolean;
+  /**
+   * Hashes the typed password (if any) and stores the request as pending. Can still fail: a twin
+   * request stored in between (InvalidInput on `username`), or the database. The typed password lives
+   * only in this closure, so no log line or error of the caller can carry it.
+   */
+  store(): Promise<SubmittedRequest<UserRequestPayload>>;
+}
+
+/**
+ * Every check of a user request that can give a field error, without the slow hash and without
+ * writing: the request is checked exactly as the user would be created, and an invalid one is refused
+ * field by field. One open request per username: a double submission is refused.
+ */
+export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<CheckedUserRequest> {
   const request = parseInput(userRequestInput, raw);
   const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
   if (request.kind === 'clone_user') {
@@ -50,20 +83,27 @@ export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: un
   if (issues.length > 0) throw new InvalidInput(issues);
 
   const prepared = await prepareUser(deps, actor, base, { extensionComesWithRequest: newExtension !== undefined });
-  const open = await findOpenRequestForUsername(deps.db, prepared.person.username);
-  if (open) throw new InvalidInput([openRequestIssue(prepared.person.username)]);
+  const username = prepared.person.username;
+  const open = await findOpenRequestForUsername(deps.db, username);
+  if (open) throw new InvalidInput([openRequestIssue(username)]);
 
   const { password, ...withoutPassword } = base;
-  const payload = userRequestPayload.parse({
-    ...withoutPassword,
-    username: prepared.person.username,
-    // The typed password is hashed now: the request never holds it in clear.
-    passwordHash: password ? await hashPassword(password) : null,
-    ...(newExtension ? { newExtension: newExtension.input } : {}),
-  });
-  return store(deps, actor, request.kind, payload, (err) =>
-    violatedUniqueConstraint(err) === 'requests_open_username' ? new InvalidInput([openRequestIssue(prepared.person.username)]) : err,
-  );
+  // Shaped (and so checked) before the caller acknowledges; only the hash is added later.
+  const shaped = userRequestPayload.parse({ ...withoutPassword, username, passwordHash: null, ...(newExtension ? { newExtension: newExtension.input } : {}) });
+  return {
+    kind: request.kind,
+    username,
+    hashesPassword: Boolean(password),
+    async store() {
+      // The typed password is hashed now: the request never holds it in clear.
+      const payload: UserRequestPayload = { ...shaped, passwordHash: password ? await hashPassword(password) : null };
+      return store(deps, actor, request.kind, payload, (err) => {
+        if (violatedUniqueConstraint(err) === 'requests_open_username') return new InvalidInput([openRequestIssue(username)]);
+        const database = databaseErrorFacts(err);
+        return database ? new RequestNotStored(database) : err;
+      });
+    },
+  };
 }
 
 /** A requester asks for a new extension on its own (`/provision extension`). */

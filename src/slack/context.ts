@@ -26,3 +26,8 @@ export function actorFor(deps: SlackDeps, userId: string): Actor {
 
 export const NOT_ALLOWED_TEXT = 'You are not on the list of people who can make provisioning requests. Ask a contact-center admin.';
 export const APOLOGY_TEXT = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+
+/** Said before any form opens on a database the operator has not loaded reference data into yet. */
+export const NO_REFERENCE_DATA_TEXT =
+  'There is no reference data yet (sites, departments, billing units, profiles, caller IDs, E911 locations, collections), so there is nothing to choose in the form. ' +
+  'The bot\'s operator must load it first: `npm run reference:load -- &lt;file&gt;` (see reference-data/demo.yml for the format), or set REFERENCE_DATA_FILE to the file and restart the bot.';

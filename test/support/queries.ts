@@ -18,3 +18,11 @@ export async function storedUser(db: Db, username: string) {
   const [row] = await db.select().from(users).where(eq(users.username, username));
   return row;
 }
+
+/**
+ * Empties every reference-data table: the state of an operator's fresh Postgres before any file is
+ * loaded. (On PGlite the bot loads the demo set into an empty database at start; this undoes it.)
+ */
+export async function clearReferenceData(db: Db): Promise<void> {
+  await db.execute(sql`truncate sites, departments, billing_units, cucm_clusters, profiles, caller_ids, e911_locations, collections, extension_ranges cascade`);
+}

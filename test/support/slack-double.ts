@@ -71,6 +71,8 @@ export async function startSlackDouble() {
   /** Every view the bot sent, in order: the version the double answered, and the index its call got in `calls`. */
   const viewLog: { method: ViewMethod; id: string; callIndex: number; version: SlackView }[] = [];
   const homeViews = new Map<string, string>();
+  /** Methods whose answers wait until the test releases them (a slow Slack, deterministically). */
+  const held = new Map<string, (() => void)[]>();
   const messages = new Map<string, SlackMessage>();
   const waiters = new Set<() => void>();
   let counter = 0;
@@ -278,6 +280,11 @@ export async function startSlackDouble() {
       return;
     }
     const method = path.replace(/^\/+(api\/)?/, '');
+    const waiting = held.get(method);
+    if (waiting) {
+      waiting.push(() => handle(req, raw, res));
+      return;
+    }
     const args = parseBody(req, raw);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (typeof args.token === 'string' ? args.token : undefined);
     const failure = takeFailure(method);
@@ -368,6 +375,20 @@ export async function startSlackDouble() {
       queue.push({ status, body, headers });
       failures.set(method, queue);
     },
+    /**
+     * Holds every later call to `method` unanswered (and unrecorded) until the returned release is
+     * called: then they are answered in order, as usual. For a Slack that is slow, on the test's cue.
+     */
+    hold: (method: string): (() => void) => {
+      held.set(method, held.get(method) ?? []);
+      return () => {
+        const waiting = held.get(method) ?? [];
+        held.delete(method);
+        for (const answer of waiting) answer();
+      };
+    },
+    /** How many calls to `method` are being held. */
+    heldCount: (method: string): number => held.get(method)?.length ?? 0,
     /** A response_url the double serves: the app's POSTs to it land in `responses`. */
     responseUrl: (name: string) => `${base}/response/${encodeURIComponent(name)}`,
     /** Puts a person in the directory users.info and users.lookupByEmail answer from. */

@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { seedDemoReferenceData } from './fixtures.js';
+import { clearReferenceData } from './queries.js';
 import { startSlackDouble, type SlackDouble } from './slack-double.js';
 import { APPROVER, PORTAL_ADMIN } from './slack-interactions.js';
 import { SIGNING_SECRET } from './slack-request.js';
@@ -24,11 +25,17 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
+export interface TestBotOptions {
+  /** `none`: a database with no reference data, as an operator's Postgres is before a file is loaded. */
+  referenceData?: 'demo' | 'none';
+}
+
 /**
  * The real bot in HTTP mode on its own database (PGlite or Postgres, as the project runs), with the
- * demo reference data, a Slack Web API double behind SLACK_API_URL, and its log captured.
+ * demo reference data (unless told otherwise), a Slack Web API double behind SLACK_API_URL, and its
+ * log captured.
  */
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
   const slack = await startSlackDouble();
   const chunks: string[] = [];
   const stream = new PassThrough();
@@ -49,8 +56,10 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const database = await openTestDatabase();
-  await seedDemoReferenceData(database.db);
+  const withReferenceData = (options.referenceData ?? 'demo') === 'demo';
+  if (withReferenceData) await seedDemoReferenceData(database.db);
   const bot = await startBot(config, createLogger(config.logLevel, stream), database);
+  if (!withReferenceData) await clearReferenceData(database.db);
   const logText = () => chunks.join('');
   return {
     bot,

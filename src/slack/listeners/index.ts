@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../context.js';
+import { modalGate } from '../flows/modal-trigger.js';
 import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from '../ids.js';
 import { approveClicked, rejectClicked } from './actions/approval.js';
 import { chooseCollections, selectOrDeselectAll } from './actions/collections.js';
@@ -15,7 +16,9 @@ import { userInfoSubmitted } from './views/user-info.js';
 
 /** Wires every listener; each lives in its own file, one concern each. */
 export function registerListeners(app: App, deps: SlackDeps): void {
-  app.command(COMMAND, provisionCommand(deps));
+  // One count of the modals being prepared, shared by everything that opens one from a trigger.
+  const modals = modalGate();
+  app.command(COMMAND, provisionCommand(deps, modals));
 
   app.action(ACTIONS.chooseCollections, chooseCollections(deps));
   for (const id of [ACTIONS.selectAllUsers, ACTIONS.deselectAllUsers, ACTIONS.selectAllAgents, ACTIONS.deselectAllAgents]) {
@@ -24,7 +27,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.setUpNewExtension, setUpNewExtension(deps));
   app.action(ACTIONS.findPage, findNavigate(deps));
   app.action(ACTIONS.findFilter, findNavigate(deps));
-  app.action(ACTIONS.cloneUser, cloneFromResults(deps));
+  app.action(ACTIONS.cloneUser, cloneFromResults(deps, modals));
   app.action(ACTIONS.approve, approveClicked(deps));
   app.action(ACTIONS.reject, rejectClicked(deps));
 
@@ -34,6 +37,6 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.agentExtension, agentExtensionDone(deps));
   app.view(VIEWS.rejectReason, rejectReasonSubmitted(deps));
 
-  app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps));
+  app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps, modals));
   app.event('app_home_opened', appHomeOpened(deps));
 }

@@ -1,5 +1,6 @@
 import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { RequestState } from '../../domain/request-state.js';
+import { NO_REFERENCE_DATA_TEXT } from '../context.js';
 import { COMMAND } from '../ids.js';
 import type { RequestListItem } from './model.js';
 import { clipText, mrkdwn, mrkdwnLiteral } from './request-summary.js';
@@ -29,7 +30,13 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
  * not an approver, and then the section is not shown), everyone sees their own requests. Lists are
  * shown in the order given (callers pass the most useful first) and capped at HOME_LIST_MAX.
  */
-export function appHomeView(input: { userId: string; myRequests: RequestListItem[]; pendingForApproval: RequestListItem[] | null }): HomeView {
+export function appHomeView(input: {
+  userId: string;
+  myRequests: RequestListItem[];
+  pendingForApproval: RequestListItem[] | null;
+  /** False on a database the operator has not loaded reference data into: approvers are told how. */
+  referenceDataLoaded?: boolean;
+}): HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Provisioning' } },
     {
@@ -43,6 +50,7 @@ export function appHomeView(input: { userId: string; myRequests: RequestListItem
 
   if (input.pendingForApproval !== null) {
     const pending = input.pendingForApproval;
+    if (input.referenceDataLoaded === false) blocks.push({ type: 'section', text: mrkdwn(`:warning: ${NO_REFERENCE_DATA_TEXT}`) });
     blocks.push(
       { type: 'divider' },
       { type: 'header', text: { type: 'plain_text', text: pending.length > 0 ? `Waiting for your approval (${pending.length})` : 'Waiting for your approval' } },

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestState } from '../../../src/domain/request-state.js';
 import { COMMAND } from '../../../src/slack/ids.js';
 import { appHomeView } from '../../../src/slack/views/app-home.js';
+import { assertWithinSlackLimits } from '../../support/block-kit-limits.js';
 import type { RequestListItem } from '../../../src/slack/views/model.js';
 
 const CREATED = new Date('2024-05-01T14:00:00Z');
@@ -129,5 +130,19 @@ describe('appHomeView', () => {
     const listed = view.blocks.filter((b) => b.type === 'section' && ((b as SectionBlock).text?.text ?? '').includes('New user u')).length;
     expect(listed).toBeGreaterThan(0);
     expect(JSON.stringify(view.blocks)).toContain(`and ${45 - listed} more`);
+  });
+
+  it('tells an approver, and only an approver, that the reference data must be loaded first and how', () => {
+    const approver = appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: [], referenceDataLoaded: false });
+    assertWithinSlackLimits(approver);
+    const notice = sectionWith(approver.blocks, 'no reference data');
+    expect(notice).toContain('npm run reference:load -- &lt;file&gt;');
+    expect(notice).toContain('REFERENCE_DATA_FILE');
+    expect(JSON.stringify(appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: null, referenceDataLoaded: false }).blocks)).not.toContain('no reference data');
+    expect(JSON.stringify(appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: [], referenceDataLoaded: true }).blocks)).not.toContain('no reference data');
+    // Full lists and the notice still fit in a Home tab.
+    const full = appHomeView({ userId: 'U1', myRequests: many(500, { state: 'completed' }), pendingForApproval: many(500), referenceDataLoaded: false });
+    assertWithinSlackLimits(full);
+    expect(full.blocks.length).toBeLessThanOrEqual(100);
   });
 });

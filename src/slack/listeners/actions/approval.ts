@@ -6,6 +6,7 @@ import { approvalStatus } from '../../../services/approval-status.js';
 import { referenceNames } from '../../../services/form-data.js';
 import { actorFor, APOLOGY_TEXT, type SlackDeps } from '../../context.js';
 import { refreshApprovalMessage } from '../../flows/approval.js';
+import { BUSY_TEXT, openModal, receivedTrigger, TriggerTooOld } from '../../flows/modal-trigger.js';
 import { decidedText, NOT_APPROVER_TEXT } from '../../flows/decisions.js';
 import { rejectReasonModal } from '../../views/approval-message.js';
 import { describeRequest } from '../../views/request-summary.js';
@@ -85,6 +86,7 @@ export const rejectClicked =
   (deps: SlackDeps) =>
   async (args: Args): Promise<void> => {
     const { body, client } = args;
+    const trigger = receivedTrigger(body.trigger_id);
     const click = await approverClick(deps, args, 'Reject');
     if (!click) return;
     const { requestId, tell } = click;
@@ -92,5 +94,11 @@ export const rejectClicked =
     if (!status) return;
     if (status.request.state !== 'pending') return void (await tell(decidedText(status.request)));
     const { title } = describeRequest(status.request.kind, status.payload, await referenceNames(deps.services));
-    await client.views.open({ trigger_id: body.trigger_id, view: rejectReasonModal({ requestId, title }) });
+    try {
+      await openModal(client, trigger, rejectReasonModal({ requestId, title }));
+    } catch (err) {
+      if (!(err instanceof TriggerTooOld)) throw err;
+      deps.logger.warn({ requestId, ageMs: err.ageMs }, 'Reject: trigger too old, told the approver to try again');
+      await tell(BUSY_TEXT);
+    }
   };

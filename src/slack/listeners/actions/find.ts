@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { searchUsers } from '../../../services/search-users.js';
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { BUSY_TEXT, modalRefusal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { decodeFindQuery, FIND_PAGE_SIZE, findResultsMessage } from '../../views/find-results.js';
 import type { FindQuery } from '../../views/model.js';
@@ -27,15 +28,22 @@ export const findNavigate =
 
 /** The Clone button on a result row opens the Clone User modal for that user. */
 export const cloneFromResults =
-  (deps: SlackDeps) =>
+  (deps: SlackDeps, gate: ModalGate) =>
   async ({ ack, body, action, client, respond }: Args): Promise<void> => {
+    const trigger = receivedTrigger(body.trigger_id);
     await ack();
     if (action.type !== 'button' || !action.value) return;
     if (!deps.access.canRequest(body.user.id)) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: NOT_ALLOWED_TEXT }));
+    const release = gate.tryEnter();
+    if (!release) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: BUSY_TEXT }));
     try {
-      await openUserForm(deps, client, body.trigger_id, body.user.id, 'clone', { sourceUsername: action.value });
+      await openUserForm(deps, client, trigger, body.user.id, 'clone', { sourceUsername: action.value });
     } catch (err) {
-      deps.logger.error({ err }, 'could not open the Clone User modal');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: APOLOGY_TEXT });
+      const known = modalRefusal(err);
+      if (known) deps.logger.warn({ refusal: known.log }, `Clone button: ${known.log}`);
+      else deps.logger.error({ err }, 'could not open the Clone User modal');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: known?.text ?? APOLOGY_TEXT });
+    } finally {
+      release();
     }
   };

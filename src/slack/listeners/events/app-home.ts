@@ -24,5 +24,5 @@ export async function publishHome(deps: SlackDeps, client: Args['client'], userI
     referenceNames(deps.services),
   ]);
   const item = (r: RequestRecord): RequestListItem => ({ id: r.id, kind: r.kind, state: r.state, requesterId: r.requesterId, createdAt: r.createdAt, reason: r.reason, ...describeRequest(r.kind, r.payload, names) });
-  await client.views.publish({ user_id: userId, view: appHomeView({ userId, myRequests: mine.map(item), pendingForApproval: pending?.map(item) ?? null }) });
+  await client.views.publish({ user_id: userId, view: appHomeView({ userId, myRequests: mine.map(item), pendingForApproval: pending?.map(item) ?? null, referenceDataLoaded: names.loaded }) });
 }
