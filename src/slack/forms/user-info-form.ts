@@ -33,8 +33,8 @@ export interface UserInfoFormInput {
   voicemailAccess: boolean;
   recordingAccess: boolean;
   notes?: string;
-  /** Undefined when the state says `all`: every collection. */
-  collectionIds?: number[];
+  /** `all` when the state says so (every collection, for a clone too), else the chosen IDs. */
+  collectionIds?: number[] | 'all';
 }
 
 // Compile-time proof that the form's output is the use cases' input.
@@ -140,7 +140,7 @@ function commonInput(v: z.output<typeof userValues>, state: UserFormState): User
     extensionNumber: selected(v[BLOCKS.extension]),
     voicemailAccess: false,
     recordingAccess: false,
-    collectionIds: state.collectionIds === 'all' ? undefined : [...state.collectionIds],
+    collectionIds: state.collectionIds === 'all' ? 'all' : [...state.collectionIds],
   };
 }
 

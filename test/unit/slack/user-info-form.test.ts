@@ -79,7 +79,7 @@ describe('parseUserInfoValues: a form filled as Slack sends it', () => {
         extensionNumber: '1005',
         voicemailAccess: false,
         recordingAccess: false,
-        collectionIds: undefined,
+        collectionIds: 'all',
       },
     });
   });
@@ -106,7 +106,7 @@ describe('parseUserInfoValues: a form filled as Slack sends it', () => {
     const none = parse(submit(view(clone), JANE), { ...clone, collectionIds: [] });
     expect(none.ok && none.input.collectionIds).toEqual([]);
     const all = parse(submit(view(USER), JANE), USER);
-    expect(all.ok && all.input.collectionIds).toBeUndefined();
+    expect(all.ok && all.input.collectionIds).toBe('all');
   });
 
   it('an agent: user type, access, notes and the chosen extension', () => {

@@ -274,7 +274,7 @@ describe('userInfoModal: what was typed is kept', () => {
         extensionNumber: undefined,
         voicemailAccess: false,
         recordingAccess: false,
-        collectionIds: undefined,
+        collectionIds: 'all',
       },
     });
   });
