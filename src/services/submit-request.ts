@@ -4,7 +4,7 @@ import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
+import { findOpenRequestForExtensionNumber, findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
 import { cloneTemplate } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
@@ -66,11 +66,31 @@ export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: un
   );
 }
 
-/** A requester asks for a new extension on its own (`/provision extension`). */
+/**
+ * A requester asks for a new extension on its own (`/provision extension`). One open request per
+ * extension number, as per username: a double submission is refused on Extension Number. A request
+ * for the next free number names none, so any number of those may wait (each draws its own).
+ */
 export async function submitExtensionRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<ExtensionRequestPayload>> {
+  const prepared = await checkExtensionRequest(deps, raw);
+  const { number } = prepared;
+  const payload = extensionRequestPayload.parse({ ...prepared.input, deviceName: prepared.deviceName, extensionNumber: number === null ? null : String(number) });
+  return store(deps, actor, 'create_extension', payload, (err) =>
+    number !== null && violatedUniqueConstraint(err) === 'requests_open_extension_number' ? new InvalidInput([openExtensionRequestIssue(number)]) : err,
+  );
+}
+
+/** Every check of an extension request, without storing it: the extension's own, then an open request for its number. */
+export async function checkExtensionRequest(deps: ServiceDeps, raw: unknown) {
   const prepared = await prepareExtension(deps, raw, { allowNextFree: true });
-  const payload = extensionRequestPayload.parse({ ...prepared.input, deviceName: prepared.deviceName, extensionNumber: prepared.number === null ? null : String(prepared.number) });
-  return store(deps, actor, 'create_extension', payload, (err) => err);
+  if (prepared.number !== null && (await findOpenRequestForExtensionNumber(deps.db, prepared.number))) {
+    throw new InvalidInput([openExtensionRequestIssue(prepared.number)]);
+  }
+  return prepared;
+}
+
+function openExtensionRequestIssue(number: number): FieldIssue {
+  return issue('extensionNumber', 'extension_taken', `A request for extension ${number} is already waiting for approval`);
 }
 
 async function store<P>(deps: ServiceDeps, actor: Actor, kind: RequestKind, payload: P, explain: (err: unknown) => unknown): Promise<SubmittedRequest<P>> {
