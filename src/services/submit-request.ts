@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInput, issue, type FieldIssue } from '../domain/errors.js';
+import { InvalidInput, isInvalidInput, issue, type FieldIssue } from '../domain/errors.js';
 import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
@@ -11,6 +11,7 @@ import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension } from './create-extension.js';
 import { prepareUser } from './create-user.js';
 import { parseInput } from './input.js';
+import { oneTimePasswordDeliveryIssue, type FindSlackMember } from './password-delivery.js';
 import { extensionRequestPayload, userRequestPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
 import { userInfoSchema } from './user-fields.js';
 
@@ -31,8 +32,10 @@ const userRequestInput = z.object({
  * A requester asks for a new user (from scratch or cloned). The request is checked exactly as the
  * user would be created — an invalid one is refused field by field and nothing is stored — then kept
  * as pending until an approver decides. One open request per username: a double submission is refused.
+ * Under PASSWORD_POLICY=random the new user's email must belong to a Slack member (`ports.findSlackMember`),
+ * the only way the one-time password can reach them (see password-delivery.ts).
  */
-export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<UserRequestPayload>> {
+export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: { findSlackMember?: FindSlackMember } = {}): Promise<SubmittedRequest<UserRequestPayload>> {
   const request = parseInput(userRequestInput, raw);
   const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
   if (request.kind === 'clone_user') {
@@ -49,7 +52,21 @@ export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: un
   }
   if (issues.length > 0) throw new InvalidInput(issues);
 
-  const prepared = await prepareUser(deps, actor, base, { extensionComesWithRequest: newExtension !== undefined });
+  // The Slack lookup runs beside the directory checks: both answer before the ack is due.
+  const [userCheck, deliveryCheck] = await Promise.allSettled([
+    prepareUser(deps, actor, base, { extensionComesWithRequest: newExtension !== undefined }),
+    oneTimePasswordDeliveryIssue(deps.settings.passwordPolicy, base, ports.findSlackMember),
+  ]);
+  if (deliveryCheck.status === 'rejected') throw deliveryCheck.reason;
+  const delivery = deliveryCheck.value;
+  if (userCheck.status === 'rejected') {
+    // Every problem at once; the email's own problem (malformed, in use) is the one to fix first.
+    const err: unknown = userCheck.reason;
+    if (!delivery || !isInvalidInput(err) || err.issues.some((i) => i.field === 'email')) throw err;
+    throw new InvalidInput([...err.issues, delivery]);
+  }
+  if (delivery) throw new InvalidInput([delivery]);
+  const prepared = userCheck.value;
   const open = await findOpenRequestForUsername(deps.db, prepared.person.username);
   if (open) throw new InvalidInput([openRequestIssue(prepared.person.username)]);
 

@@ -60,3 +60,54 @@ describe(`form answers, end to end (${testDriver})`, () => {
     });
   });
 });
+
+describe(`PASSWORD_POLICY=random: the one-time password must be deliverable, checked at submission (${testDriver})`, () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startTestBot({ PASSWORD_POLICY: 'random' });
+    t.slack.setSlackUser('U0RANDOM1', { email: 'reachable@example.com' });
+  });
+  afterAll(async () => t?.close());
+
+  const person = { 'First Name': 'Ran', 'Last Name': 'Dom', 'Phone Number': '555-555-3030' };
+  const requestsFor = async (username: string) => t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = ${username}`);
+
+  it('refuses a request without an email on the Email field, with every other problem beside it', async () => {
+    const view = await openModal(t, 'user');
+    const ack = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { ...person, Username: 'noemail', Email: null }) });
+    expect(ack.body?.response_action).toBe('errors');
+    expect(Object.keys(ack.body?.errors ?? {})).toEqual([BLOCKS.email]);
+    expect(ack.body?.errors?.[BLOCKS.email]).toMatch(/email is required.*one-time password.*Slack DM/i);
+    const both = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { ...person, Username: 'noemail', Email: null, 'Phone Number': '1234567890123456' }) });
+    expect(Object.keys(both.body?.errors ?? {}).sort()).toEqual([BLOCKS.email, BLOCKS.phone].sort());
+    expect(await requestsFor('noemail')).toHaveLength(0);
+  });
+
+  it('refuses an email no Slack member has, on the Email field', async () => {
+    const view = await openModal(t, 'user');
+    const ack = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { ...person, Username: 'nomember', Email: 'nobody-here@example.com' }) });
+    expect(Object.keys(ack.body?.errors ?? {})).toEqual([BLOCKS.email]);
+    expect(ack.body?.errors?.[BLOCKS.email]).toMatch(/No active Slack member has the email nobody-here@example\.com/);
+    expect(await requestsFor('nomember')).toHaveLength(0);
+  });
+
+  it('refuses, saying it could not check, when Slack does not answer the lookup', async () => {
+    const view = await openModal(t, 'user');
+    t.slack.failNext('users.lookupByEmail', 503, 'upstream unavailable');
+    const ack = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { ...person, Username: 'slackdown', Email: 'reachable@example.com' }) });
+    expect(Object.keys(ack.body?.errors ?? {})).toEqual([BLOCKS.email]);
+    expect(ack.body?.errors?.[BLOCKS.email]).toMatch(/Could not check with Slack/);
+    expect(await requestsFor('slackdown')).toHaveLength(0);
+    expect(t.logText()).not.toContain('reachable@example.com');
+  });
+
+  it('accepts an email a Slack member has, and a typed password without any email', async () => {
+    const view = await openModal(t, 'user');
+    const ok = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { ...person, Username: 'reachable', Email: 'reachable@example.com' }) });
+    expect(ok.body).toEqual({ response_action: 'clear' });
+    const typed = await sendViewSubmission(t.baseUrl, { view: await openModal(t, 'user'), values: fillView(view, { ...person, Username: 'typedpw', Email: null, Password: 'Amber-Kettle-Window-73' }) });
+    expect(typed.body).toEqual({ response_action: 'clear' });
+    expect(await requestsFor('reachable')).toHaveLength(1);
+    expect(await requestsFor('typedpw')).toHaveLength(1);
+  });
+});

@@ -35,7 +35,7 @@ export const userInfoSubmitted =
         kind: state.mode === 'clone' ? 'clone_user' : 'create_user',
         input: { ...parsed.input, ...(state.sourceUsername ? { sourceUsername: state.sourceUsername } : {}) },
         ...(state.newExtension ? { newExtension: state.newExtension } : {}),
-      });
+      }, { findSlackMember: deps.findSlackMember });
     } catch (err) {
       if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: onInputs(fieldErrorsToBlocks(err.issues), view) });
       deps.logger.error({ err }, 'user request submission failed');
