@@ -3,6 +3,7 @@ import { InvalidInput, isInvalidInput, issue, type FieldIssue } from '../domain/
 import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
+import { validateUsername } from '../domain/username.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findOpenRequestForExtensionNumber, findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
@@ -35,41 +36,8 @@ const userRequestInput = z.object({
  * Under PASSWORD_POLICY=random the new user's email must belong to a Slack member (`ports.findSlackMember`),
  * the only way the one-time password can reach them (see password-delivery.ts).
  */
-export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: { findSlackMember?: FindSlackMember } = {}): Promise<SubmittedRequest<UserRequestPayload>> {
-  const request = parseInput(userRequestInput, raw);
-  const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
-  if (request.kind === 'clone_user') {
-    if (!base.sourceUsername) throw new InvalidInput([issue('sourceUsername', 'required', 'Say which user to clone')]);
-    await cloneTemplate(deps, base.sourceUsername);
-  }
-  const newExtension = request.newExtension === undefined ? undefined : await prepareExtension(deps, request.newExtension, { allowNextFree: true });
-  const issues: FieldIssue[] = [];
-  if (newExtension && base.extensionNumber) {
-    issues.push(issue('extensionNumber', 'invalid_format', 'Choose an existing extension or set up a new one, not both'));
-  }
-  if (newExtension && !isAgentType(base.userType)) {
-    issues.push(issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request'));
-  }
-  if (issues.length > 0) throw new InvalidInput(issues);
-
-  // The Slack lookup runs beside the directory checks: both answer before the ack is due.
-  const [userCheck, deliveryCheck] = await Promise.allSettled([
-    prepareUser(deps, actor, base, { extensionComesWithRequest: newExtension !== undefined }),
-    oneTimePasswordDeliveryIssue(deps.settings.passwordPolicy, base, ports.findSlackMember),
-  ]);
-  if (deliveryCheck.status === 'rejected') throw deliveryCheck.reason;
-  const delivery = deliveryCheck.value;
-  if (userCheck.status === 'rejected') {
-    // Every problem at once; the email's own problem (malformed, in use) is the one to fix first.
-    const err: unknown = userCheck.reason;
-    if (!delivery || !isInvalidInput(err) || err.issues.some((i) => i.field === 'email')) throw err;
-    throw new InvalidInput([...err.issues, delivery]);
-  }
-  if (delivery) throw new InvalidInput([delivery]);
-  const prepared = userCheck.value;
-  const open = await findOpenRequestForUsername(deps.db, prepared.person.username);
-  if (open) throw new InvalidInput([openRequestIssue(prepared.person.username)]);
-
+export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: UserRequestPorts = {}): Promise<SubmittedRequest<UserRequestPayload>> {
+  const { kind, base, prepared, newExtension } = await checkUserRequest(deps, actor, raw, ports);
   const { password, ...withoutPassword } = base;
   const payload = userRequestPayload.parse({
     ...withoutPassword,
@@ -78,9 +46,64 @@ export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: un
     passwordHash: password ? await hashPassword(password) : null,
     ...(newExtension ? { newExtension: newExtension.input } : {}),
   });
-  return store(deps, actor, request.kind, payload, (err) =>
+  return store(deps, actor, kind, payload, (err) =>
     violatedUniqueConstraint(err) === 'requests_open_username' ? new InvalidInput([openRequestIssue(prepared.person.username)]) : err,
   );
+}
+
+export interface UserRequestPorts {
+  findSlackMember?: FindSlackMember;
+}
+
+/**
+ * Every check of a user request, without storing it, all at once: the person's rules, the reference
+ * choices, the directory (taken username, email, extension), an open request for the username, the
+ * agent's new extension and, under PASSWORD_POLICY=random, the one-time password's delivery. A form
+ * shows every problem in one answer. Issues of the new extension's own fields are named
+ * `newExtension.<field>`, so they are never taken for the primary phone's.
+ */
+export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: UserRequestPorts = {}) {
+  const request = parseInput(userRequestInput, raw);
+  const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
+  if (request.kind === 'clone_user') {
+    if (!base.sourceUsername) throw new InvalidInput([issue('sourceUsername', 'required', 'Say which user to clone')]);
+    await cloneTemplate(deps, base.sourceUsername);
+  }
+  const comesWithExtension = request.newExtension !== undefined;
+  // Only a well-formed username is looked up: anything else (a NUL, say) is the username rule's to refuse.
+  const checked = validateUsername(base.username);
+  const username = checked.ok ? checked.username : '';
+  // The Slack lookup runs beside the directory checks: all answer before the ack is due.
+  const [extensionCheck, userCheck, deliveryCheck, openCheck] = await Promise.allSettled([
+    request.newExtension === undefined ? Promise.resolve(undefined) : prepareExtension(deps, request.newExtension, { allowNextFree: true }),
+    prepareUser(deps, actor, base, { extensionComesWithRequest: comesWithExtension }),
+    oneTimePasswordDeliveryIssue(deps.settings.passwordPolicy, base, ports.findSlackMember),
+    username === '' ? Promise.resolve(undefined) : findOpenRequestForUsername(deps.db, username),
+  ]);
+  const issues: FieldIssue[] = [];
+  if (extensionCheck.status === 'rejected') issues.push(...refusal(extensionCheck.reason).map((i) => ({ ...i, field: `newExtension.${i.field}` })));
+  if (userCheck.status === 'rejected') issues.push(...refusal(userCheck.reason));
+  if (deliveryCheck.status === 'rejected') throw deliveryCheck.reason;
+  if (openCheck.status === 'rejected') throw openCheck.reason;
+  // A field's own problem (malformed, taken) is the one to fix first.
+  const has = (field: string) => issues.some((i) => i.field === field);
+  if (deliveryCheck.value && !has('email')) issues.push(deliveryCheck.value);
+  if (openCheck.value && !has('username')) issues.push(openRequestIssue(username));
+  if (comesWithExtension && base.extensionNumber) {
+    issues.push(issue('extensionNumber', 'invalid_format', 'Choose an existing extension or set up a new one, not both'));
+  }
+  if (comesWithExtension && !isAgentType(base.userType)) {
+    issues.push(issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request'));
+  }
+  if (issues.length > 0) throw new InvalidInput(issues);
+  if (userCheck.status !== 'fulfilled' || extensionCheck.status !== 'fulfilled') throw new Error('checks passed without results');
+  return { kind: request.kind, base, prepared: userCheck.value, newExtension: extensionCheck.value };
+}
+
+/** The issues of a refusal; anything else is not about the input and goes on up. */
+function refusal(err: unknown): readonly FieldIssue[] {
+  if (!isInvalidInput(err)) throw err;
+  return err.issues;
 }
 
 /**
