@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collections, requests } from '../../src/db/schema/index.js';
+import { collections, requests, users } from '../../src/db/schema/index.js';
 import { BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { fillView, optionTexts, type SlackView } from '../support/fill-view.js';
 import { REQUESTER, sendBlockAction, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
@@ -108,6 +108,15 @@ describe(`form answers, end to end (${testDriver})`, () => {
       const [stored] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'noext'`);
       expect(stored?.payload).toMatchObject({ userType: 'agent', newExtension: { extensionNumber: '1830' } });
       expect((stored?.payload as { extensionNumber?: unknown }).extensionNumber ?? null).toBeNull();
+    });
+
+    it('a clone source gone since the form opened is told as such, not under Username', async () => {
+      await t.db.insert(users).values({ username: 'leaving', firstName: 'Lea', lastName: 'Ving', phone: '+15555551111', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER });
+      const view = await openModal(t, 'clone leaving');
+      await t.db.delete(users).where(eq(users.username, 'leaving'));
+      const ack = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'stayer', 'First Name': 'Stay', 'Last Name': 'Er', 'Phone Number': '555-555-6060' }) });
+      expect(ack.body?.response_action).toBe('push');
+      expect(JSON.stringify(ack.body?.view?.blocks)).toContain('*Clone source*: There is no user leaving to clone');
     });
 
     it('a collection retired after it was chosen is told apart from the fields, in a view pushed on top of the form', async () => {

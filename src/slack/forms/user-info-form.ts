@@ -46,9 +46,11 @@ const _matchesUseCase: Assignable<UserInfoFormInput, z.input<typeof userInfoSche
  * Errors that belong to no input of the User Info view itself (see `placeUserFormErrors`):
  * - `collections`: the Collections step's choice (`collectionIds`), made in a pushed view;
  * - `new_extension`: the agent's new extension, set up in the pushed Extension step and chosen in the
- *   primary phone select, where its problems are shown.
+ *   primary phone select, where its problems are shown;
+ * - `clone_source`: the user a clone copies (gone since the form was opened);
+ * - `form`: anything about the request as a whole, or a field the form does not know.
  */
-export const USER_FORM_OFF_VIEW_KEYS = { collections: 'collections', newExtension: 'new_extension' } as const;
+export const USER_FORM_OFF_VIEW_KEYS = { collections: 'collections', newExtension: 'new_extension', cloneSource: 'clone_source', form: 'form' } as const;
 const OFF_VIEW = new Set<string>(Object.values(USER_FORM_OFF_VIEW_KEYS));
 
 /** Extension numbers as the primary phone select offers them: 2 to 9 digits, no leading zero. */
@@ -186,6 +188,7 @@ const FIELD_BLOCKS: Readonly<Record<string, string>> = {
   recordingAccess: BLOCKS.access,
   notes: BLOCKS.notes,
   collectionIds: USER_FORM_OFF_VIEW_KEYS.collections,
+  sourceUsername: USER_FORM_OFF_VIEW_KEYS.cloneSource,
   // The new extension's own fields: they were typed in the Extension step, not in this view.
   deviceName: USER_FORM_OFF_VIEW_KEYS.newExtension,
   deviceType: USER_FORM_OFF_VIEW_KEYS.newExtension,
@@ -199,12 +202,13 @@ const FIELD_BLOCKS: Readonly<Record<string, string>> = {
 
 /**
  * The use case's issues on the User Info blocks, for `response_action: 'errors'`. Several issues on
- * one block are joined. A field with no block of its own (`input`, a nested path) goes on Username,
- * the first input, so no problem is ever dropped; `collections` and `new_extension` are not blocks
- * (see USER_FORM_OFF_VIEW_KEYS and `placeUserFormErrors`). Paths such as `newExtension.deviceName` follow their first segment.
+ * one block are joined. Paths such as `newExtension.deviceName` follow their first segment. A field
+ * with no block of its own (`input`, anything unexpected) goes under `form`, never under another
+ * field, and is never dropped: the off-view keys are shown apart (see USER_FORM_OFF_VIEW_KEYS and
+ * `placeUserFormErrors`).
  */
 export function fieldErrorsToBlocks(issues: readonly FieldIssue[]): BlockErrors {
-  return joinIssues(issues, (field) => ownBlock(field) ?? ownBlock(field.split('.')[0] ?? '') ?? BLOCKS.username);
+  return joinIssues(issues, (field) => ownBlock(field) ?? ownBlock(field.split('.')[0] ?? '') ?? USER_FORM_OFF_VIEW_KEYS.form);
 }
 
 /** The block of a field: own keys only, so `__proto__` or `constructor` never read Object's prototype. */
@@ -232,6 +236,8 @@ const PLACE_LABELS: Readonly<Record<string, string>> = {
   [BLOCKS.notes]: 'Notes',
   [USER_FORM_OFF_VIEW_KEYS.collections]: 'Collections',
   [USER_FORM_OFF_VIEW_KEYS.newExtension]: 'New extension',
+  [USER_FORM_OFF_VIEW_KEYS.cloneSource]: 'Clone source',
+  [USER_FORM_OFF_VIEW_KEYS.form]: 'This request',
 };
 
 /**
@@ -252,7 +258,7 @@ export function placeUserFormErrors(errors: BlockErrors, inputBlockIds: readonly
     if (key === USER_FORM_OFF_VIEW_KEYS.newExtension && inputs.has(BLOCKS.extension)) add(BLOCKS.extension, `New extension: ${message}`);
     else if (inputs.has(key) && !OFF_VIEW.has(key)) add(key, message);
     else {
-      elsewhere.push({ label: Object.hasOwn(PLACE_LABELS, key) ? (PLACE_LABELS[key] ?? key) : 'This form', message });
+      elsewhere.push({ label: Object.hasOwn(PLACE_LABELS, key) ? (PLACE_LABELS[key] ?? key) : 'This request', message });
     }
   }
   return { onFields, elsewhere };

@@ -415,14 +415,14 @@ describe('fieldErrorsToBlocks: use-case issues back on the form', () => {
     });
   });
 
-  it('never drops an issue: unknown fields go on Username, nested paths follow their first segment', () => {
-    expect(fieldErrorsToBlocks([issue('input', 'invalid_format', 'Bad request')])).toEqual({ [BLOCKS.username]: 'Bad request' });
-    expect(fieldErrorsToBlocks([issue('sourceUsername', 'not_found', 'No such user')])).toEqual({ [BLOCKS.username]: 'No such user' });
+  it('never drops an issue nor puts it under another field: unknown fields go apart, nested paths follow their first segment', () => {
+    expect(fieldErrorsToBlocks([issue('input', 'invalid_format', 'Bad request')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.form]: 'Bad request' });
+    expect(fieldErrorsToBlocks([issue('sourceUsername', 'not_found', 'No such user')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.cloneSource]: 'No such user' });
     expect(fieldErrorsToBlocks([issue('newExtension.deviceName', 'required', 'Device Name is required')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.newExtension]: 'Device Name is required' });
     expect(fieldErrorsToBlocks([issue('newExtension.extensionNumber', 'extension_taken', 'Taken')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.newExtension]: 'Taken' });
     expect(fieldErrorsToBlocks([issue('collectionIds.3', 'invalid_format', 'Bad ID')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.collections]: 'Bad ID' });
     for (const field of ['__proto__', 'constructor', 'toString', 'hasOwnProperty.x']) {
-      expect(fieldErrorsToBlocks([issue(field, 'invalid_format', 'odd')]), field).toEqual({ [BLOCKS.username]: 'odd' });
+      expect(fieldErrorsToBlocks([issue(field, 'invalid_format', 'odd')]), field).toEqual({ [USER_FORM_OFF_VIEW_KEYS.form]: 'odd' });
     }
     expect(fieldErrorsToBlocks([])).toEqual({});
   });
