@@ -14,6 +14,7 @@ import { buildSlackApp } from './slack/app.js';
 import type { SlackDeps } from './slack/context.js';
 import { refreshApprovalMessage } from './slack/flows/approval.js';
 import { resolveBotIdentity } from './slack/identity.js';
+import { slackMemberFinder } from './slack/member-lookup.js';
 import { startSweeper, type Sweeper } from './slack/sweeper.js';
 
 /** How often pending requests are checked for reminders and expiry. */
@@ -72,6 +73,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       get accountUrl() {
         return `${config.publicUrl.replace(/:0$/, `:${listening}`)}/account`;
       },
+      findSlackMember: slackMemberFinder({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger }),
     };
     const app = buildSlackApp(config, deps, [healthRoute(database, logger), ...accountRoutes(deps.services, logger)], identity);
     const started = (await app.start(config.port)) as unknown;

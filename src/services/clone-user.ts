@@ -42,6 +42,7 @@ export async function cloneUser(deps: ServiceDeps, actor: Actor, raw: unknown): 
 /**
  * The clone's input with the source user's settings filled in where the form left them unchanged.
  * `undefined` means "not changed in the form": keep the source's value. An explicit null clears it.
+ * Collections: `'all'` (Select All) is every collection, not the source's; only undefined copies them.
  * Used when cloning directly and when an approved clone request is carried out.
  */
 export async function withCloneDefaults<I extends UserInfoInput & { sourceUsername: string }>(deps: ServiceDeps, input: I) {
@@ -52,7 +53,7 @@ export async function withCloneDefaults<I extends UserInfoInput & { sourceUserna
     departmentKey: input.departmentKey === undefined ? defaults.departmentKey : input.departmentKey,
     billingUnitKey: input.billingUnitKey === undefined ? defaults.billingUnitKey : input.billingUnitKey,
     profileKey: input.profileKey === undefined ? defaults.profileKey : input.profileKey,
-    collectionIds: input.collectionIds ?? [...defaults.collectionIds],
+    collectionIds: input.collectionIds === undefined ? [...defaults.collectionIds] : input.collectionIds,
   };
   return { source, merged };
 }

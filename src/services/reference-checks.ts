@@ -8,7 +8,8 @@ export interface ReferenceSelection {
   billingUnitKey?: string | null | undefined;
   profileKey?: string | null | undefined;
   clusterKey?: string | null | undefined;
-  collectionIds?: readonly number[] | undefined;
+  /** `'all'` or undefined: every active collection (a clone's default is filled in before this). */
+  collectionIds?: readonly number[] | 'all' | undefined;
 }
 
 export interface ResolvedReferences {
@@ -55,7 +56,7 @@ export function resolveReferences(
   }
 
   const known = new Set(choices.collections.map((c) => c.id));
-  const wanted = selection.collectionIds ?? [...known];
+  const wanted = selection.collectionIds === undefined || selection.collectionIds === 'all' ? [...known] : selection.collectionIds;
   const unknown = wanted.filter((id) => !known.has(id));
   if (unknown.length > 0) issues.push(issue('collectionIds', 'unknown_reference', `Unknown collection${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`));
   const collectionIds = [...new Set(wanted)].sort((a, b) => a - b);

@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import { InvalidInput, issue, type FieldIssue } from '../domain/errors.js';
+import { InvalidInput, isInvalidInput, issue, type FieldIssue } from '../domain/errors.js';
 import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
+import { validateUsername } from '../domain/username.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
+import { findOpenRequestForExtensionNumber, findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
 import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
 import { cloneTemplate } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension } from './create-extension.js';
 import { prepareUser } from './create-user.js';
 import { parseInput } from './input.js';
+import { oneTimePasswordDeliveryIssue, type FindSlackMember } from './password-delivery.js';
 import { extensionRequestPayload, userRequestPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
 import { userInfoSchema } from './user-fields.js';
 
@@ -28,11 +30,14 @@ const userRequestInput = z.object({
 });
 
 /**
- * A requester asks for a new user (from scratch or cloned): checked, then stored as pending. The
- * Slack listener uses the two halves below, so that it can acknowledge between them.
+ * A requester asks for a new user (from scratch or cloned): checked, then stored as pending until an
+ * approver decides. The Slack listener uses the two halves (checkUserRequest, then store) so that it
+ * can acknowledge between them. Under PASSWORD_POLICY=random the new user's email must belong to a
+ * Slack member (`ports.findSlackMember`), the only way the one-time password can reach them (see
+ * password-delivery.ts).
  */
-export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<UserRequestPayload>> {
-  return (await checkUserRequest(deps, actor, raw)).store();
+export async function submitUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: UserRequestPorts = {}): Promise<SubmittedRequest<UserRequestPayload>> {
+  return (await checkUserRequest(deps, actor, raw, ports)).store();
 }
 
 /**
@@ -54,51 +59,76 @@ export interface CheckedUserRequest {
   readonly hashesPassword: boolean;
   /**
    * Hashes the typed password (if any) and stores the request as pending. Can still fail: a twin
-   * request stored in between (InvalidInput on `username`), or the database. The typed password lives
-   * only in this closure, so no log line or error of the caller can carry it.
+   * request stored in between (InvalidInput on `username`), or the database (RequestNotStored). The
+   * typed password lives only in this closure, so no log line or error of the caller can carry it.
    */
   store(): Promise<SubmittedRequest<UserRequestPayload>>;
 }
 
+export interface UserRequestPorts {
+  findSlackMember?: FindSlackMember;
+}
+
 /**
- * Every check of a user request that can give a field error, without the slow hash and without
- * writing: the request is checked exactly as the user would be created, and an invalid one is refused
- * field by field. One open request per username: a double submission is refused.
+ * Every check of a user request, without storing it, all at once: the person's rules, the reference
+ * choices, the directory (taken username, email, extension), an open request for the username, the
+ * agent's new extension and, under PASSWORD_POLICY=random, the one-time password's delivery. A form
+ * shows every problem in one answer. Issues of the new extension's own fields are named
+ * `newExtension.<field>`, so they are never taken for the primary phone's.
  */
-export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<CheckedUserRequest> {
+export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: UserRequestPorts = {}): Promise<CheckedUserRequest> {
   const request = parseInput(userRequestInput, raw);
   const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
   if (request.kind === 'clone_user') {
     if (!base.sourceUsername) throw new InvalidInput([issue('sourceUsername', 'required', 'Say which user to clone')]);
     await cloneTemplate(deps, base.sourceUsername);
   }
-  const newExtension = request.newExtension === undefined ? undefined : await prepareExtension(deps, request.newExtension, { allowNextFree: true });
+  const comesWithExtension = request.newExtension !== undefined;
+  // Only a well-formed username is looked up: anything else (a NUL, say) is the username rule's to refuse.
+  const checked = validateUsername(base.username);
+  const username = checked.ok ? checked.username : '';
+  // The Slack lookup runs beside the directory checks: all answer before the ack is due.
+  const [extensionCheck, userCheck, deliveryCheck, openCheck] = await Promise.allSettled([
+    request.newExtension === undefined ? Promise.resolve(undefined) : prepareExtension(deps, request.newExtension, { allowNextFree: true }),
+    prepareUser(deps, actor, base, { extensionComesWithRequest: comesWithExtension }),
+    oneTimePasswordDeliveryIssue(deps.settings.passwordPolicy, base, ports.findSlackMember),
+    username === '' ? Promise.resolve(undefined) : findOpenRequestForUsername(deps.db, username),
+  ]);
   const issues: FieldIssue[] = [];
-  if (newExtension && base.extensionNumber) {
+  if (extensionCheck.status === 'rejected') issues.push(...refusal(extensionCheck.reason).map((i) => ({ ...i, field: `newExtension.${i.field}` })));
+  if (userCheck.status === 'rejected') issues.push(...refusal(userCheck.reason));
+  if (deliveryCheck.status === 'rejected') throw deliveryCheck.reason;
+  if (openCheck.status === 'rejected') throw openCheck.reason;
+  // A field's own problem (malformed, taken) is the one to fix first.
+  const has = (field: string) => issues.some((i) => i.field === field);
+  if (deliveryCheck.value && !has('email')) issues.push(deliveryCheck.value);
+  if (openCheck.value && !has('username')) issues.push(openRequestIssue(username));
+  if (comesWithExtension && base.extensionNumber) {
     issues.push(issue('extensionNumber', 'invalid_format', 'Choose an existing extension or set up a new one, not both'));
   }
-  if (newExtension && !isAgentType(base.userType)) {
+  if (comesWithExtension && !isAgentType(base.userType)) {
     issues.push(issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request'));
   }
   if (issues.length > 0) throw new InvalidInput(issues);
-
-  const prepared = await prepareUser(deps, actor, base, { extensionComesWithRequest: newExtension !== undefined });
-  const username = prepared.person.username;
-  const open = await findOpenRequestForUsername(deps.db, username);
-  if (open) throw new InvalidInput([openRequestIssue(username)]);
-
+  if (userCheck.status !== 'fulfilled' || extensionCheck.status !== 'fulfilled') throw new Error('checks passed without results');
+  const newExtension = extensionCheck.value;
   const { password, ...withoutPassword } = base;
   // Shaped (and so checked) before the caller acknowledges; only the hash is added later.
-  const shaped = userRequestPayload.parse({ ...withoutPassword, username, passwordHash: null, ...(newExtension ? { newExtension: newExtension.input } : {}) });
+  const shaped = userRequestPayload.parse({
+    ...withoutPassword,
+    username: userCheck.value.person.username,
+    passwordHash: null,
+    ...(newExtension ? { newExtension: newExtension.input } : {}),
+  });
   return {
     kind: request.kind,
-    username,
+    username: shaped.username,
     hashesPassword: Boolean(password),
     async store() {
       // The typed password is hashed now: the request never holds it in clear.
       const payload: UserRequestPayload = { ...shaped, passwordHash: password ? await hashPassword(password) : null };
       return store(deps, actor, request.kind, payload, (err) => {
-        if (violatedUniqueConstraint(err) === 'requests_open_username') return new InvalidInput([openRequestIssue(username)]);
+        if (violatedUniqueConstraint(err) === 'requests_open_username') return new InvalidInput([openRequestIssue(shaped.username)]);
         const database = databaseErrorFacts(err);
         return database ? new RequestNotStored(database) : err;
       });
@@ -106,11 +136,37 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
   };
 }
 
-/** A requester asks for a new extension on its own (`/provision extension`). */
+/** The issues of a refusal; anything else is not about the input and goes on up. */
+function refusal(err: unknown): readonly FieldIssue[] {
+  if (!isInvalidInput(err)) throw err;
+  return err.issues;
+}
+
+/**
+ * A requester asks for a new extension on its own (`/provision extension`). One open request per
+ * extension number, as per username: a double submission is refused on Extension Number. A request
+ * for the next free number names none, so any number of those may wait (each draws its own).
+ */
 export async function submitExtensionRequest(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<ExtensionRequestPayload>> {
+  const prepared = await checkExtensionRequest(deps, raw);
+  const { number } = prepared;
+  const payload = extensionRequestPayload.parse({ ...prepared.input, deviceName: prepared.deviceName, extensionNumber: number === null ? null : String(number) });
+  return store(deps, actor, 'create_extension', payload, (err) =>
+    number !== null && violatedUniqueConstraint(err) === 'requests_open_extension_number' ? new InvalidInput([openExtensionRequestIssue(number)]) : err,
+  );
+}
+
+/** Every check of an extension request, without storing it: the extension's own, then an open request for its number. */
+export async function checkExtensionRequest(deps: ServiceDeps, raw: unknown) {
   const prepared = await prepareExtension(deps, raw, { allowNextFree: true });
-  const payload = extensionRequestPayload.parse({ ...prepared.input, deviceName: prepared.deviceName, extensionNumber: prepared.number === null ? null : String(prepared.number) });
-  return store(deps, actor, 'create_extension', payload, (err) => err);
+  if (prepared.number !== null && (await findOpenRequestForExtensionNumber(deps.db, prepared.number))) {
+    throw new InvalidInput([openExtensionRequestIssue(prepared.number)]);
+  }
+  return prepared;
+}
+
+function openExtensionRequestIssue(number: number): FieldIssue {
+  return issue('extensionNumber', 'extension_taken', `A request for extension ${number} is already waiting for approval`);
 }
 
 async function store<P>(deps: ServiceDeps, actor: Actor, kind: RequestKind, payload: P, explain: (err: unknown) => unknown): Promise<SubmittedRequest<P>> {

@@ -9,6 +9,9 @@ import { validateUsername } from '../domain/username.js';
 
 const optionalString = z.string().nullish();
 
+/** The collection choice "every collection", as forms submit it and requests store it. */
+export const COLLECTIONS_ALL = 'all';
+
 /** The fields of the User Info step (the seeds' own), shared by create and clone. */
 export const userInfoFields = {
   username: z.string(),
@@ -31,8 +34,13 @@ export const userInfoFields = {
   voicemailAccess: z.boolean().default(false),
   recordingAccess: z.boolean().default(false),
   notes: optionalString,
-  /** Undefined = every collection (the seed's default when creating from scratch). */
-  collectionIds: z.array(z.number().int().positive()).max(1000).optional(),
+  /**
+   * `'all'` = every active collection; a list = exactly those. Undefined = the default: every
+   * collection when creating from scratch, the source user's when cloning (and in clone requests
+   * stored before `'all'` existed, which wrote undefined for both). "All" and "unchanged" must stay
+   * different values: a clone whose requester pressed Select All gets every collection.
+   */
+  collectionIds: z.union([z.literal(COLLECTIONS_ALL), z.array(z.number().int().positive()).max(1000)]).optional(),
 };
 
 export const userInfoSchema = z.object(userInfoFields);

@@ -2,6 +2,7 @@ import type { AccessPolicy } from '../domain/access.js';
 import type { CountryCode } from '../domain/phone.js';
 import type { Logger } from '../logger.js';
 import type { Actor, ServiceDeps } from '../services/context.js';
+import type { FindSlackMember } from '../services/password-delivery.js';
 
 /** What every listener may use: the use cases' dependencies, who may do what, and the log. */
 export interface SlackDeps {
@@ -18,6 +19,8 @@ export interface SlackDeps {
   };
   /** The /account sign-in page, linked from the new user's email and DM. */
   readonly accountUrl: string;
+  /** users.lookupByEmail, for the PASSWORD_POLICY=random check at submission (slack/member-lookup.ts). */
+  readonly findSlackMember: FindSlackMember;
 }
 
 export function actorFor(deps: SlackDeps, userId: string): Actor {

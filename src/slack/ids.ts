@@ -18,6 +18,8 @@ export const VIEWS = {
   extension: 'provision_extension',
   /** The extension form as a step of an agent request, pushed on top of User Info. */
   agentExtension: 'provision_agent_extension',
+  /** Problems of a submitted form that belong to none of its fields, pushed on top of it (no submit). */
+  formProblems: 'provision_form_problems',
   /** An approver's reason for rejecting a request (private_metadata: the request ID). */
   rejectReason: 'provision_reject_reason',
 } as const;

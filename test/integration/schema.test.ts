@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { violatedUniqueConstraint } from '../../src/db/errors.js';
-import { extensions, profiles, users } from '../../src/db/schema/index.js';
+import { extensions, profiles, requests, users } from '../../src/db/schema/index.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 import { seedDemoReferenceData } from '../support/fixtures.js';
 
@@ -51,6 +51,17 @@ describe(`schema constraints (${testDriver})`, () => {
     const [owner] = await database.db.select({ id: users.id }).from(users).where(sql`${users.username} = 'agent1'`);
     await database.db.insert(extensions).values({ ...device, number: 1501, assignedUserId: owner!.id });
     expect(await constraintOf(database.db.insert(extensions).values({ ...device, number: 1502, assignedUserId: owner!.id }))).toBe('extensions_assigned_user');
+  });
+
+  it('keeps one open extension request per number, and lets next-free-number requests wait side by side', async () => {
+    const request = (extensionNumber: string | null, state: 'pending' | 'rejected' = 'pending') => ({
+      kind: 'create_extension' as const,
+      state,
+      requesterId: 'test',
+      payload: { extensionNumber, deviceName: 'x', deviceType: 'softphone' },
+    });
+    await database.db.insert(requests).values([request('1900'), request('1900', 'rejected'), request(null), request(null)]);
+    expect(await constraintOf(database.db.insert(requests).values(request('1900')))).toBe('requests_open_extension_number');
   });
 
   it('keeps at most one default profile', async () => {

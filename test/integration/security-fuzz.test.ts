@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, users } from '../../src/db/schema/index.js';
 import { createExtension } from '../../src/services/create-extension.js';
-import { ACTIONS, BLOCKS } from '../../src/slack/ids.js';
+import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { decodeFindQuery, encodeFindQuery } from '../../src/slack/views/find-results.js';
 import { decodeUserFormState } from '../../src/slack/views/user-form-state.js';
 import { depsFor, requester, softphone } from '../support/fixtures.js';
@@ -222,6 +222,13 @@ describe(`hostile input in every field (${testDriver})`, () => {
       expect(allowed).toContain('clear');
       expect(Object.keys(ack.body ?? {})).toEqual(['response_action']);
       return 'clear';
+    }
+    if (action === 'push') {
+      // A refusal that belongs to no field of the view, told in a view of its own: escaped, and a refusal like errors.
+      expect(ack.body?.view?.callback_id).toBe(VIEWS.formProblems);
+      expect(allowed).toContain('errors');
+      expectEscaped(ack.body?.view, 'the form problems view');
+      return 'errors';
     }
     expect(action).toBe('errors');
     expect(allowed).toContain('errors');

@@ -1,9 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifications, requests, users } from '../../src/db/schema/index.js';
+import { collections, notifications, requests, users } from '../../src/db/schema/index.js';
+import { createUser } from '../../src/services/create-user.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { VIEWS } from '../../src/slack/ids.js';
+import { collectionIdsOfUserForTest } from '../support/collections.js';
+import { depsFor, janeDoe, requester } from '../support/fixtures.js';
 import { fillView, type SlackView, type ViewBlock } from '../support/fill-view.js';
 import type { SlackMessage } from '../support/slack-double.js';
 import { APPROVER, OUTSIDER, REQUESTER, appHomeOpened, sendBlockAction, sendEvent, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
@@ -191,6 +194,54 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     await sendEvent(t.baseUrl, appHomeOpened(REQUESTER));
     await t.slack.waitFor('views.publish', 3000, since);
     expect(textOf(t.slack.homeView(REQUESTER).blocks)).toMatch(/Expired/);
+  });
+
+  it('clone with Select All on both lists gives the new user every collection, not the source’s', async () => {
+    const all = (await t.db.select({ id: collections.id }).from(collections)).map((c) => c.id).sort((a, b) => a - b);
+    expect(all.length).toBeGreaterThan(2);
+    await createUser(depsFor(t.db), requester, janeDoe({ username: 'fewcols', collectionIds: all.slice(0, 2) }));
+    const root = await openModal(t, 'clone fewcols');
+    const typed = fillView(root, { Username: 'allcols', 'First Name': 'Al', 'Last Name': 'Cols', 'Phone Number': '555-555-2468', Email: 'allcols@example.com' });
+    let since = t.slack.calls.length;
+    await sendBlockAction(t.baseUrl, { actionId: 'choose_collections', view: root, values: typed });
+    let step = await t.slack.waitForView({ method: 'views.push', since });
+    for (const actionId of ['select_all_user_collections', 'select_all_agent_collections']) {
+      since = t.slack.calls.length;
+      await sendBlockAction(t.baseUrl, { actionId, view: step });
+      step = await t.slack.waitForView({ method: 'views.update', since });
+    }
+    since = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view: step });
+    await t.slack.waitFor('views.update', 3000, since);
+    const rebuilt = t.slack.viewById(root.id!);
+    expect(JSON.stringify(rebuilt.blocks)).toContain(`Collections: all ${all.length} selected`);
+
+    since = t.slack.calls.length;
+    expect((await sendViewSubmission(t.baseUrl, { view: rebuilt, values: typed })).body).toEqual({ response_action: 'clear' });
+    const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+    const message = t.slack.message((post.answer as { ts: string }).ts);
+    expect(textOf(message.blocks)).toContain(`all ${all.length}`);
+    await click(t, 'approve_request', message, APPROVER, 'approve-allcols');
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'allcols'))).length).toBe(1);
+    const [created] = await t.db.select().from(users).where(eq(users.username, 'allcols'));
+    expect(await collectionIdsOfUserForTest(t.db, created!.id)).toEqual(all);
+  });
+
+  it('reads a clone request stored before "all" existed (no collectionIds) as the source’s collections', async () => {
+    const all = (await t.db.select({ id: collections.id }).from(collections)).map((c) => c.id).sort((a, b) => a - b);
+    await createUser(depsFor(t.db), requester, janeDoe({ username: 'oldsource', collectionIds: [all[1]!] }));
+    const view = await openModal(t, 'clone oldsource');
+    const since = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'oldclone', 'First Name': 'Ol', 'Last Name': 'Clone', 'Phone Number': '555-555-1357' }) });
+    const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+    // The payload as an older bot wrote it: collections left out to mean "the source's".
+    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'oldclone'`);
+    const { collectionIds: _dropped, ...older } = row!.payload as Record<string, unknown>;
+    await t.db.update(requests).set({ payload: older }).where(eq(requests.id, row!.id));
+    await click(t, 'approve_request', t.slack.message((post.answer as { ts: string }).ts), APPROVER, 'approve-oldclone');
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'oldclone'))).length).toBe(1);
+    const [created] = await t.db.select().from(users).where(eq(users.username, 'oldclone'));
+    expect(await collectionIdsOfUserForTest(t.db, created!.id)).toEqual([all[1]]);
   });
 
   it('does not let an approver approve their own request (ALLOW_SELF_APPROVAL is off)', async () => {

@@ -54,6 +54,19 @@ describe(`submitting requests (${testDriver})`, () => {
     expect(await requestCount()).toBe(before);
   });
 
+  it('reports every problem of a request at once: an open request for the username beside a bad phone and a bad new extension', async () => {
+    await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'waiting.one' }) });
+    const refused = await submitUserRequest(deps, requester, {
+      kind: 'create_user',
+      input: janeDoe({ username: 'waiting.one', phone: '1234567890123456', userType: 'agent' }),
+      newExtension: softphone({ extensionNumber: '9999' }),
+    }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(InvalidInput);
+    expect((refused as InvalidInput).issues.map((i) => `${i.field}:${i.code}`).sort()).toEqual(['newExtension.extensionNumber:extension_out_of_range', 'phone:phone_too_long', 'username:username_taken']);
+    // A username the rules refuse is not looked up (Postgres refuses a NUL in a parameter): still a field error.
+    await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'nul\u0000name', phone: '1' }) }), 'username', 'invalid_format');
+  });
+
   it('refuses a second open request for the same username, and lets exactly one of two concurrent identical submissions in', async () => {
     await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'twice' }) });
     const again = await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'Twice' }) }), 'username', 'username_taken');
@@ -79,7 +92,7 @@ describe(`submitting requests (${testDriver})`, () => {
     expect(JSON.stringify(submitted.payload)).not.toMatch(/secret/i);
     await expectIssue(
       submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ userType: 'agent' }), newExtension: softphone({ extensionNumber: '9999' }) }),
-      'extensionNumber',
+      'newExtension.extensionNumber',
       'extension_out_of_range',
     );
     await expectIssue(

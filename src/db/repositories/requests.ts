@@ -29,6 +29,16 @@ export async function findOpenRequestForUsername(db: Db, username: string): Prom
   return row;
 }
 
+/** An open (pending or approved) `/provision extension` request for this number, if any. */
+export async function findOpenRequestForExtensionNumber(db: Db, number: number): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.kind, 'create_extension'), sql`${requests.state} in ('pending', 'approved')`, sql`${requests.payload} ->> 'extensionNumber' = ${String(number)}`))
+    .limit(1);
+  return row;
+}
+
 export async function requestsOfRequester(db: Db, requesterId: string, limit: number): Promise<RequestRow[]> {
   return db.select().from(requests).where(eq(requests.requesterId, requesterId)).orderBy(desc(requests.createdAt)).limit(limit);
 }

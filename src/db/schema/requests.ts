@@ -37,5 +37,11 @@ export const requests = pgTable(
     uniqueIndex('requests_open_username')
       .on(sql`lower(${t.payload} ->> 'username')`)
       .where(sql`${t.state} in ('pending', 'approved') and ${t.payload} ? 'username'`),
+    // Likewise one open extension request per number. A request that leaves the number empty (the
+    // next free one, drawn at approval) names no number and is not limited. Stored numbers are
+    // normalised (services/submit-request writes the parsed number), so the text compares exactly.
+    uniqueIndex('requests_open_extension_number')
+      .on(sql`(${t.payload} ->> 'extensionNumber')`)
+      .where(sql`${t.kind} = 'create_extension' and ${t.state} in ('pending', 'approved') and ${t.payload} ->> 'extensionNumber' <> ''`),
   ],
 );

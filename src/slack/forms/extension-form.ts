@@ -5,7 +5,7 @@ import type { CreateExtensionInput } from '../../services/create-extension.js';
 import { BLOCKS } from '../ids.js';
 import { DEVICE_NAME_MAX_LENGTH, EXTENSION_NUMBER_MAX_LENGTH, EXTENSION_SWITCHES, SWITCH_ON } from '../views/extension-modal.js';
 import type { NewExtensionDraft } from '../views/model.js';
-import { checkboxesBlock, errorsByBlock, joinIssues, selectBlock, textBlock, textOrUndefined, type BlockErrors, type FormResult, type ViewStateValues } from './view-state.js';
+import { checkboxesBlock, errorsByBlock, joinIssues, readableBlocks, selectBlock, textBlock, textOrUndefined, type BlockErrors, type FormResult, type ViewStateValues } from './view-state.js';
 
 /**
  * What the extension form submits: the `createExtensionInput` of `/provision extension`, and equally
@@ -45,29 +45,33 @@ const extensionValues = z.object({
 
 /**
  * Reads a submitted extension form. Never throws: shape problems (a missing block, another element
- * type, an oversized value) become errors on their block; the rules are the use case's.
+ * type, an oversized value) become errors on their block, and what the other blocks hold comes back
+ * as `partial` for the use case to check too; the rules are the use case's.
  */
 export function parseExtensionValues(values: ViewStateValues): FormResult<ExtensionFormInput> {
   const parsed = extensionValues.safeParse(values);
-  if (!parsed.success) return { ok: false, errors: errorsByBlock(parsed.error.issues, BLOCKS.extensionNumber) };
-  const v = parsed.data;
+  if (!parsed.success && parsed.error.issues.some((i) => typeof i.path[0] !== 'string')) {
+    return { ok: false, errors: errorsByBlock(parsed.error.issues, BLOCKS.extensionNumber) };
+  }
+  const errors: BlockErrors = parsed.success ? {} : errorsByBlock(parsed.error.issues, BLOCKS.extensionNumber);
+  const v: Partial<z.output<typeof extensionValues>> = parsed.success ? parsed.data : readableBlocks(extensionValues.shape, values);
   const on = (b: { value: { selected_options?: { value: string }[] | undefined } } | undefined): boolean => (b?.value.selected_options?.length ?? 0) > 0;
-  const deviceType = v[BLOCKS.deviceType].value.selected_option?.value;
-  if (deviceType === undefined) return { ok: false, errors: { [BLOCKS.deviceType]: 'Device Type is required' } };
-  return {
-    ok: true,
-    input: {
-      extensionNumber: textOrUndefined(v[BLOCKS.extensionNumber]?.value.value)?.trim(),
-      deviceName: v[BLOCKS.deviceName].value.value ?? '',
-      deviceType: deviceType as DeviceType,
-      callerIdKey: v[BLOCKS.callerId]?.value.selected_option?.value ?? undefined,
-      e911LocationKey: v[BLOCKS.e911Location]?.value.selected_option?.value ?? undefined,
-      multiLine: on(v[BLOCKS.multiLine]),
-      callRecording: on(v[BLOCKS.callRecording]),
-      monitoring: on(v[BLOCKS.monitoring]),
-      voicemailAccess: on(v[BLOCKS.voicemailAccess]),
-    },
+  const deviceType = v[BLOCKS.deviceType]?.value.selected_option?.value;
+  if (deviceType === undefined) errors[BLOCKS.deviceType] ??= 'Device Type is required';
+  const input: ExtensionFormInput = {
+    extensionNumber: textOrUndefined(v[BLOCKS.extensionNumber]?.value.value)?.trim(),
+    deviceName: v[BLOCKS.deviceName]?.value.value ?? '',
+    // Without a readable type (its block has the error) the rest is checked as a softphone: the
+    // type changes no other rule.
+    deviceType: (deviceType ?? 'softphone') as DeviceType,
+    callerIdKey: v[BLOCKS.callerId]?.value.selected_option?.value ?? undefined,
+    e911LocationKey: v[BLOCKS.e911Location]?.value.selected_option?.value ?? undefined,
+    multiLine: on(v[BLOCKS.multiLine]),
+    callRecording: on(v[BLOCKS.callRecording]),
+    monitoring: on(v[BLOCKS.monitoring]),
+    voicemailAccess: on(v[BLOCKS.voicemailAccess]),
   };
+  return Object.keys(errors).length === 0 ? { ok: true, input } : { ok: false, errors, partial: input };
 }
 
 const FIELD_BLOCKS: Readonly<Record<string, string>> = {

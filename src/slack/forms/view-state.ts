@@ -19,7 +19,25 @@ export type ViewStateValues = Record<string, Record<string, ViewStateValueLike>>
 /** Field problems by block ID, ready for `ack({ response_action: 'errors', errors })`. */
 export type BlockErrors = Record<string, string>;
 
-export type FormResult<T> = { ok: true; input: T } | { ok: false; errors: BlockErrors };
+/**
+ * A parsed form. When some blocks could not be read, `partial` is the input built from the others
+ * (the unreadable ones left empty), so the use case can still check them: a person learns every
+ * problem in one answer, not one per submission. It must only be checked, never stored.
+ */
+export type FormResult<T> = { ok: true; input: T } | { ok: false; errors: BlockErrors; partial?: T };
+
+/**
+ * The blocks of `values` that each parse alone against their schema in `shape`; the others are left
+ * out. For building a form's `partial` input after the whole object failed.
+ */
+export function readableBlocks<S extends z.ZodRawShape>(shape: S, values: ViewStateValues): Partial<z.output<z.ZodObject<S>>> {
+  const readable: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(shape)) {
+    const parsed = (schema as z.ZodType).safeParse(Object.hasOwn(values, key) ? values[key] : undefined);
+    if (parsed.success) readable[key] = parsed.data;
+  }
+  return readable as Partial<z.output<z.ZodObject<S>>>;
+}
 
 /** Slack caps option values at 75 characters: a longer one was not sent by Slack. */
 const OPTION_VALUE_MAX = 75;

@@ -101,12 +101,19 @@ function describeUser(kind: RequestKind, p: UserRequestPayload, names: Reference
     { label: 'Voicemail/Recording Access', value: accessText(p.voicemailAccess, p.recordingAccess) },
     {
       label: 'Collections',
-      value: p.collectionIds === undefined ? `all ${names.collectionCount}` : String(p.collectionIds.length),
+      value: collectionsText(kind, p, names.collectionCount),
     },
   );
   if (present(p.notes)) fields.push({ label: 'Notes', value: p.notes });
   if (p.newExtension) fields.push(...extensionFields(p.newExtension, names));
   return { title, fields };
+}
+
+/** A clone stored without a choice copies the source's collections; otherwise none given means all. */
+function collectionsText(kind: RequestKind, p: UserRequestPayload, count: number): string {
+  if (p.collectionIds === 'all') return `all ${count}`;
+  if (p.collectionIds !== undefined) return String(p.collectionIds.length);
+  return kind === 'clone_user' ? `same as ${p.sourceUsername ?? 'the source user'}` : `all ${count}`;
 }
 
 function describeExtension(p: NewExtension, names: ReferenceNames): RequestSummary {

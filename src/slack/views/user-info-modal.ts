@@ -27,6 +27,10 @@ export const DEVICE_TYPE_LABELS: Readonly<Record<DeviceType, string>> = {
   webrtc: 'New agent interface (WebRTC)',
 };
 
+export const PRIMARY_PHONE_LABEL = 'Primary Phone (Extension)';
+/** The agent's primary phone option for the extension set up in the Extension step. */
+export const NEW_EXTENSION_OPTION = 'new';
+
 /** A generous bound: the domain counts the digits (at most 15) and checks the format. */
 export const PHONE_INPUT_MAX_LENGTH = 30;
 
@@ -103,7 +107,7 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
     );
   }
 
-  blocks.push(...primaryPhone(choices.freeExtensions, agent));
+  blocks.push(agent ? agentPrimaryPhone(choices.freeExtensions, state.newExtension) : primaryPhone(choices.freeExtensions));
   if (agent) blocks.push(newExtensionSummary(state.newExtension));
 
   if (agent) {
@@ -146,21 +150,41 @@ function pushSelect(blocks: KnownBlock[], blockId: string, label: string, list: 
 }
 
 /**
- * The primary phone: a free extension. Slack takes at most 100 options, so the lowest 100 are offered
- * (the hint says so); with none free the select is replaced by a line saying so.
+ * The primary phone of a user or clone: a free extension, optional. Slack takes at most 100 options,
+ * so the lowest 100 are offered (the hint says so); with none free the select is replaced by a line
+ * saying so (the user can get one later).
  */
-function primaryPhone(freeExtensions: readonly number[], agent: boolean): KnownBlock[] {
-  const label = 'Primary Phone (Extension)';
-  if (freeExtensions.length === 0) {
-    const text = agent ? `*${label}*\nNo free extension: set up a new one below.` : `*${label}*\nNo free extension right now; the user can get one later.`;
-    return [{ type: 'section', text: { type: 'mrkdwn', text } }];
-  }
+function primaryPhone(freeExtensions: readonly number[]): KnownBlock {
+  if (freeExtensions.length === 0) return { type: 'section', text: { type: 'mrkdwn', text: `*${PRIMARY_PHONE_LABEL}*\nNo free extension right now; the user can get one later.` } };
   const shown = freeExtensions.slice(0, OPTIONS_PER_SELECT);
   const options: PlainTextOption[] = shown.map((n) => option(String(n), String(n)));
+  const hint = freeExtensions.length > shown.length ? `The lowest ${shown.length} of ${freeExtensions.length} free extensions.` : undefined;
+  return inputBlock(BLOCKS.extension, PRIMARY_PHONE_LABEL, { type: 'static_select', options }, { optional: true, ...(hint ? { hint } : {}) });
+}
+
+/**
+ * An agent's primary phone is always an input block, even with no free extension, so that "an agent
+ * needs an extension" (or a problem with the new one) is shown on it: its select offers the free
+ * extensions (the lowest 99) and "New extension", which the Extension step sets up (the button below).
+ */
+function agentPrimaryPhone(freeExtensions: readonly number[], draft: NewExtensionDraft | undefined): KnownBlock {
+  const shown = freeExtensions.slice(0, OPTIONS_PER_SELECT - 1);
+  // One text whatever the draft: Slack keeps the chosen option across views.update, and the summary
+  // line below says which extension it is.
+  const newOption = option('New extension (set up below)', NEW_EXTENSION_OPTION);
+  const options: PlainTextOption[] = [...shown.map((n) => option(String(n), String(n))), newOption];
   const parts: string[] = [];
-  if (freeExtensions.length > shown.length) parts.push(`The lowest ${shown.length} of ${freeExtensions.length} free extensions.`);
-  if (agent) parts.push('An agent needs one: choose a free extension, or set up a new one below.');
-  return [inputBlock(BLOCKS.extension, label, { type: 'static_select', options }, { optional: true, ...(parts.length > 0 ? { hint: parts.join(' ') } : {}) })];
+  if (freeExtensions.length === 0) parts.push('No free extension: choose New extension and set it up below.');
+  else {
+    if (freeExtensions.length > shown.length) parts.push(`The lowest ${shown.length} of ${freeExtensions.length} free extensions.`);
+    parts.push('An agent needs one: choose a free extension, or New extension and set it up below.');
+  }
+  return inputBlock(
+    BLOCKS.extension,
+    PRIMARY_PHONE_LABEL,
+    { type: 'static_select', options, ...(draft ? { initial_option: newOption } : {}) },
+    { optional: true, hint: parts.join(' ') },
+  );
 }
 
 export function newExtensionText(draft: NewExtensionDraft | undefined): string {

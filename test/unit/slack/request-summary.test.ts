@@ -124,6 +124,14 @@ describe('describeRequest', () => {
     expect(value(fields, 'Collections')).toBe('5');
   });
 
+  it('tells a clone of every collection from a clone of the source’s', () => {
+    const clone = (collectionIds: number[] | 'all' | undefined) => value(describeRequest('clone_user', userPayload({ sourceUsername: 'jdoe', collectionIds }), names).fields, 'Collections');
+    expect(clone('all')).toBe('all 24');
+    expect(clone([3, 4])).toBe('2');
+    // Stored by an older bot, or never narrowed: the source's collections are copied at approval.
+    expect(clone(undefined)).toBe('same as jdoe');
+  });
+
   it('says whether a password was set, never what it is', () => {
     const payload = { ...userPayload({ passwordHash: HASH }), password: 'Typed-Secret-123', deviceSecret: 'dev-secret-abcdefghijklmnopqrstuvwxyz' };
     const summary = describeRequest('create_user', payload, names);

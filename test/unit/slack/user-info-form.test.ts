@@ -4,7 +4,7 @@ import { userInfoFields } from '../../../src/services/user-fields.js';
 import {
   fieldErrorsToBlocks,
   parseUserInfoValues,
-  separateOffViewErrors,
+  placeUserFormErrors,
   USER_FORM_OFF_VIEW_KEYS,
   type UserInfoFormInput,
 } from '../../../src/slack/forms/user-info-form.js';
@@ -27,6 +27,11 @@ function view(state: UserFormState, choices: UserFormChoices = userChoices(), sh
 /** The view's block IDs: where Slack can show an error. */
 function blockIds(v: SlackView): Set<string> {
   return new Set(v.blocks.map((b) => b.block_id).filter((id): id is string => id !== undefined));
+}
+
+/** The view's input blocks: the only blocks Slack can show an error under. */
+function inputIds(v: SlackView): Set<string> {
+  return new Set(v.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? ''));
 }
 
 /** What Slack would send after a person filled the form by its labels. */
@@ -79,7 +84,7 @@ describe('parseUserInfoValues: a form filled as Slack sends it', () => {
         extensionNumber: '1005',
         voicemailAccess: false,
         recordingAccess: false,
-        collectionIds: undefined,
+        collectionIds: 'all',
       },
     });
   });
@@ -106,7 +111,7 @@ describe('parseUserInfoValues: a form filled as Slack sends it', () => {
     const none = parse(submit(view(clone), JANE), { ...clone, collectionIds: [] });
     expect(none.ok && none.input.collectionIds).toEqual([]);
     const all = parse(submit(view(USER), JANE), USER);
-    expect(all.ok && all.input.collectionIds).toBeUndefined();
+    expect(all.ok && all.input.collectionIds).toBe('all');
   });
 
   it('an agent: user type, access, notes and the chosen extension', () => {
@@ -129,18 +134,42 @@ describe('parseUserInfoValues: a form filled as Slack sends it', () => {
 
   it('an agent needs exactly one extension: the error is on the primary phone', () => {
     const v = view(AGENT);
-    expect(errorsOf(parse(submit(v, JANE), AGENT))).toEqual({ [BLOCKS.extension]: 'An agent needs an extension: choose a free one, or set up a new one' });
+    expect(errorsOf(parse(submit(v, JANE), AGENT))).toEqual({ [BLOCKS.extension]: 'An agent needs an extension: choose a free one, or New extension and set it up below' });
     const withDraft: UserFormState = { ...AGENT, newExtension: DRAFT };
     expect(errorsOf(parse(submit(view(withDraft), { ...JANE, 'Primary Phone (Extension)': '1001' }), withDraft))).toEqual({
-      [BLOCKS.extension]: 'Choose a free extension or set up a new one, not both',
+      [BLOCKS.extension]: 'Choose a free extension or the new one you set up, not both',
+    });
+    // "New extension" chosen before it was set up.
+    expect(errorsOf(parse(submit(v, { ...JANE, 'Primary Phone (Extension)': 'New extension (set up below)' }), AGENT))).toEqual({
+      [BLOCKS.extension]: expect.stringContaining('Set up the new extension first') as unknown,
     });
   });
 
-  it('an agent with no free extension to choose and none set up: the error is off the view, for the listener to show', () => {
+  it('an agent who chose "New extension" and set it up gets it, with no extension number of its own', () => {
+    const state: UserFormState = { ...AGENT, newExtension: DRAFT };
+    const result = parse(submit(view(state), { ...JANE, 'Primary Phone (Extension)': 'New extension (set up below)' }), state);
+    expect(result.ok && result.input.extensionNumber).toBeUndefined();
+    // A user form does not take "New extension" as an extension number.
+    expect(errorsOf(parse({ ...submit(view(USER), JANE), [BLOCKS.extension]: { value: { type: 'static_select', selected_option: { value: 'new' } } } }, USER))).toEqual({
+      [BLOCKS.extension]: 'Choose Primary Phone (Extension) from the list',
+    });
+  });
+
+  it('an agent with no free extension to choose and none set up: the error is on the primary phone, which offers only a new one', () => {
     const v = view(AGENT, userChoices({ freeExtensions: [] }));
+    expect(inputIds(v).has(BLOCKS.extension)).toBe(true);
     const errors = errorsOf(parse(submit(v, JANE), AGENT));
-    expect(errors).toEqual({ [USER_FORM_OFF_VIEW_KEYS.newExtension]: expect.stringContaining('An agent needs an extension') as unknown });
-    expect(separateOffViewErrors(errors)).toEqual({ blocks: {}, offView: [errors[USER_FORM_OFF_VIEW_KEYS.newExtension]] });
+    expect(errors).toEqual({ [BLOCKS.extension]: expect.stringContaining('An agent needs an extension') as unknown });
+    expect(placeUserFormErrors(errors, [...inputIds(v)])).toEqual({ onFields: errors, elsewhere: [] });
+  });
+
+  it('reports a broken block beside the rules’ problems of the rest: the parse keeps what it could read', () => {
+    // Past the input's max_length: only a forged or older view sends it, but it is read all the same.
+    const result = parse(fillView(view(AGENT), { ...JANE, Username: 'u'.repeat(21) }), AGENT);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual([BLOCKS.extension, BLOCKS.username].sort());
+    expect(result.partial).toMatchObject({ username: '', firstName: 'Jane', phone: JANE['Phone Number'] });
   });
 
   it('ignores agent blocks sent with a user or clone form', () => {
@@ -386,27 +415,36 @@ describe('fieldErrorsToBlocks: use-case issues back on the form', () => {
     });
   });
 
-  it('never drops an issue: unknown fields go on Username, nested paths follow their first segment', () => {
-    expect(fieldErrorsToBlocks([issue('input', 'invalid_format', 'Bad request')])).toEqual({ [BLOCKS.username]: 'Bad request' });
-    expect(fieldErrorsToBlocks([issue('sourceUsername', 'not_found', 'No such user')])).toEqual({ [BLOCKS.username]: 'No such user' });
+  it('never drops an issue nor puts it under another field: unknown fields go apart, nested paths follow their first segment', () => {
+    expect(fieldErrorsToBlocks([issue('input', 'invalid_format', 'Bad request')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.form]: 'Bad request' });
+    expect(fieldErrorsToBlocks([issue('sourceUsername', 'not_found', 'No such user')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.cloneSource]: 'No such user' });
     expect(fieldErrorsToBlocks([issue('newExtension.deviceName', 'required', 'Device Name is required')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.newExtension]: 'Device Name is required' });
     expect(fieldErrorsToBlocks([issue('newExtension.extensionNumber', 'extension_taken', 'Taken')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.newExtension]: 'Taken' });
     expect(fieldErrorsToBlocks([issue('collectionIds.3', 'invalid_format', 'Bad ID')])).toEqual({ [USER_FORM_OFF_VIEW_KEYS.collections]: 'Bad ID' });
     for (const field of ['__proto__', 'constructor', 'toString', 'hasOwnProperty.x']) {
-      expect(fieldErrorsToBlocks([issue(field, 'invalid_format', 'odd')]), field).toEqual({ [BLOCKS.username]: 'odd' });
+      expect(fieldErrorsToBlocks([issue(field, 'invalid_format', 'odd')]), field).toEqual({ [USER_FORM_OFF_VIEW_KEYS.form]: 'odd' });
     }
     expect(fieldErrorsToBlocks([])).toEqual({});
   });
 
-  it('separates what Slack can show on a block from what the listener must show otherwise', () => {
+  it('places each error under its own field only: the new extension under the primary phone, the rest apart', () => {
     const errors = fieldErrorsToBlocks([
       issue('email', 'email_in_use', 'Email is in use'),
       issue('collectionIds', 'unknown_reference', 'Unknown collection: 9'),
-      issue('deviceName', 'required', 'Device Name is required'),
+      issue('newExtension.deviceName', 'required', 'Device Name is required'),
+      issue('clusterKey', 'not_allowed', 'Only portal administrators can choose a cluster'),
     ]);
-    const { blocks, offView } = separateOffViewErrors(errors);
-    expect(blocks).toEqual({ [BLOCKS.email]: 'Email is in use' });
-    expect(offView).toEqual(['Unknown collection: 9', 'Device Name is required']);
-    for (const key of Object.keys(blocks)) expect(inView.has(key)).toBe(true);
+    const agentInputs = [...inputIds(view(AGENT, userChoices(), false))];
+    expect(agentInputs).not.toContain(BLOCKS.cluster);
+    expect(placeUserFormErrors(errors, agentInputs)).toEqual({
+      onFields: { [BLOCKS.email]: 'Email is in use', [BLOCKS.extension]: 'New extension: Device Name is required' },
+      elsewhere: [
+        { label: 'Collections', message: 'Unknown collection: 9' },
+        { label: 'Clusters', message: 'Only portal administrators can choose a cluster' },
+      ],
+    });
+    // A user form has no primary phone block without free extensions: the new extension is apart too.
+    const userInputs = [...inputIds(view(USER, userChoices({ freeExtensions: [] })))];
+    expect(placeUserFormErrors({ [USER_FORM_OFF_VIEW_KEYS.newExtension]: 'x' }, userInputs)).toEqual({ onFields: {}, elsewhere: [{ label: 'New extension', message: 'x' }] });
   });
 });

@@ -274,7 +274,7 @@ describe('userInfoModal: what was typed is kept', () => {
         extensionNumber: undefined,
         voicemailAccess: false,
         recordingAccess: false,
-        collectionIds: undefined,
+        collectionIds: 'all',
       },
     });
   });
@@ -320,13 +320,35 @@ describe('userInfoModal: primary phone', () => {
     assertWithinSlackLimits(modal);
   });
 
-  it('replaces the select with a line when no extension is free', () => {
+  it('replaces a user’s select with a line when no extension is free', () => {
     const user = build({ choices: userChoices({ freeExtensions: [] }) });
     expect(inputLabels(user.view)).not.toContain(PRIMARY_PHONE);
     expect(JSON.stringify(user.view.blocks)).toContain('No free extension right now');
-    const agent = build({ state: { mode: 'agent', collectionIds: 'all' }, choices: userChoices({ freeExtensions: [] }) });
-    expect(JSON.stringify(agent.view.blocks)).toContain('No free extension: set up a new one below');
-    assertWithinSlackLimits(agent.modal);
+    assertWithinSlackLimits(user.modal);
+  });
+
+  it('keeps an agent’s primary phone an input, so its error shows there: the free extensions and New extension', () => {
+    const agentState: UserFormState = { mode: 'agent', collectionIds: 'all' };
+    const none = build({ state: agentState, choices: userChoices({ freeExtensions: [] }) });
+    expect(inputLabels(none.view)).toContain(PRIMARY_PHONE);
+    expect(allOptions(none.view, PRIMARY_PHONE)).toEqual([{ text: 'New extension (set up below)', value: 'new' }]);
+    expect(inputBlock(none.view, PRIMARY_PHONE).hint?.text).toContain('No free extension: choose New extension and set it up below');
+    expect(inputBlock(none.view, PRIMARY_PHONE).optional).toBe(true);
+    assertWithinSlackLimits(none.modal);
+
+    const some = build({ state: agentState });
+    expect(allOptions(some.view, PRIMARY_PHONE).map((o) => o.value)).toEqual(['1001', '1002', '1005', 'new']);
+    expect(elementOfLabel(some.view, PRIMARY_PHONE).initial_option).toBeUndefined();
+    // Set up: New extension is preselected, under the same text (Slack keeps a chosen option by it).
+    const drafted = build({ state: { ...agentState, newExtension: DRAFT } });
+    expect(elementOfLabel(drafted.view, PRIMARY_PHONE).initial_option).toEqual(expect.objectContaining({ value: 'new', text: expect.objectContaining({ text: 'New extension (set up below)' }) as unknown }));
+
+    // 99 free extensions and New extension: Slack's 100 options.
+    const free = Array.from({ length: 250 }, (_, i) => 2000 + i);
+    const many = build({ state: agentState, choices: userChoices({ freeExtensions: free }) });
+    expect(allOptions(many.view, PRIMARY_PHONE).map((o) => o.value)).toEqual([...free.slice(0, 99).map(String), 'new']);
+    expect(inputBlock(many.view, PRIMARY_PHONE).hint?.text).toContain('The lowest 99 of 250 free extensions');
+    assertWithinSlackLimits(many.modal);
   });
 });
 

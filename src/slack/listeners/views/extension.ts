@@ -1,13 +1,14 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { isInvalidInput } from '../../../domain/errors.js';
 import { prepareExtension } from '../../../services/create-extension.js';
-import { submitExtensionRequest } from '../../../services/submit-request.js';
+import { checkExtensionRequest, submitExtensionRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { announceRequest } from '../../flows/approval.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { buildUserInfoView } from '../../flows/user-form.js';
 import { BLOCKS } from '../../ids.js';
-import { extensionFieldErrorsToBlocks, parseExtensionValues } from '../../forms/extension-form.js';
+import { extensionFieldErrorsToBlocks, parseExtensionValues, type ExtensionFormInput } from '../../forms/extension-form.js';
+import type { BlockErrors } from '../../forms/view-state.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 import type { NewExtensionDraft } from '../../views/model.js';
 
@@ -20,7 +21,7 @@ export const extensionSubmitted =
     const userId = body.user.id;
     if (!deps.access.canRequest(userId)) return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: NOT_ALLOWED_TEXT } });
     const parsed = parseExtensionValues(view.state.values);
-    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: await withRuleErrors(deps, parsed, (input) => checkExtensionRequest(deps.services, input)) });
     let submitted;
     try {
       submitted = await submitExtensionRequest(deps.services, actorFor(deps, userId), parsed.input);
@@ -48,7 +49,7 @@ export const agentExtensionDone =
       return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: UNREADABLE_FORM_TEXT } });
     }
     const parsed = parseExtensionValues(view.state.values);
-    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: await withRuleErrors(deps, parsed, (input) => prepareExtension(deps.services, input, { allowNextFree: true })) });
     try {
       await prepareExtension(deps.services, parsed.input, { allowNextFree: true });
     } catch (err) {
@@ -60,7 +61,23 @@ export const agentExtensionDone =
     await client.views.update({ view_id: view.root_view_id ?? '', view: await buildUserInfoView(deps, body.user.id, { ...parent, newExtension: draft }) });
   };
 
-function toDraft(input: ReturnType<typeof parseExtensionValues> extends { ok: true; input: infer I } | { ok: false } ? I : never): NewExtensionDraft {
+/**
+ * A form with unreadable blocks: the rest is checked by the use case too, so every problem comes back
+ * in one answer. What the form could not read keeps its own message.
+ */
+async function withRuleErrors(deps: SlackDeps, parsed: { errors: BlockErrors; partial?: ExtensionFormInput }, check: (input: ExtensionFormInput) => Promise<unknown>): Promise<BlockErrors> {
+  if (!parsed.partial) return parsed.errors;
+  try {
+    await check(parsed.partial);
+    return parsed.errors;
+  } catch (err) {
+    if (isInvalidInput(err)) return { ...extensionFieldErrorsToBlocks(err.issues), ...parsed.errors };
+    deps.logger.error({ err }, 'checking an extension form with unreadable fields failed');
+    return parsed.errors;
+  }
+}
+
+function toDraft(input: ExtensionFormInput): NewExtensionDraft {
   const number = input.extensionNumber === null || input.extensionNumber === undefined ? '' : String(input.extensionNumber).trim();
   return {
     ...(number ? { extensionNumber: number } : {}),

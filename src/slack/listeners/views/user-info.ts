@@ -6,7 +6,8 @@ import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../
 import { announceRequest } from '../../flows/approval.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
-import { fieldErrorsToBlocks, parseUserInfoValues, separateOffViewErrors, USER_FORM_OFF_VIEW_KEYS } from '../../forms/user-info-form.js';
+import { fieldErrorsToBlocks, parseUserInfoValues, placeUserFormErrors, type UserInfoFormInput } from '../../forms/user-info-form.js';
+import { formProblemsModal } from '../../views/form-problems-modal.js';
 import type { BlockErrors } from '../../forms/view-state.js';
 import { escapeMrkdwn } from '../../views/escape.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
@@ -31,21 +32,28 @@ export const userInfoSubmitted =
       return ack({ response_action: 'errors', errors: { [BLOCKS.username]: UNREADABLE_FORM_TEXT } });
     }
     const parsed = parseUserInfoValues(view.state.values, state);
-    if (!parsed.ok) return ack({ response_action: 'errors', errors: onInputs(parsed.errors, view) });
+    const request = (input: UserInfoFormInput) => ({
+      kind: state.mode === 'clone' ? ('clone_user' as const) : ('create_user' as const),
+      input: { ...input, ...(state.sourceUsername ? { sourceUsername: state.sourceUsername } : {}) },
+      ...(state.newExtension ? { newExtension: state.newExtension } : {}),
+    });
+    const ports = { findSlackMember: deps.findSlackMember };
+    if (!parsed.ok) {
+      // The rest of the form is checked too, so every problem comes back in this one answer; what
+      // the form itself could not read keeps its own message.
+      const rules = parsed.partial ? await ruleErrors(deps, () => checkUserRequest(deps.services, actorFor(deps, userId), request(parsed.partial!), ports)) : {};
+      return ack(refusal({ ...rules, ...parsed.errors }, view));
+    }
 
     let checked;
     let submitted: SubmittedRequest<UserRequestPayload> | undefined;
     try {
-      checked = await checkUserRequest(deps.services, actorFor(deps, userId), {
-        kind: state.mode === 'clone' ? 'clone_user' : 'create_user',
-        input: { ...parsed.input, ...(state.sourceUsername ? { sourceUsername: state.sourceUsername } : {}) },
-        ...(state.newExtension ? { newExtension: state.newExtension } : {}),
-      });
+      checked = await checkUserRequest(deps.services, actorFor(deps, userId), request(parsed.input), ports);
       // Without a password storing takes milliseconds: then a twin request that won the race is
       // still answered on the Username field, before the ack.
       if (!checked.hashesPassword) submitted = await checked.store();
     } catch (err) {
-      if (isInvalidInput(err)) return ack({ response_action: 'errors', errors: onInputs(fieldErrorsToBlocks(err.issues), view) });
+      if (isInvalidInput(err)) return ack(refusal(fieldErrorsToBlocks(err.issues), view));
       deps.logger.error({ err }, 'user request submission failed');
       return ack({ response_action: 'errors', errors: { [BLOCKS.username]: APOLOGY_TEXT } });
     }
@@ -80,23 +88,28 @@ async function tellStoreFailed(deps: SlackDeps, client: Args['client'], userId: 
   }
 }
 
-/**
- * Slack shows errors only on input blocks. A problem with what a pushed step chose (the agent's new
- * extension, the collections) goes on the primary-phone select when the view has one, else on the
- * last input, which sits right above the step's summary line and its button.
- */
-function onInputs(errors: BlockErrors, view: Args['view']): BlockErrors {
-  const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
-  const split = separateOffViewErrors(errors);
-  const blocks: BlockErrors = {};
-  const offView = [...split.offView];
-  // A key with no input in this view (a hidden select, say) cannot be shown on its own block either.
-  for (const [key, message] of Object.entries(split.blocks)) {
-    if (inputs.includes(key)) blocks[key] = message;
-    else offView.push(message);
+/** The use case's refusal of a form that also has unreadable blocks, by block; nothing else is said. */
+async function ruleErrors(deps: SlackDeps, check: () => Promise<unknown>): Promise<BlockErrors> {
+  try {
+    await check();
+    return {};
+  } catch (err) {
+    if (isInvalidInput(err)) return fieldErrorsToBlocks(err.issues);
+    // The form's own errors are still answered; this failure is only logged.
+    deps.logger.error({ err }, 'checking a User Info submission with unreadable fields failed');
+    return {};
   }
-  if (offView.length === 0) return blocks;
-  const extensionProblem = Object.hasOwn(errors, USER_FORM_OFF_VIEW_KEYS.newExtension);
-  const target = extensionProblem && inputs.includes(BLOCKS.extension) ? BLOCKS.extension : (inputs.at(-1) ?? BLOCKS.username);
-  return { ...blocks, [target]: [blocks[target], ...offView].filter(Boolean).join(' ') };
+}
+
+/**
+ * The answer to a refused submission: each error under its own field. Problems that belong to no
+ * field of this view (the collections, a choice the view no longer offers) are never put under
+ * another one: when nothing else is wrong they are pushed as a view of their own on top of the form
+ * (closing it returns to the form as typed); otherwise the fields' errors come first.
+ */
+function refusal(errors: BlockErrors, view: Args['view']) {
+  const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
+  const { onFields, elsewhere } = placeUserFormErrors(errors, inputs);
+  if (Object.keys(onFields).length > 0 || elsewhere.length === 0) return { response_action: 'errors' as const, errors: onFields };
+  return { response_action: 'push' as const, view: formProblemsModal(elsewhere) };
 }
