@@ -177,11 +177,13 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     await t.db.update(requests).set({ createdAt: new Date(Date.now() - 30 * 3_600_000) }).where(eq(requests.id, id));
     let since = t.slack.calls.length;
     await t.bot.sweeper.runOnce();
+    while ((await t.bot.notifications.runOnce()) > 0);
     const reminder = t.slack.calls.slice(since).find((c) => c.method === 'chat.postMessage' && c.args.thread_ts === message.ts);
     expect(String(reminder?.args.text)).toMatch(/Reminder/);
     expect(textOf(t.slack.message(message.ts).blocks)).toContain('reminded');
     since = t.slack.calls.length;
     await t.bot.sweeper.runOnce();
+    while ((await t.bot.notifications.runOnce()) > 0);
     expect(t.slack.calls.slice(since).filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === message.ts)).toHaveLength(0);
 
     await t.db.update(requests).set({ createdAt: new Date(Date.now() - 8 * 24 * 3_600_000) }).where(eq(requests.id, id));
@@ -191,6 +193,25 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     await sendEvent(t.baseUrl, appHomeOpened(REQUESTER));
     await t.slack.waitFor('views.publish', 3000, since);
     expect(textOf(t.slack.homeView(REQUESTER).blocks)).toMatch(/Expired/);
+  });
+
+  it('retries a reminder whose post failed: it goes through the outbox', async () => {
+    const { id, message } = await requestUser(t, { username: 'remindme', first: 'Re', last: 'Mind', email: 'remindme@example.com', phone: '555-555-6677' });
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await t.db.update(requests).set({ createdAt: new Date(Date.now() - 30 * 3_600_000) }).where(eq(requests.id, id));
+    const inThread = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts);
+    t.slack.failNext('chat.postMessage', 500, 'Slack is having a bad day');
+    await t.bot.sweeper.runOnce();
+    while ((await t.bot.notifications.runOnce()) > 0);
+    expect(inThread().map((c) => c.status)).toEqual([500]);
+    const [queued] = (await notificationsOfRequest(t.db, id)).filter((n) => n.topic === 'approval_reminder');
+    expect(queued).toMatchObject({ state: 'queued', attempts: 1, channel: 'slack_post' });
+    // The backoff has passed: the worker posts it again.
+    await t.db.update(notifications).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(notifications.id, queued!.id));
+    while ((await t.bot.notifications.runOnce()) > 0);
+    expect(inThread().map((c) => c.status)).toEqual([500, 200]);
+    expect(String(inThread()[1]!.args.text)).toMatch(/Reminder: this request has waited more than 24 hours/);
+    expect((await notificationsOfRequest(t.db, id)).find((n) => n.topic === 'approval_reminder')).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
   it('does not let an approver approve their own request (ALLOW_SELF_APPROVAL is off)', async () => {
