@@ -38,8 +38,8 @@ const results: Record<string, string[]> = {};
 const pool = postgres(url, { max: 2, onnotice: () => undefined });
 await pool`create table if not exists kill_probe (id serial primary key, body text not null)`;
 const reserved = await pool.reserve();
-const [{ pid }] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
-await terminate(pid);
+const [backend] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
+await terminate(backend!.pid);
 results.reserved = [
   await settle(reserved`insert into kill_probe (body) values (${big})`),
   await settle(reserved`insert into kill_probe (body) values (${big})`),
