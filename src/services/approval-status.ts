@@ -46,20 +46,31 @@ async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Pro
   return null;
 }
 
-/** Exactly one caller gets to post a request's approval message. */
-export function claimApprovalPost(deps: Pick<ServiceDeps, 'db'>, requestId: string, channel: string): Promise<boolean> {
-  return claimApprovalMessage(deps.db, requestId, channel);
+/**
+ * How long a claim on posting an approval message holds. A live post finishes well within it (the Web
+ * API client's retries included, for an outage shorter than this); after it, the process is taken to have
+ * died mid-post and the sweep posts again. Should the first post land after all, it is deleted (see
+ * announceRequest), so the channel keeps one message.
+ */
+export const APPROVAL_CLAIM_TIMEOUT_MS = 10 * 60_000;
+
+const staleBefore = (deps: Pick<ServiceDeps, 'now'>) => new Date(deps.now().getTime() - APPROVAL_CLAIM_TIMEOUT_MS);
+
+/** One caller at a time gets to post a request's approval message: the returned claim, or undefined. */
+export function claimApprovalPost(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string, channel: string): Promise<Date | undefined> {
+  return claimApprovalMessage(deps.db, requestId, channel, deps.now(), staleBefore(deps));
 }
 
-export function approvalPosted(deps: Pick<ServiceDeps, 'db'>, requestId: string, channel: string, ts: string): Promise<void> {
-  return recordApprovalMessage(deps.db, requestId, channel, ts);
+/** Records the posted message; false when the claim timed out and was taken over meanwhile. */
+export function approvalPosted(deps: Pick<ServiceDeps, 'db'>, requestId: string, claim: Date, channel: string, ts: string): Promise<boolean> {
+  return recordApprovalMessage(deps.db, requestId, claim, channel, ts);
 }
 
-export function approvalPostFailed(deps: Pick<ServiceDeps, 'db'>, requestId: string): Promise<void> {
-  return releaseApprovalMessage(deps.db, requestId);
+export function approvalPostFailed(deps: Pick<ServiceDeps, 'db'>, requestId: string, claim: Date): Promise<void> {
+  return releaseApprovalMessage(deps.db, requestId, claim);
 }
 
-/** Pending requests still without an approval message, e.g. because Slack was down when they were made. */
-export function requestsToAnnounce(deps: Pick<ServiceDeps, 'db'>, limit = 50): Promise<string[]> {
-  return requestsMissingApprovalMessage(deps.db, limit);
+/** Pending requests still without an approval message: Slack was down when they were made, or the poster died. */
+export function requestsToAnnounce(deps: Pick<ServiceDeps, 'db' | 'now'>, limit = 50): Promise<string[]> {
+  return requestsMissingApprovalMessage(deps.db, limit, staleBefore(deps));
 }

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, requests, users } from '../../src/db/schema/index.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
+import { claimApprovalPost } from '../../src/services/approval-status.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { VIEWS } from '../../src/slack/ids.js';
 import { fillView, type SlackView, type ViewBlock } from '../support/fill-view.js';
@@ -228,7 +229,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     expect(JSON.stringify((await t.slack.waitForResponse((r) => r.url.endsWith('self'))).body)).toMatch(/another approver has to approve it/);
     expect(await t.db.select().from(users).where(eq(users.username, 'selfish'))).toHaveLength(0);
     await click(t, 'approve_request', message, SECOND_APPROVER, 'other');
-    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'selfish'))).length).toBe(1);
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'selfish'))).length, { timeout: 10_000 }).toBe(1);
   });
 
   it('posts an approval message later when Slack failed at submission', async () => {
@@ -250,5 +251,35 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     const posted = t.slack.calls.slice(sweep).find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS');
     expect(JSON.stringify(posted?.args)).toContain('later');
     expect((await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
+  });
+
+  it('takes again, after a timeout, a claim on posting the approval message left by a process that died mid-post', async () => {
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
+    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
+    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
+    const view = await openModal(t, 'user');
+    const since = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'orphan', 'First Name': 'Or', 'Last Name': 'Phan', 'Phone Number': '555-555-5566' }) });
+    await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS' && (c.answer as { ok?: boolean }).ok === false, 3000, since);
+    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'orphan'`);
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
+    const posts = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args).includes('orphan') && c.status === 200 && (c.answer as { ok?: boolean }).ok);
+
+    // Another instance claims the post a minute ago and is still at it: the sweep leaves it alone.
+    const instance = (minutesAgo: number) => ({ db: t.db, now: () => new Date(Date.now() - minutesAgo * 60_000) });
+    expect(await claimApprovalPost(instance(1), row!.id, 'C0APPROVALS')).toBeTruthy();
+    await t.bot.sweeper.runOnce();
+    expect(posts()).toHaveLength(0);
+
+    // A claim taken 11 minutes ago by an instance that died mid-post is taken again, and the message posted.
+    await t.db.update(requests).set({ approvalChannel: null }).where(eq(requests.id, row!.id));
+    expect(await claimApprovalPost(instance(11), row!.id, 'C0APPROVALS')).toBeTruthy();
+    await t.bot.sweeper.runOnce();
+    expect(posts()).toHaveLength(1);
+    const [after] = await t.db.select().from(requests).where(eq(requests.id, row!.id));
+    expect(after?.approvalTs).toBe((posts()[0]!.answer as { ts: string }).ts);
+    await t.bot.sweeper.runOnce();
+    expect(posts()).toHaveLength(1);
   });
 });

@@ -25,6 +25,8 @@ export const requests = pgTable(
     /** Where the approval message lives, so it can be updated in place. */
     approvalChannel: text('approval_channel'),
     approvalTs: text('approval_ts'),
+    /** When an instance claimed the posting of the approval message: a claim left by a process that died mid-post is retaken once old. */
+    approvalClaimedAt: timestamp('approval_claimed_at', { withTimezone: true }),
     /** When approvers were last reminded of this pending request. */
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -29,21 +29,28 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
 
 /**
  * Posts a new request to the approvals channel, once: the claim in the database makes a second
- * call (a retry, the sweep, another instance) a no-op. A failed post gives the claim back so the
- * periodic sweep tries again; the request itself is safely stored either way.
+ * call (a retry, the sweep, another instance) a no-op while it holds. A failed post gives the claim back
+ * so the periodic sweep tries again; a claim left by a process that died mid-post is retaken after
+ * APPROVAL_CLAIM_TIMEOUT_MS. The request itself is safely stored either way.
  */
 export async function announceRequest(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
   const channel = deps.approvals.channel;
-  if (!(await claimApprovalPost(deps.services, requestId, channel))) return;
+  const claim = await claimApprovalPost(deps.services, requestId, channel);
+  if (!claim) return;
   try {
     const rendered = await renderApproval(deps, requestId);
     if (!rendered) return;
     const posted = await client.chat.postMessage({ channel, ...rendered.message });
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');
-    await approvalPosted(deps.services, requestId, posted.channel ?? channel, posted.ts);
+    const postedIn = posted.channel ?? channel;
+    if (!(await approvalPosted(deps.services, requestId, claim, postedIn, posted.ts))) {
+      // This post was so slow that the claim timed out and another caller posted (or is posting) the message.
+      deps.logger.warn({ requestId }, 'approval message posted after its claim was taken over; deleting this copy');
+      await client.chat.delete({ channel: postedIn, ts: posted.ts }).catch((err: unknown) => deps.logger.warn({ err, requestId }, 'could not delete a duplicate approval message'));
+    }
   } catch (err) {
     deps.logger.warn({ err, requestId }, 'could not post the approval message; the sweep will try again');
-    await approvalPostFailed(deps.services, requestId);
+    await approvalPostFailed(deps.services, requestId, claim);
   }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "requests" ADD COLUMN "approval_claimed_at" timestamp with time zone;
