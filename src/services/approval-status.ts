@@ -8,6 +8,7 @@ import { findExtensionById, findExtensionOfUser } from '../db/repositories/exten
 import { notificationsOfRequest } from '../db/repositories/notifications.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
+import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
 import { parseStoredPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
 
@@ -17,14 +18,20 @@ export interface ApprovalStatus {
   payload: UserRequestPayload | ExtensionRequestPayload;
   /** What approval made, in words, or null before (or without) it. */
   result: string | null;
-  deliveries: { topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number }[];
+  deliveries: { topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null }[];
 }
 
-export async function approvalStatus(deps: Pick<ServiceDeps, 'db'>, requestId: string): Promise<ApprovalStatus | undefined> {
+export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<ApprovalStatus | undefined> {
   const request = await findRequestById(deps.db, requestId);
   if (!request) return undefined;
   const payload = parseStoredPayload(request.kind, request.payload);
-  const deliveries = (await notificationsOfRequest(deps.db, requestId)).map((n) => ({ topic: n.topic, state: n.state, attempts: n.attempts }));
+  const now = deps.now();
+  const deliveries = (await notificationsOfRequest(deps.db, requestId)).map((n) => {
+    const sending = n.state === 'queued' && n.leasedUntil !== null && n.leasedUntil > now;
+    // A lease that ran out unrecorded belongs to a worker that stopped mid-send: that attempt failed too.
+    const interrupted = n.state === 'queued' && n.leasedUntil !== null && !sending;
+    return { topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError) };
+  });
   return { request, payload, result: await resultOf(deps, request), deliveries };
 }
 

@@ -282,4 +282,34 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     await t.bot.sweeper.runOnce();
     expect(posts()).toHaveLength(1);
   });
+
+  it('says "sending" while a delivery is in flight, and "retrying" only after an attempt failed, with why', async () => {
+    while ((await t.bot.notifications.runOnce()) > 0);
+    t.slack.setSlackUser('U0FLIGHT', { email: 'inflight@example.com', realName: 'In Flight' });
+    const { id, message } = await requestUser(t, { username: 'inflight', first: 'In', last: 'Flight', email: 'inflight@example.com', phone: '555-555-7788' });
+    const lookup = t.slack.hold('users.lookupByEmail');
+    smtp.rejectNextRecipient(451, 'Mailbox of inflight@example.com busy, try later');
+    await click(t, 'approve_request', message, APPROVER, 'inflight');
+    const deliveryLine = () => {
+      const context = (t.slack.message(message.ts).blocks ?? []).filter((b) => b.type === 'context').map((b) => JSON.stringify(b));
+      return context.find((c) => c.includes('Welcome email')) ?? '';
+    };
+    // The DM's first attempt is in flight (held in Slack); the email's first attempt fails.
+    const round = t.bot.notifications.runOnce();
+    await lookup.arrived;
+    await expect.poll(async () => (await notificationsOfRequest(t.db, id)).find((n) => n.topic === 'welcome_email')?.lastError ?? null, { timeout: 10_000 }).toMatch(/^SMTP 451/);
+    // The requester's DM settles meanwhile and refreshes the message: nothing has failed for the DM yet.
+    await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Slack DM to the new user: sending');
+    expect(deliveryLine()).not.toMatch(/Slack DM to the new user: (queued|retrying)/);
+    lookup.release();
+    await round;
+    await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Slack DM to the new user: sent');
+    expect(deliveryLine()).toContain('Welcome email: retrying (1 failed attempt so far: SMTP refused (451))');
+    // The reason is fixed words and the reply code: the server's text (here with an address) stays out.
+    expect(deliveryLine()).not.toContain('inflight@example.com');
+    const [email] = (await notificationsOfRequest(t.db, id)).filter((n) => n.topic === 'welcome_email');
+    await t.db.update(notifications).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(notifications.id, email!.id));
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Welcome email: sent');
+  });
 });
