@@ -10,12 +10,14 @@ import { findRequestById, type RequestRow } from '../db/repositories/requests.js
 import { findUserById } from '../db/repositories/users.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
-import { parseStoredPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
+import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 
 /** Everything the approval message shows about a request, read in one place. */
 export interface ApprovalStatus {
   request: RequestRow;
-  payload: UserRequestPayload | ExtensionRequestPayload;
+  /** null when the stored payload cannot be read: `unreadable` says where it fails. */
+  payload: StoredPayload | null;
+  unreadable?: string[];
   /** What approval made, in words, or null before (or without) it. */
   result: string | null;
   deliveries: { topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null }[];
@@ -24,7 +26,7 @@ export interface ApprovalStatus {
 export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<ApprovalStatus | undefined> {
   const request = await findRequestById(deps.db, requestId);
   if (!request) return undefined;
-  const payload = parseStoredPayload(request.kind, request.payload);
+  const stored = parseStoredPayload(request.kind, request.payload);
   const now = deps.now();
   const deliveries = (await notificationsOfRequest(deps.db, requestId)).map((n) => {
     const sending = n.state === 'queued' && n.leasedUntil !== null && n.leasedUntil > now;
@@ -32,7 +34,7 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requ
     const interrupted = n.state === 'queued' && n.leasedUntil !== null && !sending;
     return { topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError) };
   });
-  return { request, payload, result: await resultOf(deps, request), deliveries };
+  return { request, ...stored, result: await resultOf(deps, request), deliveries };
 }
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {

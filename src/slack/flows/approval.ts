@@ -10,6 +10,7 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
   const status = await approvalStatus(deps.services, requestId);
   if (!status) return undefined;
   const { request } = status;
+  if (status.unreadable) deps.logger.warn({ requestId, kind: request.kind, unreadable: status.unreadable }, 'stored request payload is unreadable; the approval message shows the request as unreadable');
   const summary = describeRequest(request.kind, status.payload, await referenceNames(deps.services));
   const message = approvalMessage({
     requestId: request.id,
