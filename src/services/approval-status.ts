@@ -1,5 +1,8 @@
 import {
   claimApprovalMessage,
+  dropApprovalRefresh,
+  finishApprovalRefresh,
+  requestApprovalRefresh,
   recordApprovalMessage,
   releaseApprovalMessage,
   requestsMissingApprovalMessage,
@@ -82,4 +85,29 @@ export function approvalPostFailed(deps: Pick<ServiceDeps, 'db'>, requestId: str
 /** Pending requests still without an approval message: Slack was down when they were made, or the poster died. */
 export function requestsToAnnounce(deps: Pick<ServiceDeps, 'db' | 'now'>, limit = 50): Promise<string[]> {
   return requestsMissingApprovalMessage(deps.db, limit, staleBefore(deps));
+}
+
+/**
+ * How long one refresher may hold an approval message (render + chat.update). Past it, another refresh
+ * takes over: an instance that died mid-update does not freeze the message.
+ */
+export const APPROVAL_REFRESH_LEASE_MS = 60_000;
+
+/**
+ * Refreshes of one approval message are serialised across instances, so the newest state is always the
+ * last chat.update: a refresh asked for while another is in flight marks the request, and the one in
+ * flight renders once more after its update. Returns a lease (go ahead and render), or undefined.
+ */
+export function beginApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<Date | undefined> {
+  const now = deps.now();
+  return requestApprovalRefresh(deps.db, requestId, now, new Date(now.getTime() + APPROVAL_REFRESH_LEASE_MS));
+}
+
+/** After an update: undefined when done, or a renewed lease when a newer refresh was asked for meanwhile. */
+export function endApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string, lease: Date): Promise<Date | undefined> {
+  return finishApprovalRefresh(deps.db, requestId, lease, new Date(deps.now().getTime() + APPROVAL_REFRESH_LEASE_MS));
+}
+
+export function releaseApprovalRefresh(deps: Pick<ServiceDeps, 'db'>, requestId: string, lease: Date): Promise<void> {
+  return dropApprovalRefresh(deps.db, requestId, lease);
 }

@@ -312,4 +312,26 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     while ((await t.bot.notifications.runOnce()) > 0);
     await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Welcome email: sent');
   });
+
+  it('never lets an older render of the approval message land after a newer one', async () => {
+    while ((await t.bot.notifications.runOnce()) > 0);
+    t.slack.setSlackUser('U0NEWEST', { email: 'newest@example.com', realName: 'New Est' });
+    const { id, message } = await requestUser(t, { username: 'newest', first: 'New', last: 'Est', email: 'newest@example.com', phone: '555-555-8899' });
+    // Slack is slow with the click's update (rendered as "approved, notifications queued")...
+    const slow = t.slack.hold('chat.update');
+    await click(t, 'approve_request', message, APPROVER, 'newest');
+    await slow.arrived;
+    // ...while the notifications are delivered and each settled one asks for a newer render.
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(async () => (await notificationsOfRequest(t.db, id)).every((n) => n.state === 'sent'), { timeout: 10_000 }).toBe(true);
+    slow.release();
+    const shown = () => JSON.stringify(t.slack.message(message.ts).blocks);
+    await expect.poll(shown, { timeout: 10_000 }).toContain('Welcome email: sent');
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, id)))[0]?.approvalRefreshUntil ?? null, { timeout: 10_000 }).toBeNull();
+    // The last update Slack applied is the newest state.
+    expect(shown()).toContain('Welcome email: sent');
+    expect(shown()).toContain('Slack DM to the new user: sent');
+    const updates = t.slack.callsTo('chat.update').filter((c) => c.args.ts === message.ts);
+    expect(JSON.stringify(updates.at(-1)!.args.blocks)).toContain('Welcome email: sent');
+  });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { requests } from '../schema/index.js';
 
@@ -56,4 +56,44 @@ export async function requestsMissingApprovalMessage(db: Db, limit: number, stal
     .orderBy(asc(requests.createdAt))
     .limit(limit);
   return rows.map((r) => r.id);
+}
+
+/**
+ * Asks for the approval message to be refreshed, and takes the refresher's lease (until `leaseUntil`)
+ * when nobody holds a live one. Returns the lease, or undefined: another refresher holds it, and since
+ * the request is now marked pending it renders once more before letting go.
+ */
+export async function requestApprovalRefresh(db: Db, requestId: string, at: Date, leaseUntil: Date): Promise<Date | undefined> {
+  await db.update(requests).set({ approvalRefreshPending: true }).where(eq(requests.id, requestId));
+  const rows = await db
+    .update(requests)
+    .set({ approvalRefreshPending: false, approvalRefreshUntil: leaseUntil })
+    .where(and(eq(requests.id, requestId), or(isNull(requests.approvalRefreshUntil), lte(requests.approvalRefreshUntil, at))))
+    .returning({ lease: requests.approvalRefreshUntil });
+  return rows[0]?.lease ?? undefined;
+}
+
+/**
+ * After a refresher's chat.update: lets the lease go when no refresh was asked for meanwhile (returns
+ * undefined), or keeps it, renewed to `renewUntil`, and clears the request (returns the new lease: render
+ * again). A lease that ran out and was taken over is not ours any more: undefined.
+ */
+export async function finishApprovalRefresh(db: Db, requestId: string, lease: Date, renewUntil: Date): Promise<Date | undefined> {
+  const released = await db
+    .update(requests)
+    .set({ approvalRefreshUntil: null })
+    .where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease), eq(requests.approvalRefreshPending, false)))
+    .returning({ id: requests.id });
+  if (released.length === 1) return undefined;
+  const renewed = await db
+    .update(requests)
+    .set({ approvalRefreshPending: false, approvalRefreshUntil: renewUntil })
+    .where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease)))
+    .returning({ lease: requests.approvalRefreshUntil });
+  return renewed[0]?.lease ?? undefined;
+}
+
+/** Lets a refresher's lease go whatever is pending (after a failed update), if it is still that lease. */
+export async function dropApprovalRefresh(db: Db, requestId: string, lease: Date): Promise<void> {
+  await db.update(requests).set({ approvalRefreshUntil: null }).where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease)));
 }

@@ -1,5 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import { approvalPosted, approvalPostFailed, approvalStatus, claimApprovalPost } from '../../services/approval-status.js';
+import {
+  approvalPosted,
+  approvalPostFailed,
+  approvalStatus,
+  beginApprovalRefresh,
+  claimApprovalPost,
+  endApprovalRefresh,
+  releaseApprovalRefresh,
+} from '../../services/approval-status.js';
 import { referenceNames } from '../../services/form-data.js';
 import type { SlackDeps } from '../context.js';
 import { approvalMessage } from '../views/approval-message.js';
@@ -55,13 +63,32 @@ export async function announceRequest(deps: SlackDeps, client: WebClient, reques
   }
 }
 
-/** Updates the approval message in place (outcome, who, when, delivery state). Failures are logged. */
+/** Renders once more while newer refreshes were asked for during an update; a bound against a hot loop. */
+const MAX_RENDERS_PER_REFRESH = 20;
+
+/**
+ * Updates the approval message in place (outcome, who, when, delivery state). A click and each settled
+ * notification refresh it, possibly on several instances at once, and Slack applies chat.updates in the
+ * order they arrive: so one refresher at a time holds the message (a lease in the database), and a
+ * refresh asked for meanwhile makes it render again. The last update is thus rendered after the last
+ * change. Failures are logged.
+ */
 export async function refreshApprovalMessage(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
+  let lease: Date | undefined;
   try {
-    const rendered = await renderApproval(deps, requestId);
-    if (!rendered?.request.approvalChannel || !rendered.request.approvalTs) return;
-    await client.chat.update({ channel: rendered.request.approvalChannel, ts: rendered.request.approvalTs, ...rendered.message });
+    lease = await beginApprovalRefresh(deps.services, requestId);
+    for (let renders = 0; lease && renders < MAX_RENDERS_PER_REFRESH; renders++) {
+      const rendered = await renderApproval(deps, requestId);
+      if (rendered?.request.approvalChannel && rendered.request.approvalTs) {
+        await client.chat.update({ channel: rendered.request.approvalChannel, ts: rendered.request.approvalTs, ...rendered.message });
+      }
+      lease = await endApprovalRefresh(deps.services, requestId, lease);
+    }
   } catch (err) {
     deps.logger.warn({ err, requestId }, 'could not update the approval message');
+  } finally {
+    // Let go after a failure (or the bound), so the next refresh need not wait for the lease to run out;
+    // a pending mark stays for it.
+    if (lease) await releaseApprovalRefresh(deps.services, requestId, lease).catch(() => undefined);
   }
 }
