@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
-import type { Db } from '../../src/db/client.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { seedDemoReferenceData } from './fixtures.js';
 import { startSlackDouble, type SlackDouble } from './slack-double.js';
@@ -17,6 +17,8 @@ export interface TestBot {
   readonly db: Db;
   readonly slack: SlackDouble;
   readonly baseUrl: string;
+  /** The Postgres database's URL (undefined on PGlite): a second instance can join it. */
+  readonly databaseUrl: string | undefined;
   /** Every log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   /** The raw log text, for secret-leak checks. */
@@ -24,12 +26,20 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
+export interface TestBotOptions {
+  /** Join another instance: its Postgres database (through a pool of this bot's own) and its Slack double. */
+  sameAs?: TestBot;
+}
+
 /**
  * The real bot in HTTP mode on its own database (PGlite or Postgres, as the project runs), with the
- * demo reference data, a Slack Web API double behind SLACK_API_URL, and its log captured.
+ * demo reference data, a Slack Web API double behind SLACK_API_URL, and its log captured. With
+ * `sameAs`, a second instance of the bot on the first one's Postgres database and Slack workspace.
  */
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
-  const slack = await startSlackDouble();
+export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
+  const shared = options.sameAs;
+  if (shared && !shared.databaseUrl) throw new Error('a second instance needs Postgres: PGlite is one process');
+  const slack = shared?.slack ?? (await startSlackDouble());
   const chunks: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
@@ -48,8 +58,8 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const database = await openTestDatabase();
-  await seedDemoReferenceData(database.db);
+  const database = shared ? Object.assign(await openDatabase({ driver: 'postgres', url: shared.databaseUrl! }), { url: shared.databaseUrl }) : await openTestDatabase();
+  if (!shared) await seedDemoReferenceData(database.db);
   const bot = await startBot(config, createLogger(config.logLevel, stream), database);
   const logText = () => chunks.join('');
   return {
@@ -57,6 +67,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     db: database.db,
     slack,
     baseUrl: `http://127.0.0.1:${bot.port}`,
+    databaseUrl: database.url,
     get logs() {
       return logText()
         .split('\n')
@@ -66,7 +77,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     logText,
     async close() {
       await bot.stop();
-      await slack.close();
+      if (!shared) await slack.close();
       await rm(outbox, { recursive: true, force: true });
     },
   };
