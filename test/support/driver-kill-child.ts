@@ -56,7 +56,8 @@ const transaction = database.db.transaction(async (tx) => {
   let done: (writes: string[]) => void = () => undefined;
   inner = new Promise((resolve) => (done = resolve));
   const writes: string[] = [];
-  const [row] = (await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as { pid: number }[];
+  const result: unknown = await tx.execute(sql`select pg_backend_pid() as pid`);
+  const [row] = result as { pid: number }[];
   await tx.execute(sql`insert into kill_probe (body) values (${big})`);
   await terminate(row!.pid);
   writes.push(await settle(tx.execute(sql`insert into kill_probe (body) values (${big})`)));
