@@ -23,25 +23,8 @@ const integration = (driver: 'pglite' | 'postgres'): TestProjectInlineConfigurat
   },
 });
 
-/**
- * test/integration/fault-connections.test.ts kills Postgres connections mid-query. postgres.js 3.4.9
- * can then throw from a timer on the dead socket (porsager/postgres#1154, #1208: `nextWrite` on a null
- * socket) or reject a promise nobody awaits; neither reaches the code under test, which sees its
- * query fail and is checked for what it left in the database. Only these signatures are ignored.
- */
-function isPostgresJsConnectionKill(error: { message?: string; stack?: string; code?: unknown; query?: unknown }): boolean {
-  const stack = error.stack ?? '';
-  const message = error.message ?? '';
-  const nullSocket = /reading 'write'/.test(message) && stack.includes('postgres/src/connection.js');
-  const terminated = error.code === '57P01' && /terminating connection due to administrator command/.test(message);
-  // A connection killed while postgres.js fetches its array types on connect: that fetch is not awaited by anyone.
-  const typeFetch = error.code === 'ECONNRESET' && typeof error.query === 'string' && error.query.includes('typarray');
-  return nullSocket || terminated || typeFetch;
-}
-
 export default defineConfig({
   test: {
-    onUnhandledError: (error) => (isPostgresJsConnectionKill(error) ? false : undefined),
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
       integration('pglite'),

@@ -71,6 +71,22 @@ export function requesterNotice(f: { requestId: string; requesterId: string; top
   return { dedupeKey: `request:${f.requestId}:${f.topic}`, channel: 'slack_post', topic: f.topic, requestId: f.requestId, payload };
 }
 
+export const APPROVAL_REMINDER_TOPIC = 'approval_reminder';
+
+/**
+ * The reminder in the approval message's thread, once per reminder period: the period's start is in
+ * the dedupe key, so a second sweeper (another instance) marking the same period queues nothing more,
+ * and a failed post is retried by the outbox like any other notification.
+ */
+export function approvalReminder(f: { requestId: string; channel: string; threadTs: string; remindedAt: Date; remindAfterHours: number }): NewNotification {
+  const payload: SlackPostPayload = {
+    channel: f.channel,
+    thread_ts: f.threadTs,
+    text: `:bell: Reminder: this request has waited more than ${f.remindAfterHours} hours for a decision.`,
+  };
+  return { dedupeKey: `request:${f.requestId}:${APPROVAL_REMINDER_TOPIC}:${f.remindedAt.toISOString()}`, channel: 'slack_post', topic: APPROVAL_REMINDER_TOPIC, requestId: f.requestId, payload };
+}
+
 /**
  * The DM as it is sent: the stored text and blocks, plus the one-time password (when the payload has
  * one) in a block of its own after the password explanation and at the end of the fallback text.

@@ -1,5 +1,8 @@
 import {
   claimApprovalMessage,
+  dropApprovalRefresh,
+  finishApprovalRefresh,
+  requestApprovalRefresh,
   recordApprovalMessage,
   releaseApprovalMessage,
   requestsMissingApprovalMessage,
@@ -8,24 +11,33 @@ import { findExtensionById, findExtensionOfUser } from '../db/repositories/exten
 import { notificationsOfRequest } from '../db/repositories/notifications.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
+import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
-import { parseStoredPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
+import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 
 /** Everything the approval message shows about a request, read in one place. */
 export interface ApprovalStatus {
   request: RequestRow;
-  payload: UserRequestPayload | ExtensionRequestPayload;
+  /** null when the stored payload cannot be read: `unreadable` says where it fails. */
+  payload: StoredPayload | null;
+  unreadable?: string[];
   /** What approval made, in words, or null before (or without) it. */
   result: string | null;
-  deliveries: { topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number }[];
+  deliveries: { topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null }[];
 }
 
-export async function approvalStatus(deps: Pick<ServiceDeps, 'db'>, requestId: string): Promise<ApprovalStatus | undefined> {
+export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<ApprovalStatus | undefined> {
   const request = await findRequestById(deps.db, requestId);
   if (!request) return undefined;
-  const payload = parseStoredPayload(request.kind, request.payload);
-  const deliveries = (await notificationsOfRequest(deps.db, requestId)).map((n) => ({ topic: n.topic, state: n.state, attempts: n.attempts }));
-  return { request, payload, result: await resultOf(deps, request), deliveries };
+  const stored = parseStoredPayload(request.kind, request.payload);
+  const now = deps.now();
+  const deliveries = (await notificationsOfRequest(deps.db, requestId)).map((n) => {
+    const sending = n.state === 'queued' && n.leasedUntil !== null && n.leasedUntil > now;
+    // A lease that ran out unrecorded belongs to a worker that stopped mid-send: that attempt failed too.
+    const interrupted = n.state === 'queued' && n.leasedUntil !== null && !sending;
+    return { topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError) };
+  });
+  return { request, ...stored, result: await resultOf(deps, request), deliveries };
 }
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {
@@ -46,20 +58,56 @@ async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Pro
   return null;
 }
 
-/** Exactly one caller gets to post a request's approval message. */
-export function claimApprovalPost(deps: Pick<ServiceDeps, 'db'>, requestId: string, channel: string): Promise<boolean> {
-  return claimApprovalMessage(deps.db, requestId, channel);
+/**
+ * How long a claim on posting an approval message holds. A live post finishes well within it (the Web
+ * API client's retries included, for an outage shorter than this); after it, the process is taken to have
+ * died mid-post and the sweep posts again. Should the first post land after all, it is deleted (see
+ * announceRequest), so the channel keeps one message.
+ */
+export const APPROVAL_CLAIM_TIMEOUT_MS = 10 * 60_000;
+
+const staleBefore = (deps: Pick<ServiceDeps, 'now'>) => new Date(deps.now().getTime() - APPROVAL_CLAIM_TIMEOUT_MS);
+
+/** One caller at a time gets to post a request's approval message: the returned claim, or undefined. */
+export function claimApprovalPost(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string, channel: string): Promise<Date | undefined> {
+  return claimApprovalMessage(deps.db, requestId, channel, deps.now(), staleBefore(deps));
 }
 
-export function approvalPosted(deps: Pick<ServiceDeps, 'db'>, requestId: string, channel: string, ts: string): Promise<void> {
-  return recordApprovalMessage(deps.db, requestId, channel, ts);
+/** Records the posted message; false when the claim timed out and was taken over meanwhile. */
+export function approvalPosted(deps: Pick<ServiceDeps, 'db'>, requestId: string, claim: Date, channel: string, ts: string): Promise<boolean> {
+  return recordApprovalMessage(deps.db, requestId, claim, channel, ts);
 }
 
-export function approvalPostFailed(deps: Pick<ServiceDeps, 'db'>, requestId: string): Promise<void> {
-  return releaseApprovalMessage(deps.db, requestId);
+export function approvalPostFailed(deps: Pick<ServiceDeps, 'db'>, requestId: string, claim: Date): Promise<void> {
+  return releaseApprovalMessage(deps.db, requestId, claim);
 }
 
-/** Pending requests still without an approval message, e.g. because Slack was down when they were made. */
-export function requestsToAnnounce(deps: Pick<ServiceDeps, 'db'>, limit = 50): Promise<string[]> {
-  return requestsMissingApprovalMessage(deps.db, limit);
+/** Pending requests still without an approval message: Slack was down when they were made, or the poster died. */
+export function requestsToAnnounce(deps: Pick<ServiceDeps, 'db' | 'now'>, limit = 50): Promise<string[]> {
+  return requestsMissingApprovalMessage(deps.db, limit, staleBefore(deps));
+}
+
+/**
+ * How long one refresher may hold an approval message (render + chat.update). Past it, another refresh
+ * takes over: an instance that died mid-update does not freeze the message.
+ */
+export const APPROVAL_REFRESH_LEASE_MS = 60_000;
+
+/**
+ * Refreshes of one approval message are serialised across instances, so the newest state is always the
+ * last chat.update: a refresh asked for while another is in flight marks the request, and the one in
+ * flight renders once more after its update. Returns a lease (go ahead and render), or undefined.
+ */
+export function beginApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<Date | undefined> {
+  const now = deps.now();
+  return requestApprovalRefresh(deps.db, requestId, now, new Date(now.getTime() + APPROVAL_REFRESH_LEASE_MS));
+}
+
+/** After an update: undefined when done, or a renewed lease when a newer refresh was asked for meanwhile. */
+export function endApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string, lease: Date): Promise<Date | undefined> {
+  return finishApprovalRefresh(deps.db, requestId, lease, new Date(deps.now().getTime() + APPROVAL_REFRESH_LEASE_MS));
+}
+
+export function releaseApprovalRefresh(deps: Pick<ServiceDeps, 'db'>, requestId: string, lease: Date): Promise<void> {
+  return dropApprovalRefresh(deps.db, requestId, lease);
 }

@@ -13,7 +13,7 @@ import {
   type RequestRow,
 } from '../db/repositories/requests.js';
 import type { Db } from '../db/client.js';
-import { requesterNotice } from '../notifications/messages.js';
+import { approvalReminder, requesterNotice } from '../notifications/messages.js';
 import { SYSTEM_ACTOR, type Actor, type ServiceDeps } from './context.js';
 import { toExtensionView, type ExtensionView } from './create-extension.js';
 import { DRAW_AGAIN, executePlan, explainExecutionError, planRequest, type ExecutionPlan } from './request-execution.js';
@@ -183,6 +183,14 @@ export async function remindAndExpire(deps: ServiceDeps, hours: { remindAfterHou
     for (const request of reminded) {
       await recordAudit(tx, { actor: SYSTEM_ACTOR.id, action: 'request.reminded', entityType: 'request', entityId: request.id });
     }
+    // The reminder goes in the approval message's thread through the outbox, queued with the mark: a
+    // failed post is retried, and a request without a message yet (Slack was down) has no thread to remind in.
+    await enqueueNotifications(
+      tx,
+      reminded.flatMap((r) =>
+        r.approvalChannel && r.approvalTs ? [approvalReminder({ requestId: r.id, channel: r.approvalChannel, threadTs: r.approvalTs, remindedAt: now, remindAfterHours: hours.remindAfterHours })] : [],
+      ),
+    );
     return { reminded, expired };
   });
 }

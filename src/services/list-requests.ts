@@ -1,7 +1,7 @@
 import type { RequestKind, RequestState } from '../domain/request-state.js';
 import { requestsInState, requestsOfRequester, type RequestRow } from '../db/repositories/requests.js';
 import type { ServiceDeps } from './context.js';
-import { parseStoredPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
+import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 
 export interface RequestRecord {
   id: string;
@@ -10,11 +10,13 @@ export interface RequestRecord {
   requesterId: string;
   createdAt: Date;
   reason: string | null;
-  payload: UserRequestPayload | ExtensionRequestPayload;
+  /** null when the stored payload cannot be read: `unreadable` says where it fails. */
+  payload: StoredPayload | null;
+  unreadable?: string[];
 }
 
 function toRecord(row: RequestRow): RequestRecord {
-  return { id: row.id, kind: row.kind, state: row.state, requesterId: row.requesterId, createdAt: row.createdAt, reason: row.reason, payload: parseStoredPayload(row.kind, row.payload) };
+  return { id: row.id, kind: row.kind, state: row.state, requesterId: row.requesterId, createdAt: row.createdAt, reason: row.reason, ...parseStoredPayload(row.kind, row.payload) };
 }
 
 export async function requestsOf(deps: Pick<ServiceDeps, 'db'>, requesterId: string, limit = 20): Promise<RequestRecord[]> {

@@ -23,7 +23,16 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
 
-/** A stored request's payload, read back through the schema of its kind. */
-export function parseStoredPayload(kind: RequestKind, payload: unknown): UserRequestPayload | ExtensionRequestPayload {
-  return kind === 'create_extension' ? extensionRequestPayload.parse(payload) : userRequestPayload.parse(payload);
+export type StoredPayload = UserRequestPayload | ExtensionRequestPayload;
+
+/**
+ * A stored request's payload, read back through the schema of its kind. A row that no longer fits (edited
+ * by hand, written by an older version) is `unreadable`, with where and how it fails (zod paths and codes,
+ * never the values, which are the requester's data): the caller shows that one request as unreadable and
+ * logs it, instead of failing the whole App Home or approval message.
+ */
+export function parseStoredPayload(kind: RequestKind, payload: unknown): { payload: StoredPayload; unreadable?: undefined } | { payload: null; unreadable: string[] } {
+  const parsed = kind === 'create_extension' ? extensionRequestPayload.safeParse(payload) : userRequestPayload.safeParse(payload);
+  if (parsed.success) return { payload: parsed.data };
+  return { payload: null, unreadable: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(payload)'}: ${i.code}`) };
 }

@@ -12,7 +12,7 @@ export interface Sweeper {
 
 /**
  * The periodic pass that keeps pending requests from rotting: approvers are reminded in the approval
- * message's thread (and the message says so), requests nobody decided expire (the message and the
+ * message's thread (queued in the outbox, so a failed post is retried; the message says so), requests nobody decided expire (the message and the
  * requester's App Home show it), and a request whose approval message could not be posted (Slack was
  * down) is posted now. Every step is claimed in the database, so several instances may sweep at once.
  */
@@ -24,18 +24,8 @@ export function startSweeper(deps: SlackDeps, client: WebClient, options: { inte
       remindAfterHours: deps.approvals.remindAfterHours,
       expireAfterHours: deps.approvals.expireAfterHours,
     });
-    for (const request of reminded) {
-      await refreshApprovalMessage(deps, client, request.id);
-      if (request.approvalChannel && request.approvalTs) {
-        await client.chat
-          .postMessage({
-            channel: request.approvalChannel,
-            thread_ts: request.approvalTs,
-            text: `:bell: Reminder: this request has waited more than ${deps.approvals.remindAfterHours} hours for a decision.`,
-          })
-          .catch((err: unknown) => deps.logger.warn({ err, requestId: request.id }, 'could not post a reminder'));
-      }
-    }
+    // The thread reminder itself was queued in the outbox with the mark; the worker posts it, with retries.
+    for (const request of reminded) await refreshApprovalMessage(deps, client, request.id);
     for (const request of expired) await refreshApprovalMessage(deps, client, request.id);
     if (reminded.length + expired.length > 0) deps.logger.info({ reminded: reminded.length, expired: expired.length }, 'sweep: pending requests reminded or expired');
   };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collections, notifications, requests, users } from '../../src/db/schema/index.js';
 import { createUser } from '../../src/services/create-user.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
+import { claimApprovalPost } from '../../src/services/approval-status.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { VIEWS } from '../../src/slack/ids.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
@@ -180,11 +181,13 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     await t.db.update(requests).set({ createdAt: new Date(Date.now() - 30 * 3_600_000) }).where(eq(requests.id, id));
     let since = t.slack.calls.length;
     await t.bot.sweeper.runOnce();
+    while ((await t.bot.notifications.runOnce()) > 0);
     const reminder = t.slack.calls.slice(since).find((c) => c.method === 'chat.postMessage' && c.args.thread_ts === message.ts);
     expect(String(reminder?.args.text)).toMatch(/Reminder/);
     expect(textOf(t.slack.message(message.ts).blocks)).toContain('reminded');
     since = t.slack.calls.length;
     await t.bot.sweeper.runOnce();
+    while ((await t.bot.notifications.runOnce()) > 0);
     expect(t.slack.calls.slice(since).filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === message.ts)).toHaveLength(0);
 
     await t.db.update(requests).set({ createdAt: new Date(Date.now() - 8 * 24 * 3_600_000) }).where(eq(requests.id, id));
@@ -244,6 +247,25 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     expect(await collectionIdsOfUserForTest(t.db, created!.id)).toEqual([all[1]]);
   });
 
+  it('retries a reminder whose post failed: it goes through the outbox', async () => {
+    const { id, message } = await requestUser(t, { username: 'remindme', first: 'Re', last: 'Mind', email: 'remindme@example.com', phone: '555-555-6677' });
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await t.db.update(requests).set({ createdAt: new Date(Date.now() - 30 * 3_600_000) }).where(eq(requests.id, id));
+    const inThread = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts);
+    t.slack.failNext('chat.postMessage', 500, 'Slack is having a bad day');
+    await t.bot.sweeper.runOnce();
+    while ((await t.bot.notifications.runOnce()) > 0);
+    expect(inThread().map((c) => c.status)).toEqual([500]);
+    const [queued] = (await notificationsOfRequest(t.db, id)).filter((n) => n.topic === 'approval_reminder');
+    expect(queued).toMatchObject({ state: 'queued', attempts: 1, channel: 'slack_post' });
+    // The backoff has passed: the worker posts it again.
+    await t.db.update(notifications).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(notifications.id, queued!.id));
+    while ((await t.bot.notifications.runOnce()) > 0);
+    expect(inThread().map((c) => c.status)).toEqual([500, 200]);
+    expect(String(inThread()[1]!.args.text)).toMatch(/Reminder: this request has waited more than 24 hours/);
+    expect((await notificationsOfRequest(t.db, id)).find((n) => n.topic === 'approval_reminder')).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
   it('does not let an approver approve their own request (ALLOW_SELF_APPROVAL is off)', async () => {
     const view = await (async () => {
       const since = t.slack.calls.length;
@@ -258,7 +280,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     expect(JSON.stringify((await t.slack.waitForResponse((r) => r.url.endsWith('self'))).body)).toMatch(/another approver has to approve it/);
     expect(await t.db.select().from(users).where(eq(users.username, 'selfish'))).toHaveLength(0);
     await click(t, 'approve_request', message, SECOND_APPROVER, 'other');
-    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'selfish'))).length).toBe(1);
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'selfish'))).length, { timeout: 10_000 }).toBe(1);
   });
 
   it('posts an approval message later when Slack failed at submission', async () => {
@@ -280,5 +302,87 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     const posted = t.slack.calls.slice(sweep).find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS');
     expect(JSON.stringify(posted?.args)).toContain('later');
     expect((await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
+  });
+
+  it('takes again, after a timeout, a claim on posting the approval message left by a process that died mid-post', async () => {
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
+    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
+    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
+    const view = await openModal(t, 'user');
+    const since = t.slack.calls.length;
+    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'orphan', 'First Name': 'Or', 'Last Name': 'Phan', 'Phone Number': '555-555-5566' }) });
+    await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS' && (c.answer as { ok?: boolean }).ok === false, 3000, since);
+    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'orphan'`);
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
+    const posts = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args).includes('orphan') && c.status === 200 && (c.answer as { ok?: boolean }).ok);
+
+    // Another instance claims the post a minute ago and is still at it: the sweep leaves it alone.
+    const instance = (minutesAgo: number) => ({ db: t.db, now: () => new Date(Date.now() - minutesAgo * 60_000) });
+    expect(await claimApprovalPost(instance(1), row!.id, 'C0APPROVALS')).toBeTruthy();
+    await t.bot.sweeper.runOnce();
+    expect(posts()).toHaveLength(0);
+
+    // A claim taken 11 minutes ago by an instance that died mid-post is taken again, and the message posted.
+    await t.db.update(requests).set({ approvalChannel: null }).where(eq(requests.id, row!.id));
+    expect(await claimApprovalPost(instance(11), row!.id, 'C0APPROVALS')).toBeTruthy();
+    await t.bot.sweeper.runOnce();
+    expect(posts()).toHaveLength(1);
+    const [after] = await t.db.select().from(requests).where(eq(requests.id, row!.id));
+    expect(after?.approvalTs).toBe((posts()[0]!.answer as { ts: string }).ts);
+    await t.bot.sweeper.runOnce();
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('says "sending" while a delivery is in flight, and "retrying" only after an attempt failed, with why', async () => {
+    while ((await t.bot.notifications.runOnce()) > 0);
+    t.slack.setSlackUser('U0FLIGHT', { email: 'inflight@example.com', realName: 'In Flight' });
+    const { id, message } = await requestUser(t, { username: 'inflight', first: 'In', last: 'Flight', email: 'inflight@example.com', phone: '555-555-7788' });
+    const lookup = t.slack.holdNext('users.lookupByEmail');
+    smtp.rejectNextRecipient(451, 'Mailbox of inflight@example.com busy, try later');
+    await click(t, 'approve_request', message, APPROVER, 'inflight');
+    const deliveryLine = () => {
+      const context = (t.slack.message(message.ts).blocks ?? []).filter((b) => b.type === 'context').map((b) => JSON.stringify(b));
+      return context.find((c) => c.includes('Welcome email')) ?? '';
+    };
+    // The DM's first attempt is in flight (held in Slack); the email's first attempt fails.
+    const round = t.bot.notifications.runOnce();
+    await lookup.arrived;
+    await expect.poll(async () => (await notificationsOfRequest(t.db, id)).find((n) => n.topic === 'welcome_email')?.lastError ?? null, { timeout: 10_000 }).toMatch(/^SMTP 451/);
+    // The requester's DM settles meanwhile and refreshes the message: nothing has failed for the DM yet.
+    await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Slack DM to the new user: sending');
+    expect(deliveryLine()).not.toMatch(/Slack DM to the new user: (queued|retrying)/);
+    lookup.release();
+    await round;
+    await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Slack DM to the new user: sent');
+    expect(deliveryLine()).toContain('Welcome email: retrying (1 failed attempt so far: SMTP refused (451))');
+    // The reason is fixed words and the reply code: the server's text (here with an address) stays out.
+    expect(deliveryLine()).not.toContain('inflight@example.com');
+    const [email] = (await notificationsOfRequest(t.db, id)).filter((n) => n.topic === 'welcome_email');
+    await t.db.update(notifications).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(notifications.id, email!.id));
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Welcome email: sent');
+  });
+
+  it('never lets an older render of the approval message land after a newer one', async () => {
+    while ((await t.bot.notifications.runOnce()) > 0);
+    t.slack.setSlackUser('U0NEWEST', { email: 'newest@example.com', realName: 'New Est' });
+    const { id, message } = await requestUser(t, { username: 'newest', first: 'New', last: 'Est', email: 'newest@example.com', phone: '555-555-8899' });
+    // Slack is slow with the click's update (rendered as "approved, notifications queued")...
+    const slow = t.slack.holdNext('chat.update');
+    await click(t, 'approve_request', message, APPROVER, 'newest');
+    await slow.arrived;
+    // ...while the notifications are delivered and each settled one asks for a newer render.
+    while ((await t.bot.notifications.runOnce()) > 0);
+    await expect.poll(async () => (await notificationsOfRequest(t.db, id)).every((n) => n.state === 'sent'), { timeout: 10_000 }).toBe(true);
+    slow.release();
+    const shown = () => JSON.stringify(t.slack.message(message.ts).blocks);
+    await expect.poll(shown, { timeout: 10_000 }).toContain('Welcome email: sent');
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, id)))[0]?.approvalRefreshUntil ?? null, { timeout: 10_000 }).toBeNull();
+    // The last update Slack applied is the newest state.
+    expect(shown()).toContain('Welcome email: sent');
+    expect(shown()).toContain('Slack DM to the new user: sent');
+    const updates = t.slack.callsTo('chat.update').filter((c) => c.args.ts === message.ts);
+    expect(JSON.stringify(updates.at(-1)!.args.blocks)).toContain('Welcome email: sent');
   });
 });

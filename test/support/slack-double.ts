@@ -64,6 +64,8 @@ export async function startSlackDouble() {
   const responses: SlackResponse[] = [];
   const scripted = new Map<string, ScriptedAnswer>();
   const failures = new Map<string, { status: number; body: unknown; headers: Record<string, string> }[]>();
+  /** Calls to hold back (not carried out, not answered) until the test releases them, per method. */
+  const holds = new Map<string, { arrived: () => void; released: Promise<void> }[]>();
   const users = new Map<string, SlackUserEntry>();
   const usergroups = new Map<string, string[]>();
   /** Latest version of every view, by id. */
@@ -271,6 +273,19 @@ export async function startSlackDouble() {
 
   function handle(req: IncomingMessage, raw: string, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    const next = holds.get(path.replace(/^\/+(api\/)?/, ''))?.shift();
+    if (next) {
+      next.arrived();
+      // Carried out (a chat.update applied, a message posted) only once released, as a slow Slack would.
+      void next.released.then(() => {
+        try {
+          handle(req, raw, res);
+        } catch (err) {
+          send(res, 500, { ok: false, error: 'double_failed', detail: err instanceof Error ? err.message : String(err) });
+        }
+      });
+      return;
+    }
     if (path.startsWith('/response/')) {
       const failure = takeFailure('response_url');
       responses.push({ url: `${base}${path}`, body: parseBody(req, raw) });
@@ -389,6 +404,18 @@ export async function startSlackDouble() {
     },
     /** How many calls to `method` are being held. */
     heldCount: (method: string): number => held.get(method)?.length ?? 0,
+    /**
+     * Holds back the next call to `method`: it is neither carried out nor answered until `release()`.
+     * `arrived` resolves when the bot has made that call. For races: an update that lands late.
+     */
+    holdNext: (method: string) => {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(method, [...(holds.get(method) ?? []), { arrived, released }]);
+      return { arrived: arrival, release };
+    },
     /** A response_url the double serves: the app's POSTs to it land in `responses`. */
     responseUrl: (name: string) => `${base}/response/${encodeURIComponent(name)}`,
     /** Puts a person in the directory users.info and users.lookupByEmail answer from. */

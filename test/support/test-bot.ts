@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
-import type { Db } from '../../src/db/client.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { seedDemoReferenceData } from './fixtures.js';
 import { clearReferenceData } from './queries.js';
@@ -18,6 +18,8 @@ export interface TestBot {
   readonly db: Db;
   readonly slack: SlackDouble;
   readonly baseUrl: string;
+  /** The Postgres database's URL (undefined on PGlite): a second instance can join it. */
+  readonly databaseUrl: string | undefined;
   /** Every log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   /** The raw log text, for secret-leak checks. */
@@ -28,15 +30,20 @@ export interface TestBot {
 export interface TestBotOptions {
   /** `none`: a database with no reference data, as an operator's Postgres is before a file is loaded. */
   referenceData?: 'demo' | 'none';
+  /** Join another instance: its Postgres database (through a pool of this bot's own) and its Slack double. */
+  sameAs?: TestBot;
 }
 
 /**
  * The real bot in HTTP mode on its own database (PGlite or Postgres, as the project runs), with the
  * demo reference data (unless told otherwise), a Slack Web API double behind SLACK_API_URL, and its
- * log captured.
+ * log captured. With `sameAs`, a second instance of the bot on the first one's Postgres database and
+ * Slack workspace.
  */
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
-  const slack = await startSlackDouble();
+  const shared = options.sameAs;
+  if (shared && !shared.databaseUrl) throw new Error('a second instance needs Postgres: PGlite is one process');
+  const slack = shared?.slack ?? (await startSlackDouble());
   const chunks: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
@@ -55,9 +62,9 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const database = await openTestDatabase();
-  const withReferenceData = (options.referenceData ?? 'demo') === 'demo';
-  if (withReferenceData) await seedDemoReferenceData(database.db);
+  const database = shared ? Object.assign(await openDatabase({ driver: 'postgres', url: shared.databaseUrl! }), { url: shared.databaseUrl }) : await openTestDatabase();
+  const withReferenceData = shared !== undefined || (options.referenceData ?? 'demo') === 'demo';
+  if (withReferenceData && !shared) await seedDemoReferenceData(database.db);
   const bot = await startBot(config, createLogger(config.logLevel, stream), database);
   if (!withReferenceData) await clearReferenceData(database.db);
   const logText = () => chunks.join('');
@@ -66,6 +73,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
     db: database.db,
     slack,
     baseUrl: `http://127.0.0.1:${bot.port}`,
+    databaseUrl: database.url,
     get logs() {
       return logText()
         .split('\n')
@@ -75,7 +83,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
     logText,
     async close() {
       await bot.stop();
-      await slack.close();
+      if (!shared) await slack.close();
       await rm(outbox, { recursive: true, force: true });
     },
   };

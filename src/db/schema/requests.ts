@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-state.js';
 import { extensions } from './extensions.js';
 import { users } from './users.js';
@@ -25,6 +25,14 @@ export const requests = pgTable(
     /** Where the approval message lives, so it can be updated in place. */
     approvalChannel: text('approval_channel'),
     approvalTs: text('approval_ts'),
+    /** When an instance claimed the posting of the approval message: a claim left by a process that died mid-post is retaken once old. */
+    approvalClaimedAt: timestamp('approval_claimed_at', { withTimezone: true }),
+    /**
+     * One refresher at a time per approval message (any instance): its lease, and whether another refresh
+     * was asked for meanwhile, so the holder renders again and the newest state is the last chat.update.
+     */
+    approvalRefreshUntil: timestamp('approval_refresh_until', { withTimezone: true }),
+    approvalRefreshPending: boolean('approval_refresh_pending').notNull().default(false),
     /** When approvers were last reminded of this pending request. */
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import { approvalPosted, approvalPostFailed, approvalStatus, claimApprovalPost } from '../../services/approval-status.js';
+import {
+  approvalPosted,
+  approvalPostFailed,
+  approvalStatus,
+  beginApprovalRefresh,
+  claimApprovalPost,
+  endApprovalRefresh,
+  releaseApprovalRefresh,
+} from '../../services/approval-status.js';
 import { referenceNames } from '../../services/form-data.js';
 import type { SlackDeps } from '../context.js';
 import { approvalMessage } from '../views/approval-message.js';
@@ -10,6 +18,7 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
   const status = await approvalStatus(deps.services, requestId);
   if (!status) return undefined;
   const { request } = status;
+  if (status.unreadable) deps.logger.warn({ requestId, kind: request.kind, unreadable: status.unreadable }, 'stored request payload is unreadable; the approval message shows the request as unreadable');
   const summary = describeRequest(request.kind, status.payload, await referenceNames(deps.services));
   const message = approvalMessage({
     requestId: request.id,
@@ -29,31 +38,57 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
 
 /**
  * Posts a new request to the approvals channel, once: the claim in the database makes a second
- * call (a retry, the sweep, another instance) a no-op. A failed post gives the claim back so the
- * periodic sweep tries again; the request itself is safely stored either way.
+ * call (a retry, the sweep, another instance) a no-op while it holds. A failed post gives the claim back
+ * so the periodic sweep tries again; a claim left by a process that died mid-post is retaken after
+ * APPROVAL_CLAIM_TIMEOUT_MS. The request itself is safely stored either way.
  */
 export async function announceRequest(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
   const channel = deps.approvals.channel;
-  if (!(await claimApprovalPost(deps.services, requestId, channel))) return;
+  const claim = await claimApprovalPost(deps.services, requestId, channel);
+  if (!claim) return;
   try {
     const rendered = await renderApproval(deps, requestId);
     if (!rendered) return;
     const posted = await client.chat.postMessage({ channel, ...rendered.message });
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');
-    await approvalPosted(deps.services, requestId, posted.channel ?? channel, posted.ts);
+    const postedIn = posted.channel ?? channel;
+    if (!(await approvalPosted(deps.services, requestId, claim, postedIn, posted.ts))) {
+      // This post was so slow that the claim timed out and another caller posted (or is posting) the message.
+      deps.logger.warn({ requestId }, 'approval message posted after its claim was taken over; deleting this copy');
+      await client.chat.delete({ channel: postedIn, ts: posted.ts }).catch((err: unknown) => deps.logger.warn({ err, requestId }, 'could not delete a duplicate approval message'));
+    }
   } catch (err) {
     deps.logger.warn({ err, requestId }, 'could not post the approval message; the sweep will try again');
-    await approvalPostFailed(deps.services, requestId);
+    await approvalPostFailed(deps.services, requestId, claim);
   }
 }
 
-/** Updates the approval message in place (outcome, who, when, delivery state). Failures are logged. */
+/** Renders once more while newer refreshes were asked for during an update; a bound against a hot loop. */
+const MAX_RENDERS_PER_REFRESH = 20;
+
+/**
+ * Updates the approval message in place (outcome, who, when, delivery state). A click and each settled
+ * notification refresh it, possibly on several instances at once, and Slack applies chat.updates in the
+ * order they arrive: so one refresher at a time holds the message (a lease in the database), and a
+ * refresh asked for meanwhile makes it render again. The last update is thus rendered after the last
+ * change. Failures are logged.
+ */
 export async function refreshApprovalMessage(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
+  let lease: Date | undefined;
   try {
-    const rendered = await renderApproval(deps, requestId);
-    if (!rendered?.request.approvalChannel || !rendered.request.approvalTs) return;
-    await client.chat.update({ channel: rendered.request.approvalChannel, ts: rendered.request.approvalTs, ...rendered.message });
+    lease = await beginApprovalRefresh(deps.services, requestId);
+    for (let renders = 0; lease && renders < MAX_RENDERS_PER_REFRESH; renders++) {
+      const rendered = await renderApproval(deps, requestId);
+      if (rendered?.request.approvalChannel && rendered.request.approvalTs) {
+        await client.chat.update({ channel: rendered.request.approvalChannel, ts: rendered.request.approvalTs, ...rendered.message });
+      }
+      lease = await endApprovalRefresh(deps.services, requestId, lease);
+    }
   } catch (err) {
     deps.logger.warn({ err, requestId }, 'could not update the approval message');
+  } finally {
+    // Let go after a failure (or the bound), so the next refresh need not wait for the lease to run out;
+    // a pending mark stays for it.
+    if (lease) await releaseApprovalRefresh(deps.services, requestId, lease).catch(() => undefined);
   }
 }

@@ -7,7 +7,12 @@ import { clipText, mrkdwn, mrkdwnCode, mrkdwnLiteral, requestFieldsBlocks, type 
 export interface DeliveryLine {
   topic: string;
   state: 'queued' | 'sent' | 'skipped' | 'dead';
+  /** Attempts claimed so far, the one in flight included. */
   attempts: number;
+  /** An attempt is in flight: a worker holds the row's lease. */
+  sending: boolean;
+  /** Why the last attempt failed, in safe words (deliveryProblem), or null. */
+  problem: string | null;
 }
 
 export interface ApprovalMessageInput {
@@ -77,13 +82,28 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
   }
   const deliveries = input.deliveries.filter((d) => TOPIC_LABELS[d.topic]);
   if (deliveries.length > 0) {
-    const parts = deliveries.map((d) => `${TOPIC_LABELS[d.topic] ?? d.topic}: ${DELIVERY_LABELS[d.state]}${d.state === 'queued' && d.attempts > 0 ? ` (retrying, ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'} so far)` : ''}`);
+    const parts = deliveries.map((d) => `${TOPIC_LABELS[d.topic] ?? d.topic}: ${deliveryState(d)}`);
     blocks.push({ type: 'context', elements: [mrkdwn(parts.join(' · '))] });
   }
   blocks.push({ type: 'context', elements: [mrkdwn(`Request ID ${mrkdwnCode(input.requestId)}`)] });
   const status = input.state === 'pending' ? 'waiting for approval' : input.state;
   // The fallback text is mrkdwn too (notifications, screen readers): a name like <!channel> must not ping the channel.
   return { text: `${mrkdwnLiteral(title)} — ${status}`, blocks };
+}
+
+/**
+ * "sending" while an attempt is in flight (the worker counts it when it claims the row, so the count
+ * alone cannot tell a first send from a retry); "retrying" only once an attempt has failed, with why.
+ */
+function deliveryState(d: DeliveryLine): string {
+  const failed = d.sending ? d.attempts - 1 : d.attempts;
+  const why = d.problem ? `: ${mrkdwnLiteral(d.problem)}` : '';
+  if (d.state === 'dead') return `${DELIVERY_LABELS.dead}${why}`;
+  if (d.state !== 'queued') return DELIVERY_LABELS[d.state];
+  const tries = `${failed} failed ${failed === 1 ? 'attempt' : 'attempts'}`;
+  if (d.sending) return failed > 0 ? `sending again (${tries}${why})` : 'sending';
+  if (failed > 0) return `retrying (${tries} so far${why})`;
+  return DELIVERY_LABELS.queued;
 }
 
 /** The modal an approver fills to reject: the reason goes to the requester. */

@@ -58,7 +58,17 @@ const DEVICE_TYPE_LABELS: Readonly<Record<string, string>> = {
 
 type NewExtension = ExtensionRequestPayload;
 
-export function describeRequest(kind: RequestKind, payload: UserRequestPayload | ExtensionRequestPayload, names: ReferenceNames): RequestSummary {
+const KIND_NOUNS: Readonly<Record<RequestKind, string>> = {
+  create_user: 'New user request',
+  clone_user: 'Clone user request',
+  create_extension: 'New extension request',
+};
+
+/** A request whose stored details cannot be read (see parseStoredPayload): said so, nothing guessed. */
+export const UNREADABLE_DETAILS = 'The stored details of this request cannot be read. It was logged; an operator can look it up by its request ID.';
+
+export function describeRequest(kind: RequestKind, payload: UserRequestPayload | ExtensionRequestPayload | null, names: ReferenceNames): RequestSummary {
+  if (payload === null) return { title: `${KIND_NOUNS[kind]} (unreadable)`, fields: [{ label: 'Details', value: UNREADABLE_DETAILS }] };
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);

@@ -23,6 +23,9 @@ export async function publishHome(deps: SlackDeps, client: Args['client'], userI
     isApprover ? pendingRequests(deps.services, 50) : Promise.resolve(null),
     referenceNames(deps.services),
   ]);
+  for (const r of [...mine, ...(pending ?? [])]) {
+    if (r.unreadable) deps.logger.warn({ requestId: r.id, kind: r.kind, unreadable: r.unreadable }, 'stored request payload is unreadable; App Home shows the request as unreadable');
+  }
   const item = (r: RequestRecord): RequestListItem => ({ id: r.id, kind: r.kind, state: r.state, requesterId: r.requesterId, createdAt: r.createdAt, reason: r.reason, ...describeRequest(r.kind, r.payload, names) });
   await client.views.publish({ user_id: userId, view: appHomeView({ userId, myRequests: mine.map(item), pendingForApproval: pending?.map(item) ?? null, referenceDataLoaded: names.loaded }) });
 }
