@@ -104,7 +104,7 @@ function serviceDeps(ctx: ApprovalContext): ServiceDeps {
   return {
     db: ctx.bot.database.db,
     now: () => new Date(),
-    settings: { phoneDefaultCountry: c.phoneDefaultCountry, passwordPolicy: c.passwordPolicy, defaultPasswordTtlHours: c.defaultPasswordTtlHours, tenantSuffix: c.tenantSuffix },
+    settings: { phoneDefaultCountry: c.phoneDefaultCountry, passwordPolicy: c.passwordPolicy, defaultPasswordTtlHours: c.defaultPasswordTtlHours, tenantSuffix: c.tenantSuffix, signInLimits: c.signIn.limits },
   };
 }
 

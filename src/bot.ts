@@ -58,6 +58,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
           passwordPolicy: config.passwordPolicy,
           defaultPasswordTtlHours: config.defaultPasswordTtlHours,
           tenantSuffix: config.tenantSuffix,
+          signInLimits: config.signIn.limits,
         },
       },
       access: accessPolicy(config),
@@ -75,7 +76,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       },
       findSlackMember: slackMemberFinder({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger }),
     };
-    const app = buildSlackApp(config, deps, [healthRoute(database, logger), ...accountRoutes(deps.services, logger)], identity);
+    const app = buildSlackApp(config, deps, [healthRoute(database, logger), ...accountRoutes(deps.services, logger, config.signIn)], identity);
     const started = (await app.start(config.port)) as unknown;
     const port = listeningPort(started) ?? config.port;
     listening = port;

@@ -3,6 +3,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isCountryCode } from './domain/phone.js';
 import { PASSWORD_POLICIES, DEFAULT_PASSWORD_TTL_HOURS } from './domain/password.js';
+import { DEFAULT_SIGN_IN_LIMITS } from './domain/sign-in-limits.js';
 import { isTenantSuffix } from './domain/sign-in-name.js';
 
 /**
@@ -19,6 +20,16 @@ const optionalText = z
   .string()
   .optional()
   .transform((s) => (s?.trim() ? s.trim() : undefined));
+
+/**
+ * Bearer tokens for the applications that call /api/v1/*: comma-separated, each at least 32 characters
+ * (a random 24-byte base64 string is), so a short guessable one cannot be set by mistake.
+ */
+const apiTokenList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9._~+/=-]{32,}$/, 'must be tokens of at least 32 characters (letters, digits, . _ ~ + / = -), comma-separated')));
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -60,6 +71,11 @@ const schema = z
     PASSWORD_POLICY: z.enum(PASSWORD_POLICIES).default('default'),
     DEFAULT_PASSWORD_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(DEFAULT_PASSWORD_TTL_HOURS),
     REFERENCE_DATA_FILE: optionalText,
+    SIGN_IN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SIGN_IN_LIMITS.perAddress),
+    SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_SIGN_IN_LIMITS.perAccount),
+    SIGN_IN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(DEFAULT_SIGN_IN_LIMITS.windowMinutes),
+    SIGN_IN_API_TOKENS: apiTokenList,
+    TRUST_PROXY: z.coerce.number({ error: 'must be the number of reverse proxies in front of the bot (0 = none)' }).int().min(0).max(10).default(0),
     REMIND_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
     EXPIRE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   })
@@ -91,6 +107,15 @@ const schema = z
     passwordPolicy: env.PASSWORD_POLICY,
     defaultPasswordTtlHours: env.DEFAULT_PASSWORD_TTL_HOURS,
     referenceDataFile: env.REFERENCE_DATA_FILE,
+    signIn: {
+      limits: { perAddress: env.SIGN_IN_LIMIT_PER_ADDRESS, perAccount: env.SIGN_IN_LIMIT_PER_ACCOUNT, windowMinutes: env.SIGN_IN_LIMIT_WINDOW_MINUTES },
+      /** Empty = /api/v1/* needs no token (the /account page never does). */
+      apiTokens: env.SIGN_IN_API_TOKENS,
+      /** How many reverse proxies in front of the bot append to X-Forwarded-For; 0 = ignore the header. */
+      trustProxyHops: env.TRUST_PROXY,
+      /** HSTS is sent when the public address is https. */
+      https: (env.PUBLIC_URL ?? '').startsWith('https:'),
+    },
     /** Approvers are reminded of a request still pending after this long (and again after each such period). */
     remindAfterHours: env.REMIND_AFTER_HOURS,
     /** A request still pending after this long expires, and its requester is told. */

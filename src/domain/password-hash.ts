@@ -13,10 +13,21 @@ const SALT_BYTES = 16;
 const KEY_BYTES = 64;
 const PREFIX = 'scrypt';
 
-// Bounds on what a stored encoding may ask for, so a corrupt row cannot make a sign-in allocate gigabytes.
+// The shape a stored encoding may have. Anything else is not a hash this module wrote, and fails.
+const MIN_LOG2_N = 10;
 const MAX_LOG2_N = 20;
 const MAX_R = 32;
 const MAX_P = 16;
+const MIN_SALT_BYTES = 16;
+/** A shorter key would let a few wrong passwords in by chance (a 1-byte key: one in 256). */
+const MIN_KEY_BYTES = 32;
+
+/**
+ * The memory one verification may take, enforced by scrypt itself (`maxmem`, checked before it
+ * allocates): today's hash needs 128·N·r = 128 MiB, so a stored row can at most double that. A corrupt
+ * or hostile row asking for more is refused by scrypt, and that refusal is a failed verification.
+ */
+export const SCRYPT_MAX_MEMORY = 2 * 128 * 2 ** LOG2_N * R + 64 * 1024;
 
 export async function hashPassword(pw: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
@@ -24,16 +35,17 @@ export async function hashPassword(pw: string): Promise<string> {
   return [PREFIX, LOG2_N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-/** False for a wrong password and for anything that is not a hash this module wrote: never throws. */
+/**
+ * False for a wrong password and for anything that is not a hash this module wrote: never throws, and
+ * fails closed. Each refusal is its own early return (an unreadable encoding, an error from scrypt),
+ * so none of them can fall through to the comparison.
+ */
 export async function verifyPassword(pw: string, encoded: string): Promise<boolean> {
   const parsed = parse(encoded);
   if (parsed === null) return false;
-  try {
-    const key = await derive(pw, parsed.salt, parsed.hash.length, parsed.log2N, parsed.r, parsed.p);
-    return timingSafeEqual(key, parsed.hash);
-  } catch {
-    return false;
-  }
+  const key = await derive(pw, parsed.salt, parsed.hash.length, parsed.log2N, parsed.r, parsed.p).catch(() => null);
+  if (key === null) return false;
+  return timingSafeEqual(key, parsed.hash);
 }
 
 /** True when the hash was made with other parameters than today's (or cannot be read at all). */
@@ -61,6 +73,7 @@ function parse(encoded: string): Parsed | null {
   const saltBuf = base64(salt);
   const hashBuf = base64(hash);
   if (log2N === null || rInt === null || pInt === null || saltBuf === null || hashBuf === null) return null;
+  if (log2N < MIN_LOG2_N || saltBuf.length < MIN_SALT_BYTES || hashBuf.length < MIN_KEY_BYTES || hashBuf.length > KEY_BYTES) return null;
   return { log2N, r: rInt, p: pInt, salt: saltBuf, hash: hashBuf };
 }
 
@@ -78,9 +91,8 @@ function base64(s: string | undefined): Buffer | null {
 }
 
 function derive(pw: string, salt: Buffer, keyLength: number, log2N: number, r: number, p: number): Promise<Buffer> {
-  const N = 2 ** log2N;
-  // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) refuses N = 2^17, so allow twice the need.
-  const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r * 2 };
+  // Node's default cap (32 MiB) would refuse N = 2^17; SCRYPT_MAX_MEMORY is this module's own.
+  const options: ScryptOptions = { N: 2 ** log2N, r, p, maxmem: SCRYPT_MAX_MEMORY };
   return new Promise((resolve, reject) => {
     scrypt(pw.normalize('NFC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
   });

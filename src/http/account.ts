@@ -5,7 +5,11 @@ import { isInvalidInput, type FieldIssue } from '../domain/errors.js';
 import { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '../domain/password.js';
 import type { Logger } from '../logger.js';
 import type { ServiceDeps } from '../services/context.js';
-import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, warmUpSignIn } from '../services/sign-in.js';
+import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, warmUpSignIn, type AttemptContext } from '../services/sign-in.js';
+import { SignInBusy } from '../services/sign-in-hash-slots.js';
+import { TooManyAttempts } from '../services/sign-in-throttle.js';
+import { apiTokenCheck } from './api-tokens.js';
+import { clientAddress } from './client-address.js';
 
 /**
  * The new user's first sign-in, over HTTP (SPEC "The new user's first sign-in"):
@@ -20,6 +24,13 @@ import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, warmUpSignIn
  * - `POST /api/v1/password` `{signInName, currentPassword, newPassword}` → 200 `{ok: true}`, 400
  *   `{error: 'invalid_input', issues: [{field, code, message}]}` when the new password breaks a rule,
  *   or 401 as above.
+ * - Too many attempts from one client address or against one name (counted in the database, across
+ *   instances) → 429 `{error: 'too_many_attempts'}` with Retry-After, the same for names that exist and
+ *   names that do not; every hash slot and its queue taken → 503 `{error: 'busy'}` with Retry-After.
+ *   The page answers the same statuses with a sentence. Neither refusal runs a hash.
+ * - With SIGN_IN_API_TOKENS set, /api/v1/* wants `Authorization: Bearer <token>` (401 `unauthorized`
+ *   otherwise, before the body is read); the page is for people and needs none.
+ * - Strict-Transport-Security when PUBLIC_URL is https.
  * - Malformed JSON → 400 `invalid_json`; a body over 16 KiB → 413; a JSON endpoint called with another
  *   content type → 415 (which also keeps plain cross-site form posts out of the JSON API).
  *
@@ -33,12 +44,38 @@ export const PASSWORD_API_PATH = '/api/v1/password';
 /** The largest request body read; the inputs themselves are far smaller. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export function accountRoutes(deps: ServiceDeps, logger: Logger): CustomRoute[] {
+/** What the operator set for the sign-in door (config.signIn). */
+export interface AccountHttpOptions {
+  readonly apiTokens: readonly string[];
+  readonly trustProxyHops: number;
+  readonly https: boolean;
+}
+
+/** A year: browsers then keep to https for this host even when someone types http://. */
+const HSTS = 'max-age=31536000';
+
+export function accountRoutes(deps: ServiceDeps, logger: Logger, options: AccountHttpOptions = { apiTokens: [], trustProxyHops: 0, https: false }): CustomRoute[] {
   // The first attempt after start-up should not be the one that makes the dummy hash.
   warmUpSignIn().catch((err: unknown) => logger.error({ err }, 'sign-in: could not prepare the dummy hash'));
+  const tokenAccepted = apiTokenCheck(options.apiTokens);
+  const context = (req: IncomingMessage, channel: AttemptContext['channel']): AttemptContext => ({ channel, clientAddress: clientAddress(req, options.trustProxyHops) });
   const guarded = (name: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, kind: 'html' | 'json') => {
     return (req: IncomingMessage, res: ServerResponse) => {
+      if (options.https) res.setHeader('strict-transport-security', HSTS);
+      if (kind === 'json' && !tokenAccepted(req)) {
+        req.resume();
+        sendJson(res, 401, { error: 'unauthorized', message: 'Send Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer' });
+        return;
+      }
       handle(req, res).catch((err: unknown) => {
+        const refusal = unavailable(err);
+        if (refusal && !res.headersSent) {
+          logger.warn({ route: name, refused: refusal.error, ...(err instanceof TooManyAttempts ? { scope: err.scope } : {}) }, 'sign-in attempt refused');
+          const headers = { 'retry-after': String(refusal.retryAfterSeconds) };
+          if (kind === 'json') sendJson(res, refusal.status, { error: refusal.error }, headers);
+          else sendHtml(res, refusal.status, signInPage({ error: refusal.sentence }), headers);
+          return;
+        }
         logger.error({ err, route: name }, 'account route failed');
         if (res.headersSent) {
           res.destroy();
@@ -53,21 +90,33 @@ export function accountRoutes(deps: ServiceDeps, logger: Logger): CustomRoute[] 
     {
       path: ACCOUNT_PATH,
       method: ['GET', 'POST'],
-      handler: guarded('account', (req, res) => (req.method === 'POST' ? postAccount(deps, logger, req, res) : getAccount(req, res)), 'html'),
+      handler: guarded('account', (req, res) => (req.method === 'POST' ? postAccount(deps, logger, req, res, context(req, 'web')) : getAccount(req, res)), 'html'),
     },
-    { path: SIGN_IN_API_PATH, method: ['POST'], handler: guarded('api.sign-in', (req, res) => postSignInApi(deps, logger, req, res), 'json') },
-    { path: PASSWORD_API_PATH, method: ['POST'], handler: guarded('api.password', (req, res) => postPasswordApi(deps, logger, req, res), 'json') },
+    { path: SIGN_IN_API_PATH, method: ['POST'], handler: guarded('api.sign-in', (req, res) => postSignInApi(deps, logger, req, res, context(req, 'api')), 'json') },
+    { path: PASSWORD_API_PATH, method: ['POST'], handler: guarded('api.password', (req, res) => postPasswordApi(deps, logger, req, res, context(req, 'api')), 'json') },
   ];
+}
+
+/** The two refusals that run no hash, as HTTP answers; undefined for anything else. */
+function unavailable(err: unknown): { status: 429 | 503; error: string; retryAfterSeconds: number; sentence: string } | undefined {
+  if (err instanceof TooManyAttempts) {
+    const minutes = Math.ceil(err.retryAfterSeconds / 60);
+    return { status: 429, error: 'too_many_attempts', retryAfterSeconds: err.retryAfterSeconds, sentence: `There have been too many sign-in attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` };
+  }
+  if (err instanceof SignInBusy) {
+    return { status: 503, error: 'busy', retryAfterSeconds: err.retryAfterSeconds, sentence: 'Sign-in is very busy right now. Please try again in a few seconds.' };
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // JSON API
 
-async function postSignInApi(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function postSignInApi(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse, context: AttemptContext): Promise<void> {
   const body = await readJson(req, res);
   if (body === undefined) return;
   try {
-    const result = await signIn(deps, body, { channel: 'api' });
+    const result = await signIn(deps, body, context);
     logger.info({ route: SIGN_IN_API_PATH, ok: result.ok }, 'sign-in checked');
     if (result.ok) sendJson(res, 200, { ok: true, passwordChangeRequired: result.passwordChangeRequired });
     else sendJson(res, 401, { error: 'invalid_credentials' });
@@ -77,11 +126,11 @@ async function postSignInApi(deps: ServiceDeps, logger: Logger, req: IncomingMes
   }
 }
 
-async function postPasswordApi(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function postPasswordApi(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse, context: AttemptContext): Promise<void> {
   const body = await readJson(req, res);
   if (body === undefined) return;
   try {
-    const result = await changePassword(deps, body, { channel: 'api' });
+    const result = await changePassword(deps, body, context);
     logger.info({ route: PASSWORD_API_PATH, ok: result.ok }, 'password change checked');
     if (result.ok) sendJson(res, 200, { ok: true });
     else sendJson(res, 401, { error: 'invalid_credentials' });
@@ -131,7 +180,7 @@ function getAccount(req: IncomingMessage, res: ServerResponse): Promise<void> {
   return Promise.resolve();
 }
 
-async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse, context: AttemptContext): Promise<void> {
   if (mediaType(req) !== FORM_TYPE) {
     sendHtml(res, 415, signInPage({ error: 'Your browser sent the form in a way this page does not understand. Please try again.' }));
     return;
@@ -152,7 +201,7 @@ async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessa
       sendHtml(res, 400, signInPage({ signInName, issues: missing }));
       return;
     }
-    const result = await signIn(deps, { signInName, password }, { channel: 'web' }).catch(refusedAsInput);
+    const result = await signIn(deps, { signInName, password }, context).catch(refusedAsInput);
     logger.info({ route: ACCOUNT_PATH, action, ok: 'ok' in result && result.ok }, 'sign-in checked');
     if ('issues' in result) sendHtml(res, 400, signInPage({ signInName, issues: result.issues }));
     else if (!result.ok) sendHtml(res, 401, signInPage({ signInName, error: failedMessage() }));
@@ -173,7 +222,7 @@ async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessa
       sendHtml(res, 400, changePage({ signInName, issues }));
       return;
     }
-    const result = await changePassword(deps, { signInName, currentPassword, newPassword }, { channel: 'web' }).catch(refusedAsInput);
+    const result = await changePassword(deps, { signInName, currentPassword, newPassword }, context).catch(refusedAsInput);
     logger.info({ route: ACCOUNT_PATH, action, ok: 'ok' in result && result.ok }, 'password change checked');
     if ('issues' in result) sendHtml(res, 400, changePage({ signInName, issues: result.issues }));
     else if (!result.ok) sendHtml(res, 401, changePage({ signInName, error: `That sign-in name and current password did not work. ${lockWarning()}` }));

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { CountryCode } from '../domain/phone.js';
 import type { PASSWORD_POLICIES } from '../domain/password.js';
+import type { SignInLimits } from '../domain/sign-in-limits.js';
 
 /** Who asks. Authorisation is decided here, server-side, never from what a form chose to show. */
 export interface Actor {
@@ -18,6 +19,8 @@ export interface DirectorySettings {
   readonly passwordPolicy: (typeof PASSWORD_POLICIES)[number];
   readonly defaultPasswordTtlHours: number;
   readonly tenantSuffix: string;
+  /** Sign-in attempts allowed per client address and per account in a window (src/services/sign-in-throttle.ts). */
+  readonly signInLimits: SignInLimits;
 }
 
 export interface ServiceDeps {

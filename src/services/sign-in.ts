@@ -10,6 +10,8 @@ import { recordFailedSignIn, recordSuccessfulSignIn, replacePassword } from '../
 import { findUserByUsername, type UserRow } from '../db/repositories/users.js';
 import type { ServiceDeps } from './context.js';
 import { parseInput } from './input.js';
+import { signInHashSlots } from './sign-in-hash-slots.js';
+import { accountKey, throttleAttempt } from './sign-in-throttle.js';
 
 /**
  * The new user's first sign-in (SPEC "The new user's first sign-in"): check a sign-in, and change the
@@ -19,6 +21,10 @@ import { parseInput } from './input.js';
  * a wrong password, an expired one-time password, a locked or deactivated account all give the same
  * answer after the same slow hash, so nobody can learn which accounts exist. The reason is kept in
  * the audit trail for the admins.
+ *
+ * Before any of that, an attempt is counted per client address and per name (sign-in-throttle.ts:
+ * TooManyAttempts, across instances), then waits for one of this process's hash slots
+ * (sign-in-hash-slots.ts: SignInBusy when they and their queue are full). Neither refusal hashes.
  */
 
 /** After this many failures in a row the account is locked… */
@@ -50,6 +56,8 @@ export type ChangePasswordResult = { ok: true } | { ok: false; error: 'invalid_c
 /** Where an attempt came from, for the audit trail. */
 export interface AttemptContext {
   readonly channel: 'web' | 'api';
+  /** The client's address as the HTTP layer decided it (src/http/client-address.ts), for the per-address limit. */
+  readonly clientAddress?: string | undefined;
 }
 
 /** Why an attempt failed: audit only, never told to the person or the calling application. */
@@ -62,10 +70,13 @@ const INVALID: SignInResult & ChangePasswordResult = { ok: false, error: 'invali
 
 export async function signIn(deps: ServiceDeps, raw: unknown, context: AttemptContext = { channel: 'api' }): Promise<SignInResult> {
   const input = parseInput(signInInput, raw);
-  const checked = await authenticate(deps, input.signInName, input.password, context, 'sign_in');
-  if (!checked.ok) return INVALID;
-  await audit(deps, checked.user, 'user.sign_in', { channel: context.channel, passwordChangeRequired: checked.user.passwordOneTime });
-  return { ok: true, passwordChangeRequired: checked.user.passwordOneTime };
+  await throttleAttempt(deps, input.signInName, context.clientAddress);
+  return signInHashSlots.run(async () => {
+    const checked = await authenticate(deps, input.signInName, input.password, context, 'sign_in');
+    if (!checked.ok) return INVALID;
+    await audit(deps, checked.user, 'user.sign_in', { channel: context.channel, passwordChangeRequired: checked.user.passwordOneTime });
+    return { ok: true, passwordChangeRequired: checked.user.passwordOneTime };
+  });
 }
 
 /**
@@ -75,6 +86,12 @@ export async function signIn(deps: ServiceDeps, raw: unknown, context: AttemptCo
  */
 export async function changePassword(deps: ServiceDeps, raw: unknown, context: AttemptContext = { channel: 'api' }): Promise<ChangePasswordResult> {
   const input = parseInput(changePasswordInput, raw);
+  await throttleAttempt(deps, input.signInName, context.clientAddress);
+  // One slot for both hashes (the check, then the new password), so a change is never refused halfway.
+  return signInHashSlots.run(() => changeAuthenticated(deps, input, context));
+}
+
+async function changeAuthenticated(deps: ServiceDeps, input: z.output<typeof changePasswordInput>, context: AttemptContext): Promise<ChangePasswordResult> {
   const checked = await authenticate(deps, input.signInName, input.currentPassword, context, 'password_change');
   if (!checked.ok) return INVALID;
   const { user } = checked;
@@ -155,11 +172,8 @@ async function authenticate(deps: ServiceDeps, signInName: string, password: str
 
 /** `username@suffix` with this tenant's suffix; both parts compared regardless of case. */
 async function findBySignInName(deps: ServiceDeps, signInName: string): Promise<UserRow | undefined> {
-  const parsed = parseSignInName(signInName);
-  if (!parsed || parsed.suffix.toLowerCase() !== deps.settings.tenantSuffix.toLowerCase()) return undefined;
-  const checked = validateUsername(parsed.username);
-  if (!checked.ok || checked.username !== parsed.username) return undefined;
-  return findUserByUsername(deps.db, parsed.username);
+  const key = accountKey(signInName, deps.settings.tenantSuffix);
+  return key === undefined ? undefined : findUserByUsername(deps.db, key.slice(0, key.lastIndexOf('@')));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DEMO_REFERENCE_DATA, loadReferenceDataFile } from '../../src/services/load-reference-data.js';
 import type { Db } from '../../src/db/client.js';
+import { DEFAULT_SIGN_IN_LIMITS } from '../../src/domain/sign-in-limits.js';
 import type { Actor, DirectorySettings, ServiceDeps } from '../../src/services/context.js';
 import type { CreateUserInput } from '../../src/services/create-user.js';
 import type { CreateExtensionInput } from '../../src/services/create-extension.js';
@@ -9,6 +10,7 @@ export const settings: DirectorySettings = {
   passwordPolicy: 'default',
   defaultPasswordTtlHours: 72,
   tenantSuffix: 'abc',
+  signInLimits: DEFAULT_SIGN_IN_LIMITS,
 };
 
 export const requester: Actor = { id: 'U0REQUESTER', portalAdmin: false };

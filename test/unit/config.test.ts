@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
@@ -72,5 +74,39 @@ describe('configuration: approval reminders and expiry', () => {
     expect(problems({ ...valid, REMIND_AFTER_HOURS: 'soon' })).toContain('- REMIND_AFTER_HOURS');
     expect(problems({ ...valid, EXPIRE_AFTER_HOURS: '0' })).toContain('- EXPIRE_AFTER_HOURS');
     expect(problems({ ...valid, REMIND_AFTER_HOURS: '48', EXPIRE_AFTER_HOURS: '24' })).toContain('- EXPIRE_AFTER_HOURS must be greater than REMIND_AFTER_HOURS');
+  });
+
+  it('has sign-in settings: limits per address and account, optional API tokens, TRUST_PROXY hops, HSTS from an https PUBLIC_URL', () => {
+    expect(parseConfig(valid).signIn).toEqual({ limits: { perAddress: 200, perAccount: 30, windowMinutes: 15 }, apiTokens: [], trustProxyHops: 0, https: false });
+    const token = 'a'.repeat(32);
+    const set = parseConfig({
+      ...valid,
+      SIGN_IN_LIMIT_PER_ADDRESS: '1000',
+      SIGN_IN_LIMIT_PER_ACCOUNT: '12',
+      SIGN_IN_LIMIT_WINDOW_MINUTES: '60',
+      SIGN_IN_API_TOKENS: ` ${token}, ${'B'.repeat(40)}-x_y.z~+/= ,`,
+      TRUST_PROXY: '2',
+      PUBLIC_URL: 'https://provision.example.com',
+    });
+    expect(set.signIn).toEqual({ limits: { perAddress: 1000, perAccount: 12, windowMinutes: 60 }, apiTokens: [token, `${'B'.repeat(40)}-x_y.z~+/=`], trustProxyHops: 2, https: true });
+    expect(parseConfig({ ...valid, PUBLIC_URL: 'http://provision.example.com' }).signIn.https).toBe(false);
+  });
+
+  it('refuses malformed sign-in settings by name, without echoing a token', () => {
+    expect(problems({ ...valid, SIGN_IN_LIMIT_PER_ACCOUNT: '0' })).toContain('SIGN_IN_LIMIT_PER_ACCOUNT');
+    expect(problems({ ...valid, SIGN_IN_LIMIT_PER_ADDRESS: 'lots' })).toContain('SIGN_IN_LIMIT_PER_ADDRESS');
+    expect(problems({ ...valid, SIGN_IN_LIMIT_WINDOW_MINUTES: '1.5' })).toContain('SIGN_IN_LIMIT_WINDOW_MINUTES');
+    expect(problems({ ...valid, TRUST_PROXY: 'yes' })).toContain('TRUST_PROXY must be the number of reverse proxies');
+    expect(problems({ ...valid, TRUST_PROXY: '-1' })).toContain('TRUST_PROXY');
+    const short = problems({ ...valid, SIGN_IN_API_TOKENS: 'shortSECRET123' });
+    expect(short).toContain('SIGN_IN_API_TOKENS must be tokens of at least 32 characters');
+    expect(short).not.toContain('SECRET123');
+    expect(problems({ ...valid, SIGN_IN_API_TOKENS: `${'a'.repeat(32)} with spaces inside it` })).toContain('SIGN_IN_API_TOKENS');
+  });
+
+  it('.env.example names the sign-in settings with their defaults, and parses as it stands', () => {
+    const example = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8'));
+    for (const name of ['SIGN_IN_LIMIT_PER_ADDRESS', 'SIGN_IN_LIMIT_PER_ACCOUNT', 'SIGN_IN_LIMIT_WINDOW_MINUTES', 'SIGN_IN_API_TOKENS', 'TRUST_PROXY']) expect(example).toHaveProperty(name);
+    expect(parseConfig(example).signIn).toEqual(parseConfig(valid).signIn);
   });
 });

@@ -65,3 +65,9 @@ export async function replacePassword(db: Db, userId: number, expectedHash: stri
     .returning({ id: users.id });
   return rows.length === 1;
 }
+
+/** Ends a lockout and its run of failures; the password and everything else stay as they are. */
+export async function clearLockout(db: Db, userId: number): Promise<boolean> {
+  const rows = await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id });
+  return rows.length === 1;
+}

@@ -4,3 +4,4 @@ export * from './extensions.js';
 export * from './requests.js';
 export * from './audit.js';
 export * from './notifications.js';
+export * from './sign-in-attempts.js';

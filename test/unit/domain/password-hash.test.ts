@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { hashPassword, needsRehash, verifyPassword } from '../../../src/domain/password-hash.js';
+import { scryptSync } from 'node:crypto';
+import { hashPassword, needsRehash, SCRYPT_MAX_MEMORY, verifyPassword } from '../../../src/domain/password-hash.js';
 
 // Each hash costs about 0.3 s and 128 MB, so two are made once and shared.
 describe('password hashing', () => {
@@ -81,11 +82,77 @@ describe('verifyPassword on malformed encodings', () => {
   });
 
   it('still verifies a hash made with other (older, cheaper) parameters', async () => {
-    const { scryptSync } = await import('node:crypto');
     const saltBuf = Buffer.alloc(16, 7);
     const old = scryptSync('old password 1', saltBuf, 32, { N: 2 ** 10, r: 8, p: 1 });
     const encoded = `scrypt$10$8$1$${saltBuf.toString('base64')}$${old.toString('base64')}`;
     expect(await verifyPassword('old password 1', encoded)).toBe(true);
     expect(await verifyPassword('old password 2', encoded)).toBe(false);
+  });
+});
+
+/**
+ * Verification fails closed. Each case below is a stored row that verifies the RIGHT password against
+ * a key really derived from it, so only the refusal under test stands between it and a `true`: the
+ * check for an unreadable encoding, the bounds on the parameters, or the handling of scrypt's error.
+ */
+describe('verifyPassword fails closed', () => {
+  const password = 'Jd5555551234!!';
+  const salt = Buffer.alloc(16, 9);
+  const encode = (log2N: number | string, r: number | string, p: number | string, key: Buffer, saltBuf = salt) =>
+    `scrypt$${log2N}$${r}$${p}$${saltBuf.toString('base64')}$${key.toString('base64')}`;
+  const derive = (log2N: number, r: number, keyLength = 32, saltBuf = salt) => scryptSync(password, saltBuf, keyLength, { N: 2 ** log2N, r, p: 1, maxmem: 2 ** 30 });
+
+  it('verifies a well-formed cheap hash of the right password (so the refusals below are the parameters’ doing)', async () => {
+    expect(await verifyPassword(password, encode(10, 8, 1, derive(10, 8)))).toBe(true);
+  });
+
+  it.each([
+    ['a key of 1 byte: any of 256 passwords would match', 1],
+    ['a key of 16 bytes', 16],
+    ['a key of 65 bytes, longer than this module ever wrote', 65],
+  ])('refuses the right password against a hash with the wrong key length: %s', async (_name, keyLength) => {
+    expect(await verifyPassword(password, encode(10, 8, 1, derive(10, 8, keyLength)))).toBe(false);
+  });
+
+  it('refuses the right password against a salt shorter than 16 bytes', async () => {
+    const short = Buffer.alloc(4, 9);
+    expect(await verifyPassword(password, encode(10, 8, 1, derive(10, 8, 32, short), short))).toBe(false);
+  });
+
+  it.each([
+    ['N written out (131072), not as its log2', '131072'],
+    ['a fractional log2 N: N not a power of two', '10.5'],
+    ['an exponent form', '1e1'],
+    ['a negative log2 N', '-10'],
+    ['a leading zero', '010'],
+    ['log2 N below the floor (N = 2^4: a hash anyone could brute-force)', 4],
+  ])('refuses the right password when N is wrong: %s', async (_name, log2N) => {
+    const key = derive(typeof log2N === 'number' ? log2N : 10, 8);
+    expect(await verifyPassword(password, encode(log2N, 8, 1, key))).toBe(false);
+  });
+
+  it.each([
+    ['r = 0', 10, 0, 1],
+    ['p = 0', 10, 8, 0],
+    ['a huge r', 10, 999, 1],
+    ['a huge p', 10, 8, 99],
+  ])('refuses the right password with absurd sizes: %s', async (_name, log2N, r, p) => {
+    expect(await verifyPassword(password, encode(log2N, r, p, derive(10, 8)))).toBe(false);
+  });
+
+  it('refuses, and does not throw, when scrypt itself refuses the parameters (more memory than SCRYPT_MAX_MEMORY)', async () => {
+    // Within the encoding's bounds, but N = 2^20 with r = 32 asks scrypt for 4 GiB: it throws before allocating.
+    expect(128 * 2 ** 20 * 32).toBeGreaterThan(SCRYPT_MAX_MEMORY);
+    const encoded = encode(20, 32, 1, Buffer.alloc(64, 3));
+    await expect(verifyPassword(password, encoded)).resolves.toBe(false);
+    // Just past the budget (N = 2^18, r = 8: 256 MiB + 1 KiB) is refused the same way.
+    await expect(verifyPassword(password, encode(18, 8, 1, Buffer.alloc(64, 3)))).resolves.toBe(false);
+  });
+
+  it('refuses, and does not throw, for corrupt stored text', async () => {
+    const good = encode(10, 8, 1, derive(10, 8));
+    for (const corrupt of [good.slice(0, -4), `${good}$`, `scrypt$${good}`, good.replaceAll('$', ':'), `x${good}`, '\u0000', 'null']) {
+      await expect(verifyPassword(password, corrupt)).resolves.toBe(false);
+    }
   });
 });
