@@ -73,6 +73,8 @@ export async function startSlackDouble() {
   const homeViews = new Map<string, string>();
   const messages = new Map<string, SlackMessage>();
   const waiters = new Set<() => void>();
+  /** Where apps.connections.open sends the app (a local Socket Mode server), once a test sets one. */
+  let socketModeUrl: string | undefined;
   let counter = 0;
   let tsCounter = 0;
   const next = () => ++counter;
@@ -157,8 +159,12 @@ export async function startSlackDouble() {
     return { ok: true, channel, ts, message: shown };
   }
 
-  function realAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  function realAnswer(method: string, args: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        // Slack opens Socket Mode only for an app-level token.
+        if (!token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        return socketModeUrl ? { ok: true, url: socketModeUrl } : { ok: false, error: 'not_allowed', detail: 'the test set no Socket Mode server (useSocketMode)' };
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Test Team', user: 'provision-bot', team_id: 'T0TEAM', user_id: 'UBOT', bot_id: 'BBOT', is_enterprise_install: false };
       case 'views.open': {
@@ -287,7 +293,7 @@ export async function startSlackDouble() {
       return;
     }
     const script = scripted.get(method);
-    const answer = script ? (typeof script === 'function' ? script(args) : script) : realAnswer(method, args);
+    const answer = script ? (typeof script === 'function' ? script(args) : script) : realAnswer(method, args, token);
     record({ method, args, token, status: 200, answer });
     send(res, 200, answer);
   }
@@ -367,6 +373,10 @@ export async function startSlackDouble() {
       const queue = failures.get(method) ?? [];
       queue.push({ status, body, headers });
       failures.set(method, queue);
+    },
+    /** Answers apps.connections.open (for an xapp- token) with this ws:// URL: see socket-mode-server.ts. */
+    useSocketMode: (url: string) => {
+      socketModeUrl = url;
     },
     /** A response_url the double serves: the app's POSTs to it land in `responses`. */
     responseUrl: (name: string) => `${base}/response/${encodeURIComponent(name)}`,
