@@ -48,14 +48,32 @@ const BOLT_LEVELS: Record<string, LogLevel> = {
 };
 
 /**
- * At debug the Web API client logs every request body and result: a one-time password in the new
- * user's DM, a typed value echoed in a view. Their size stays; their content does not reach the log.
+ * At debug, Slack's libraries log what they carry: the Web API client every request body and result
+ * (a one-time password in the new user's DM, a typed value echoed in a view), the Socket Mode client
+ * every envelope and ack (a typed Password in a view submission, the text of an HR post), Bolt every
+ * ack body and the error behind a failed one. For the lines known to carry a payload, the words before
+ * it stay and its size replaces it. Any other line is cut where a JSON object starts: a line added by
+ * a later library version is cut by the same rule, not let through by luck.
  */
-const BODY_LINE = /^(http request body|http request result|http response body):\s*/i;
+const PAYLOAD_LINES: readonly RegExp[] = [
+  /^(http request body|http request result|http response body):\s*/i,
+  /^(Received a message on the WebSocket):\s*/,
+  /^(Sending a WebSocket message):\s*/,
+  /^(Unable to parse an incoming WebSocket message \(will ignore\)):\s*/,
+  /^(Calling ack\(\) - type: [\w.-]+, envelope_id: [\w.-]+, data):\s*/,
+  /^(ack\(\) (?:call begins|response stored|response sent)) \(body:\s*/,
+  /^(Error details):\s*/,
+];
 
-function withoutBodies(line: string): string {
-  const match = BODY_LINE.exec(line);
-  return match ? `${match[1]}: [${line.length - match[0].length} characters not logged]` : line;
+const notLogged = (line: string, from: number) => `[${line.length - from} characters not logged]`;
+
+export function withoutPayloads(line: string): string {
+  for (const pattern of PAYLOAD_LINES) {
+    const match = pattern.exec(line);
+    if (match) return `${match[1]}: ${notLogged(line, match[0].length)}`;
+  }
+  const json = line.search(/[{]/);
+  return json === -1 ? line : `${line.slice(0, json)}${notLogged(line, json)}`;
 }
 
 /** Bolt and the Web API client log through their own interface; this routes them into the same pino stream. */
@@ -63,7 +81,7 @@ export function boltLogger(logger: Logger, component = 'bolt'): BoltLogger {
   const child = logger.child({ component });
   const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msg: unknown[]) => child.debug(withoutBodies(line(msg))),
+    debug: (...msg: unknown[]) => child.debug(withoutPayloads(line(msg))),
     info: (...msg: unknown[]) => child.info(line(msg)),
     warn: (...msg: unknown[]) => child.warn(line(msg)),
     error: (...msg: unknown[]) => child.error(line(msg)),

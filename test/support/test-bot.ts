@@ -33,6 +33,9 @@ export interface TestBot {
 
 export type SlackTransport = 'http' | 'socket';
 
+/** The app-level token a Socket Mode test bot connects with. */
+export const APP_TOKEN = 'xapp-1-A0APP-1-test';
+
 /** A port free right now: in Socket Mode Bolt does not tell which port PORT=0 got. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -52,7 +55,7 @@ export async function startTestBot(env: Record<string, string> = {}, transport: 
   const slack = await startSlackDouble();
   const socket = transport === 'socket' ? await startSocketModeServer() : undefined;
   if (socket) slack.useSocketMode(socket.url);
-  const modeEnv: Record<string, string> = socket ? { SLACK_APP_TOKEN: 'xapp-1-A0APP-1-test', PORT: String(await freePort()) } : { SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0' };
+  const modeEnv: Record<string, string> = socket ? { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(await freePort()) } : { SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0' };
   const chunks: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
