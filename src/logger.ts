@@ -1,5 +1,6 @@
-import { pino, type Logger as Pino } from 'pino';
+import { pino, stdSerializers, type Logger as Pino } from 'pino';
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { queryErrorFacts, type QueryErrorFacts } from './db/errors.js';
 
 export type Logger = Pino;
 
@@ -11,6 +12,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   return pino(
     {
       level,
+      serializers: { err: serializeError },
       redact: {
         paths: [
           'password',
@@ -35,6 +37,46 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     },
     destination as pino.DestinationStream | undefined,
   );
+}
+
+/** From drizzle's `Failed query: <sql>\nparams: <values>` to the end of that message (the stack frames stay). */
+const QUERY_TEXT = /Failed query:[\s\S]*?(?=\n\s+at |$)/g;
+
+function withoutQueryText(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(QUERY_TEXT, '[query not logged]') : value;
+}
+
+function describeQueryError(facts: QueryErrorFacts): string {
+  const where = [facts.constraint && `constraint ${facts.constraint}`, facts.table && `table ${facts.table}`, facts.column && `column ${facts.column}`].filter(Boolean).join(', ');
+  return `database error ${facts.code ?? '(no code)'}${facts.statement ? ` in ${facts.statement}` : ''}${where ? ` (${where})` : ''}`;
+}
+
+/**
+ * The `err` of every log line. A database error (anywhere in the cause chain) is logged by its facts
+ * (code, constraint, table, statement) and its stack frames, never by its message or fields: they
+ * carry the statement's parameters. Any other error is pino's standard shape, with any query text
+ * an outer message copied from a database error cut out.
+ */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const facts = queryErrorFacts(err);
+  if (!facts) {
+    const standard = stdSerializers.err(err) as unknown as Record<string, unknown>;
+    standard.message = withoutQueryText(standard.message);
+    standard.stack = withoutQueryText(standard.stack);
+    return standard;
+  }
+  const type = err.constructor.name || err.name;
+  const message = describeQueryError(facts);
+  const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { type, message, ...facts, stack: [`${type}: ${message}`, ...frames].join('\n') };
+}
+
+/** An error as one line of text that is safe to log or store: see serializeError. */
+export function errorMessage(err: unknown): string {
+  const serialized = serializeError(err);
+  if (serialized && typeof serialized === 'object' && 'message' in serialized) return String(serialized.message);
+  return String(err);
 }
 
 const BOLT_LEVELS: Record<string, LogLevel> = {

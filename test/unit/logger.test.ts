@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { boltLogger, createLogger, withoutPayloads } from '../../src/logger.js';
+import { boltLogger, createLogger, errorMessage, withoutPayloads } from '../../src/logger.js';
 
 const SECRET = 'Harbor-Lantern-Typed-77';
 
@@ -48,5 +48,49 @@ describe('the Slack libraries’ log lines', () => {
     expect(text()).not.toContain(SECRET);
     expect(text().split('\n').filter(Boolean)).toHaveLength(LIBRARY_LINES.length + 1);
     expect(text()).toContain('"component":"socket-mode"');
+  });
+});
+
+describe('errors in the log', () => {
+  /** drizzle's wrapper around a postgres.js error, as an approval's failed insert throws it. */
+  function drizzleError(): Error {
+    const driver = Object.assign(new Error('duplicate key value violates unique constraint "users_username"'), { name: 'PostgresError', code: '23505', constraint_name: 'users_username', table_name: 'users', schema_name: 'public', severity: 'ERROR', detail: `Key (username)=(${SECRET}) already exists.` });
+    Object.defineProperty(driver, 'parameters', { value: [SECRET], enumerable: false });
+    class DrizzleQueryError extends Error {
+      constructor(
+        readonly query: string,
+        readonly params: unknown[],
+        override readonly cause: unknown,
+      ) {
+        super(`Failed query: ${query}\nparams: ${params.join(',')}`);
+      }
+    }
+    return new DrizzleQueryError('insert into "users" ("username", "password_hash") values ($1, $2)', ['jdoe', SECRET], driver);
+  }
+
+  it('a database error: code, constraint, table and statement, and its stack frames; never its parameters, detail or message', () => {
+    const { logger, text } = captured('info');
+    logger.error({ err: drizzleError() }, 'approval failed');
+    const line = JSON.parse(text()) as { err: Record<string, unknown> };
+    expect(text()).not.toContain(SECRET);
+    expect(line.err).toMatchObject({ type: 'DrizzleQueryError', code: '23505', constraint: 'users_username', table: 'users', statement: 'insert into "users"', message: 'database error 23505 in insert into "users" (constraint users_username, table users)' });
+    expect(String(line.err.stack)).toMatch(/^DrizzleQueryError: database error 23505[^\n]*\n\s+at /);
+    expect(Object.keys(line.err)).not.toEqual(expect.arrayContaining(['params']));
+  });
+
+  it('an error wrapping one, or one that copied its message, is cut the same way', () => {
+    const { logger, text } = captured('info');
+    logger.error({ err: new Error('could not record', { cause: drizzleError() }) }, 'wrapped');
+    logger.error({ err: new Error(`recording failed: ${drizzleError().message}`) }, 'copied');
+    expect(text()).not.toContain(SECRET);
+    expect(errorMessage(new Error(`x: ${drizzleError().message}`))).toBe('x: [query not logged]');
+  });
+
+  it('any other error keeps pino’s standard shape', () => {
+    const { logger, text } = captured('info');
+    logger.error({ err: Object.assign(new TypeError('bad input'), { status: 400 }) }, 'other');
+    const { err } = JSON.parse(text()) as { err: Record<string, unknown> };
+    expect(err).toMatchObject({ type: 'TypeError', message: 'bad input', status: 400 });
+    expect(String(err.stack)).toContain('TypeError: bad input');
   });
 });
