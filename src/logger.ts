@@ -1,14 +1,35 @@
 import { pino, stdSerializers, type Logger as Pino } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { queryErrorFacts, type QueryErrorFacts } from './db/errors.js';
 
 export type Logger = Pino;
 
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * Structured JSON logs. Secrets are redacted by key wherever they appear in a logged object, as a
- * second line of defence: the code never logs them on purpose.
+ * Readable lines for a person at a terminal; JSON lines everywhere else (a pipe, a file, a container's
+ * log collector), where a program reads them.
  */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function logFormatFor(isTTY: boolean | undefined): LogFormat {
+  return isTTY ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty as a stream inside this process, not as a worker transport: every line has passed the
+ * redaction and the serializers below before it is made readable, exactly as the JSON lines have.
+ */
+function prettyStream(destination: NodeJS.WritableStream | undefined, colorize: boolean): NodeJS.WritableStream {
+  return pinoPretty({ colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', ...(destination ? { destination } : {}) });
+}
+
+/**
+ * Structured logs: JSON lines, or readable lines with format 'pretty'. Secrets are redacted by key
+ * wherever they appear in a logged object, as a second line of defence: the code never logs them on
+ * purpose; errors go through serializeError.
+ */
+export function createLogger(level: string, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
+  const stream = format === 'pretty' ? prettyStream(destination, destination === undefined && pinoPretty.isColorSupported) : destination;
   return pino(
     {
       level,
@@ -19,6 +40,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           '*.password',
           'newPassword',
           '*.newPassword',
+          'currentPassword',
+          '*.currentPassword',
+          'oneTimePassword',
+          '*.oneTimePassword',
           'passwordHash',
           '*.passwordHash',
           'deviceSecret',
@@ -27,6 +52,8 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           '*.token',
           'botToken',
           '*.botToken',
+          'appToken',
+          '*.appToken',
           'signingSecret',
           '*.signingSecret',
           'headers.authorization',
@@ -35,7 +62,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         censor: '[redacted]',
       },
     },
-    destination as pino.DestinationStream | undefined,
+    stream as pino.DestinationStream | undefined,
   );
 }
 

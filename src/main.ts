@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startBot } from './bot.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormatFor } from './logger.js';
 
 /** Composition root: read config, start, and stop cleanly on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(process.stdout.isTTY));
   const bot = await startBot(config, logger);
 
   let stopping = false;

@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { boltLogger, createLogger, errorMessage, withoutPayloads } from '../../src/logger.js';
+import { boltLogger, createLogger, errorMessage, logFormatFor, withoutPayloads, type LogFormat } from '../../src/logger.js';
 
 const SECRET = 'Harbor-Lantern-Typed-77';
 
-function captured(level = 'debug') {
+function captured(level = 'debug', format: LogFormat = 'json') {
   const chunks: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  const logger = createLogger(level, stream);
+  const logger = createLogger(level, stream, format);
   return { logger, text: () => chunks.join('') };
 }
 
@@ -92,5 +92,28 @@ describe('errors in the log', () => {
     const { err } = JSON.parse(text()) as { err: Record<string, unknown> };
     expect(err).toMatchObject({ type: 'TypeError', message: 'bad input', status: 400 });
     expect(String(err.stack)).toContain('TypeError: bad input');
+  });
+});
+
+describe('the log on a terminal', () => {
+  it('is readable lines on a TTY and JSON lines anywhere else', () => {
+    expect(logFormatFor(true)).toBe('pretty');
+    expect(logFormatFor(false)).toBe('json');
+    expect(logFormatFor(undefined)).toBe('json');
+  });
+
+  it('reads like pino-pretty, and still redacts secrets and cuts database errors', () => {
+    const { logger, text } = captured('info', 'pretty');
+    logger.info({ requestId: 'r-1', password: SECRET, user: { passwordHash: SECRET } }, 'request approved');
+    const driver = Object.assign(new Error('boom'), { code: '23505', table: 'users', query: 'insert into "users" values ($1)', params: [SECRET] });
+    logger.error({ err: driver }, 'approval failed');
+    const out = text();
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request approved\n/);
+    expect(out).toContain('requestId: "r-1"');
+    expect(out).toContain('password: "[redacted]"');
+    expect(out).toMatch(/ERROR: approval failed\n/);
+    expect(out).toContain('database error 23505 in insert into "users"');
+    expect(out).not.toContain(SECRET);
+    expect(() => JSON.parse(out.split('\n')[0]!) as unknown).toThrow();
   });
 });
