@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SlackView, ViewBlock } from './fill-view.js';
 
 export interface SlackCall {
@@ -73,6 +73,10 @@ export async function startSlackDouble() {
   const homeViews = new Map<string, string>();
   const messages = new Map<string, SlackMessage>();
   const waiters = new Set<() => void>();
+  /** Methods whose calls are recorded and never answered: a Slack that stopped responding mid-call. */
+  const stalled = new Set<string>();
+  /** Every call left unanswered, as when the network is gone. */
+  let vanished = false;
   /** Where apps.connections.open sends the app (a local Socket Mode server), once a test sets one. */
   let socketModeUrl: string | undefined;
   let counter = 0;
@@ -275,6 +279,7 @@ export async function startSlackDouble() {
 
   function handle(req: IncomingMessage, raw: string, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    if (vanished) return;
     if (path.startsWith('/response/')) {
       const failure = takeFailure('response_url');
       responses.push({ url: `${base}${path}`, body: parseBody(req, raw) });
@@ -286,6 +291,10 @@ export async function startSlackDouble() {
     const method = path.replace(/^\/+(api\/)?/, '');
     const args = parseBody(req, raw);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (stalled.has(method) || vanished) {
+      record({ method, args, token, status: 0, answer: undefined });
+      return;
+    }
     const failure = takeFailure(method);
     if (failure) {
       record({ method, args, token, status: failure.status, answer: failure.body });
@@ -308,6 +317,11 @@ export async function startSlackDouble() {
         send(res, 500, { ok: false, error: 'double_failed', detail: err instanceof Error ? err.message : String(err) });
       }
     });
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -460,7 +474,24 @@ export async function startSlackDouble() {
     waitForResponse(match: Predicate<SlackResponse> = () => true, timeoutMs = 3000, since = 0): Promise<SlackResponse> {
       return waitUntil(() => responses.slice(since).find(match), timeoutMs, () => `a POST to a response_url (${responses.length - since} since ${since}, none matching)`);
     },
+    /** Calls to `method` from now on are recorded and left unanswered (until `kill`). */
+    stall: (method: string) => {
+      stalled.add(method);
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /**
+     * Goes silent as a lost network does: calls in flight and later calls on open connections are never
+     * answered, new connections are refused. `kill` afterwards to clean up.
+     */
+    vanish: () => {
+      vanished = true;
+      server.close();
+    },
+    /** Goes at once: every connection (and call in flight) cut, no new ones. */
+    kill: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    },
   };
 }
 

@@ -78,6 +78,8 @@ class Connection {
   private buffer = Buffer.alloc(0);
   private fragments: Buffer[] = [];
   open = true;
+  /** Gone silent: nothing read is answered (no pong, no close), nothing is sent. */
+  deaf = false;
 
   constructor(
     readonly socket: Socket,
@@ -89,7 +91,7 @@ class Connection {
   }
 
   sendText(text: string): void {
-    if (this.open) this.socket.write(frame(OPCODE.text, Buffer.from(text, 'utf8')));
+    if (this.open && !this.deaf) this.socket.write(frame(OPCODE.text, Buffer.from(text, 'utf8')));
   }
 
   close(code = 1000): void {
@@ -100,6 +102,7 @@ class Connection {
   }
 
   private receive(chunk: Buffer): void {
+    if (this.deaf) return;
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (let parsed = parseFrame(this.buffer); parsed; parsed = parseFrame(this.buffer)) {
       this.buffer = this.buffer.subarray(parsed.size);
@@ -246,10 +249,18 @@ export async function startSocketModeServer() {
     requestDisconnect(reason = 'refresh_requested'): void {
       for (const c of live()) c.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-test' } }));
     },
-    /** Vanishes at once, as a lost network does: no close frame, every TCP connection destroyed. */
+    /**
+     * Goes silent as a lost network does: connections stay open but nothing is answered (no pong, no
+     * close frame), and new connections are refused. `kill` afterwards to clean up.
+     */
+    vanish(): void {
+      for (const c of connections) c.deaf = true;
+      server.close();
+    },
+    /** Goes at once: no close frame, every TCP connection destroyed. */
     kill(): Promise<void> {
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },
     /** Closes each connection with a close frame, then stops listening. */
     close(): Promise<void> {
