@@ -30,6 +30,8 @@ export interface RunningBot {
   /** Reminders, expiry and approval messages that could not be posted (runOnce runs a pass now). */
   readonly sweeper: Sweeper;
   stop(): Promise<void>;
+  /** While stop() runs: the parts that have not stopped yet, e.g. `notifications (sends in flight)`. */
+  stillStopping(): string[];
 }
 
 /**
@@ -88,18 +90,33 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       onSettled: (n) => (n.requestId ? refreshApprovalMessage(deps, botClient, n.requestId) : Promise.resolve()),
     });
     const sweeper = startSweeper(deps, botClient, { intervalMs: SWEEP_INTERVAL_MS });
+    const pending = new Set<string>();
+    const step = async (name: string, run: () => Promise<unknown>) => {
+      pending.add(name);
+      try {
+        await run();
+      } finally {
+        pending.delete(name);
+      }
+    };
     return {
       database,
       app,
       port,
       notifications,
       sweeper,
+      // New work stops coming (sweeps, outbox rounds, Slack), work in flight finishes, then the database closes.
       async stop() {
-        await sweeper.stop();
-        await notifications.stop();
-        await app.stop();
-        await database.close();
+        const stopped = await Promise.allSettled([
+          step('sweeper (a sweep in flight)', () => sweeper.stop()),
+          step('notifications (sends in flight)', () => notifications.stop()),
+          step(config.slack.appToken ? 'Slack Socket Mode connection and HTTP server' : 'HTTP server', () => app.stop()),
+        ]);
+        await step('database', () => database.close());
+        const failed = stopped.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       },
+      stillStopping: () => [...pending],
     };
   } catch (err) {
     await database.close().catch(() => undefined);

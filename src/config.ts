@@ -48,7 +48,8 @@ function databaseTarget(env: { DATABASE_URL?: string | undefined; PGLITE_DIR: st
 const schema = z
   .object({
     SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: z.string().min(1, 'is required'),
+    // Signs requests to /slack/events; Socket Mode has no such requests, so there it may be left unset.
+    SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: optionalText.pipe(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
     SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     ...databaseFields,
@@ -79,6 +80,14 @@ const schema = z
     REMIND_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
     EXPIRE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   })
+  .check(
+    // `when`: asked even when other settings are wrong, so one message names every missing setting.
+    z.refine((env) => Boolean(env.SLACK_SIGNING_SECRET) || Boolean(env.SLACK_APP_TOKEN), {
+      path: ['SLACK_SIGNING_SECRET'],
+      message: 'is required but not set (it may be left out only in Socket Mode, with SLACK_APP_TOKEN)',
+      when: () => true,
+    }),
+  )
   .superRefine((env, ctx) => {
     if (env.EXPIRE_AFTER_HOURS <= env.REMIND_AFTER_HOURS) {
       ctx.addIssue({ code: 'custom', path: ['EXPIRE_AFTER_HOURS'], message: 'must be greater than REMIND_AFTER_HOURS' });
@@ -87,6 +96,7 @@ const schema = z
   .transform((env) => ({
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
+      /** Always set in HTTP mode (see the check above); optional in Socket Mode. */
       signingSecret: env.SLACK_SIGNING_SECRET,
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL,

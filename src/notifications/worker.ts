@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { notifications } from '../db/schema/index.js';
-import type { Logger } from '../logger.js';
+import { errorMessage, type Logger } from '../logger.js';
 import { SECRET_PAYLOAD_KEY } from './payloads.js';
 import { DeliveryError, type NotificationRow, type SendNotification, type SendOutcome } from './senders.js';
 
@@ -211,6 +211,7 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
   };
 }
 
+/** Logged and stored as lastError: a database error by its code and table, never its parameters (the payload). */
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -18,11 +18,17 @@ export function buildSlackApp(config: Config, deps: SlackDeps, routes: CustomRou
   };
   const app = config.slack.appToken
     ? new App({ ...common, socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } })
-    : new App({ ...common, signingSecret: config.slack.signingSecret });
+    : new App({ ...common, signingSecret: requiredSigningSecret(config) });
   registerListeners(app, deps);
   app.error((err) => {
     logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();
   });
   return app;
+}
+
+/** parseConfig already refuses HTTP mode without a signing secret; this keeps a hand-made Config honest too. */
+function requiredSigningSecret(config: Config): string {
+  if (!config.slack.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN selects Socket Mode');
+  return config.slack.signingSecret;
 }

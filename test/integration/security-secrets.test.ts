@@ -3,19 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, extensions, notifications, requests, users } from '../../src/db/schema/index.js';
 import { fillView, type SlackView } from '../support/fill-view.js';
 import type { SlackCall } from '../support/slack-double.js';
-import { APPROVER, REQUESTER, sendBlockAction, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
+import { APPROVER, REQUESTER, sendBlockAction, sendMessageShortcut, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
 import { SIGNING_SECRET, sendSlashCommand } from '../support/slack-request.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
-import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { SHORTCUTS } from '../../src/slack/ids.js';
+import { APP_TOKEN, startTestBot, type SlackTransport, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
 
 const BOT_TOKEN = 'xoxb-test-token';
 const TYPED_PASSWORD = 'Harbor-Lantern-Typed-77';
 const DEFAULT_PASSWORD = 'Jd5555551234!!';
+/** An HR new-hire post: people's details, for the requester's eyes, not for the log. */
+const HR_POST = 'Please welcome Maria Garcia to Tampa on Monday, salary band 7, maria.garcia@example.com, (555) 555-9876';
 
 async function openModal(t: TestBot, text: string): Promise<SlackView> {
   const since = t.slack.calls.length;
-  await sendSlashCommand(t.baseUrl, { text, trigger_id: triggerId() });
+  await sendSlashCommand(t.slackTarget, { text, trigger_id: triggerId() });
   return t.slack.waitForView({ method: 'views.open', since });
 }
 
@@ -26,22 +29,22 @@ async function requestAndApprove(t: TestBot, answers: Record<string, string>, ag
   const typed = fillView(root, answers);
   if (agent) {
     const since = t.slack.calls.length;
-    await sendBlockAction(t.baseUrl, { actionId: 'set_up_new_extension', view: root, values: typed });
+    await sendBlockAction(t.slackTarget, { actionId: 'set_up_new_extension', view: root, values: typed });
     const step = await t.slack.waitForView({ method: 'views.push', since });
     const done = t.slack.calls.length;
-    await sendViewSubmission(t.baseUrl, { view: step, values: fillView(step, { 'Device Name': 'Agent softphone' }) });
+    await sendViewSubmission(t.slackTarget, { view: step, values: fillView(step, { 'Device Name': 'Agent softphone' }) });
     await t.slack.waitFor('views.update', 3000, done);
     view = t.slack.viewById(root.id!);
   }
   const since = t.slack.calls.length;
-  const ack = await sendViewSubmission(t.baseUrl, { view, values: typed });
+  const ack = await sendViewSubmission(t.slackTarget, { view, values: typed });
   expect(ack.body).toEqual({ response_action: 'clear' });
   const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
   const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = ${answers.Username}`);
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
   const ts = (post.answer as { ts: string }).ts;
   const message = t.slack.message(ts);
-  await sendBlockAction(t.baseUrl, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-${answers.Username}`) });
+  await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-${answers.Username}`) });
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
   while ((await t.bot.notifications.runOnce()) > 0);
   await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
@@ -59,7 +62,8 @@ function leaks(haystacks: Record<string, string>, secrets: Record<string, string
 
 const callText = (calls: SlackCall[]) => JSON.stringify(calls.map((c) => ({ method: c.method, args: c.args, answer: c.answer })));
 
-describe(`secrets stay secret across the whole flow, logging at debug (${testDriver})`, () => {
+/** Over HTTP and in Socket Mode, where every envelope (a typed password, an HR post) crosses the socket. */
+describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across the whole flow, logging at debug, over %s (${testDriver})`, (transport) => {
   let smtp: SmtpTestServer;
   beforeAll(async () => {
     smtp = await startSmtpTestServer();
@@ -67,12 +71,16 @@ describe(`secrets stay secret across the whole flow, logging at debug (${testDri
   afterAll(async () => smtp?.stop());
 
   it('never shows a password, hash, device secret, token or signing secret in logs, channels or emails', async () => {
-    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PUBLIC_URL: 'https://provision.example.com' });
+    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PUBLIC_URL: 'https://provision.example.com' }, { transport });
     try {
       t.slack.setSlackUser('U0JANE', { email: 'jane.doe@example.com' });
       await requestAndApprove(t, { Username: 'jdoe', 'First Name': 'Jane', 'Last Name': 'Doe', 'Phone Number': '555-555-1234', Email: 'jane.doe@example.com' });
       await requestAndApprove(t, { Username: 'typist', 'First Name': 'Ty', 'Last Name': 'Pist', 'Phone Number': '555-555-2345', Email: 'typist@example.com', Password: TYPED_PASSWORD });
       await requestAndApprove(t, { Username: 'agent7', 'First Name': 'Age', 'Last Name': 'Nt', 'Phone Number': '555-555-3456' }, true);
+      // An HR post run through the new-hire shortcut: its text arrives in the payload.
+      const shortcutAt = t.slack.calls.length;
+      await sendMessageShortcut(t.slackTarget, { callbackId: SHORTCUTS.provisionNewHire, messageText: HR_POST, channelId: 'C0HRONBOARD' });
+      await t.slack.waitForView({ method: 'views.open', since: shortcutAt });
       // A failed sign-in and a refused password change write error texts and log lines too.
       await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'jdoe@abc', password: `${DEFAULT_PASSWORD}x` }) });
       const refused = await fetch(`${t.baseUrl}/api/v1/password`, {
@@ -93,6 +101,7 @@ describe(`secrets stay secret across the whole flow, logging at debug (${testDri
         'device secret': secret!.s,
         'bot token': BOT_TOKEN,
         'signing secret': SIGNING_SECRET,
+        'app token': APP_TOKEN,
         ...Object.fromEntries(hashes.map((h, i) => [`password hash ${i}`, h.split('$').at(-1)!])),
       };
       const audit = JSON.stringify(await t.db.select().from(auditEvents));
@@ -105,17 +114,19 @@ describe(`secrets stay secret across the whole flow, logging at debug (${testDri
           secrets,
         ),
       ).toEqual([]);
+      expect(t.logText()).not.toContain('salary band 7');
       // The logs are really at debug and really saw the flow: the check above is not vacuous.
       expect(t.logs.some((l) => l.level === 20)).toBe(true);
       expect(t.logs.filter((l) => l.msg === 'notification sent').length).toBeGreaterThanOrEqual(6);
       expect(t.logs.filter((l) => String(l.msg).startsWith('http request body')).length).toBeGreaterThan(10);
+      if (transport === 'socket') expect(t.logs.filter((l) => String(l.msg).startsWith('Received a message on the WebSocket')).length).toBeGreaterThan(5);
     } finally {
       await t.close();
     }
   });
 
   it('with PASSWORD_POLICY=random, the one-time password reaches only the new user’s DM, then leaves the outbox', async () => {
-    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PASSWORD_POLICY: 'random' });
+    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PASSWORD_POLICY: 'random' }, { transport });
     try {
       t.slack.setSlackUser('U0RANDO', { email: 'rando@example.com' });
       const mailBefore = smtp.received.length;

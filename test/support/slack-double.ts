@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SlackView, ViewBlock } from './fill-view.js';
 
 export interface SlackCall {
@@ -77,6 +77,12 @@ export async function startSlackDouble() {
   const held = new Map<string, (() => void)[]>();
   const messages = new Map<string, SlackMessage>();
   const waiters = new Set<() => void>();
+  /** Methods whose calls are recorded and never answered: a Slack that stopped responding mid-call. */
+  const stalled = new Set<string>();
+  /** Every call left unanswered, as when the network is gone. */
+  let vanished = false;
+  /** Where apps.connections.open sends the app (a local Socket Mode server), once a test sets one. */
+  let socketModeUrl: string | undefined;
   let counter = 0;
   let tsCounter = 0;
   const next = () => ++counter;
@@ -161,8 +167,12 @@ export async function startSlackDouble() {
     return { ok: true, channel, ts, message: shown };
   }
 
-  function realAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  function realAnswer(method: string, args: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        // Slack opens Socket Mode only for an app-level token.
+        if (!token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        return socketModeUrl ? { ok: true, url: socketModeUrl } : { ok: false, error: 'not_allowed', detail: 'the test set no Socket Mode server (useSocketMode)' };
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Test Team', user: 'provision-bot', team_id: 'T0TEAM', user_id: 'UBOT', bot_id: 'BBOT', is_enterprise_install: false };
       case 'views.open': {
@@ -273,6 +283,7 @@ export async function startSlackDouble() {
 
   function handle(req: IncomingMessage, raw: string, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    if (vanished) return;
     const next = holds.get(path.replace(/^\/+(api\/)?/, ''))?.shift();
     if (next) {
       next.arrived();
@@ -302,6 +313,10 @@ export async function startSlackDouble() {
     }
     const args = parseBody(req, raw);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (stalled.has(method) || vanished) {
+      record({ method, args, token, status: 0, answer: undefined });
+      return;
+    }
     const failure = takeFailure(method);
     if (failure) {
       record({ method, args, token, status: failure.status, answer: failure.body });
@@ -309,7 +324,7 @@ export async function startSlackDouble() {
       return;
     }
     const script = scripted.get(method);
-    const answer = script ? (typeof script === 'function' ? script(args) : script) : realAnswer(method, args);
+    const answer = script ? (typeof script === 'function' ? script(args) : script) : realAnswer(method, args, token);
     record({ method, args, token, status: 200, answer });
     send(res, 200, answer);
   }
@@ -324,6 +339,11 @@ export async function startSlackDouble() {
         send(res, 500, { ok: false, error: 'double_failed', detail: err instanceof Error ? err.message : String(err) });
       }
     });
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -416,6 +436,10 @@ export async function startSlackDouble() {
       holds.set(method, [...(holds.get(method) ?? []), { arrived, released }]);
       return { arrived: arrival, release };
     },
+    /** Answers apps.connections.open (for an xapp- token) with this ws:// URL: see socket-mode-server.ts. */
+    useSocketMode: (url: string) => {
+      socketModeUrl = url;
+    },
     /** A response_url the double serves: the app's POSTs to it land in `responses`. */
     responseUrl: (name: string) => `${base}/response/${encodeURIComponent(name)}`,
     /** Puts a person in the directory users.info and users.lookupByEmail answer from. */
@@ -498,7 +522,24 @@ export async function startSlackDouble() {
     waitForResponse(match: Predicate<SlackResponse> = () => true, timeoutMs = 3000, since = 0): Promise<SlackResponse> {
       return waitUntil(() => responses.slice(since).find(match), timeoutMs, () => `a POST to a response_url (${responses.length - since} since ${since}, none matching)`);
     },
+    /** Calls to `method` from now on are recorded and left unanswered (until `kill`). */
+    stall: (method: string) => {
+      stalled.add(method);
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /**
+     * Goes silent as a lost network does: calls in flight and later calls on open connections are never
+     * answered, new connections are refused. `kill` afterwards to clean up.
+     */
+    vanish: () => {
+      vanished = true;
+      server.close();
+    },
+    /** Goes at once: every connection (and call in flight) cut, no new ones. */
+    kill: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    },
   };
 }
 

@@ -1,9 +1,11 @@
 import { clientSideErrors, fillView, type SlackView, type ViewBlock, type ViewElement, type ViewOption, type ViewStateValues } from './fill-view.js';
-import { slackSignature } from './slack-request.js';
+import { ackAsResponse, slackSignature, type SlackTarget } from './slack-request.js';
+import type { EnvelopeAck } from './socket-mode-server.js';
 
 /**
  * Interactivity payloads and Events API callbacks exactly as Slack sends them to `/slack/events`:
- * interactivity as a signed form body `payload=<json>`, events as signed JSON.
+ * interactivity as a signed form body `payload=<json>`, events as signed JSON. Given a Socket Mode
+ * server instead of a base URL, the same payloads go over the socket as Slack's envelopes.
  */
 
 export const REQUESTER = 'U0REQUESTER';
@@ -87,9 +89,16 @@ async function post(baseUrl: string, body: string, contentType: string, sign: Si
   return { status: response.status, body: parsed, text };
 }
 
-/** POSTs an interactivity payload as Slack does: `application/x-www-form-urlencoded`, `payload=<json>`. */
-export function sendInteraction(baseUrl: string, payload: Record<string, unknown>, sign: SignOptions = {}): Promise<SlackAck> {
-  return post(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', sign);
+async function socketAck(ack: Promise<EnvelopeAck>): Promise<SlackAck> {
+  const response = ackAsResponse(await ack);
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as AckBody) : null, text };
+}
+
+/** POSTs an interactivity payload as Slack does: `application/x-www-form-urlencoded`, `payload=<json>` (or an `interactive` envelope). */
+export function sendInteraction(target: SlackTarget, payload: Record<string, unknown>, sign: SignOptions = {}): Promise<SlackAck> {
+  if (typeof target !== 'string') return socketAck(target.deliver('interactive', payload));
+  return post(target, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', sign);
 }
 
 /** The view as Slack includes it in payloads: with its id, stack, hash and the state the person left. */
@@ -131,7 +140,7 @@ export interface ViewSubmission extends SignOptions {
 }
 
 /** Submits a modal the way Slack does; the bot's ack tells what happens next (`response_action`). */
-export async function sendViewSubmission(baseUrl: string, submission: ViewSubmission): Promise<SlackAck> {
+export async function sendViewSubmission(target: SlackTarget, submission: ViewSubmission): Promise<SlackAck> {
   const values = submission.values ?? fillView(submission.view);
   if (!submission.skipClientChecks) {
     const refused = clientSideErrors(submission.view, values);
@@ -141,7 +150,7 @@ export async function sendViewSubmission(baseUrl: string, submission: ViewSubmis
   }
   const view = viewPayload(submission.view, values);
   return sendInteraction(
-    baseUrl,
+    target,
     {
       type: 'view_submission',
       team: { id: TEAM_ID, domain: 'example' },
@@ -159,9 +168,9 @@ export async function sendViewSubmission(baseUrl: string, submission: ViewSubmis
 }
 
 /** Closing a modal that has `notify_on_close`. */
-export function sendViewClosed(baseUrl: string, closed: { view: SlackView; user?: string; isCleared?: boolean } & SignOptions): Promise<SlackAck> {
+export function sendViewClosed(target: SlackTarget, closed: { view: SlackView; user?: string; isCleared?: boolean } & SignOptions): Promise<SlackAck> {
   return sendInteraction(
-    baseUrl,
+    target,
     {
       type: 'view_closed',
       team: { id: TEAM_ID, domain: 'example' },
@@ -241,7 +250,7 @@ function pickOption(element: ViewElement | undefined, wanted: string | ViewOptio
 }
 
 /** Clicks a button / picks from a select on a view or a message, as Slack reports it. */
-export async function sendBlockAction(baseUrl: string, action: BlockAction): Promise<SlackAck> {
+export async function sendBlockAction(target: SlackTarget, action: BlockAction): Promise<SlackAck> {
   if (action.view && action.message) throw new Error('sendBlockAction: an element sits on a view or on a message, not both');
   const { blockId, element } = locate(action.view?.blocks ?? action.message?.blocks, action.actionId, action.blockId);
   const type = action.type ?? element?.type ?? (action.selectedOption ? 'static_select' : action.selectedOptions ? 'multi_static_select' : 'button');
@@ -279,12 +288,12 @@ export async function sendBlockAction(baseUrl: string, action: BlockAction): Pro
   if (action.view) {
     const values = action.values ?? (action.view.state && Object.keys(action.view.state.values).length ? action.view.state.values : fillView(action.view));
     const view = viewPayload(action.view, values);
-    return sendInteraction(baseUrl, { ...common, container: { type: 'view', view_id: view.id }, trigger_id: triggerId(view.id), view }, action);
+    return sendInteraction(target, { ...common, container: { type: 'view', view_id: view.id }, trigger_id: triggerId(view.id), view }, action);
   }
   const channelId = action.channelId ?? 'C0REQUESTS';
   const ts = action.message?.ts ?? actionTs();
   return sendInteraction(
-    baseUrl,
+    target,
     {
       ...common,
       container: { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: action.ephemeral ?? false },
@@ -326,12 +335,12 @@ export interface MessageShortcut extends SignOptions {
 }
 
 /** Runs a message shortcut ("More actions" on a message). */
-export function sendMessageShortcut(baseUrl: string, shortcut: MessageShortcut): Promise<SlackAck> {
+export function sendMessageShortcut(target: SlackTarget, shortcut: MessageShortcut): Promise<SlackAck> {
   const ts = shortcut.messageTs ?? actionTs();
   const channelId = shortcut.channelId ?? 'C0REQUESTS';
   const author = shortcut.messageUser ?? shortcut.user ?? REQUESTER;
   return sendInteraction(
-    baseUrl,
+    target,
     {
       type: 'message_action',
       token: 'legacy-verification-token',
@@ -359,9 +368,9 @@ export function sendMessageShortcut(baseUrl: string, shortcut: MessageShortcut):
 }
 
 /** Runs a global shortcut (the lightning-bolt menu). */
-export function sendGlobalShortcut(baseUrl: string, shortcut: { callbackId: string; user?: string } & SignOptions): Promise<SlackAck> {
+export function sendGlobalShortcut(target: SlackTarget, shortcut: { callbackId: string; user?: string } & SignOptions): Promise<SlackAck> {
   return sendInteraction(
-    baseUrl,
+    target,
     {
       type: 'shortcut',
       token: 'legacy-verification-token',
@@ -386,7 +395,7 @@ export interface EventOptions extends SignOptions {
 }
 
 /** Delivers an Events API `event_callback` (signed JSON). Returns the ack and the event_id used. */
-export async function sendEvent(baseUrl: string, event: Record<string, unknown> & { type: string }, options: EventOptions = {}): Promise<SlackAck & { eventId: string }> {
+export async function sendEvent(target: SlackTarget, event: Record<string, unknown> & { type: string }, options: EventOptions = {}): Promise<SlackAck & { eventId: string }> {
   const eventId = options.eventId ?? `Ev${Date.now().toString(36).toUpperCase()}${++sequence}`;
   const now = Math.floor(Date.now() / 1000);
   const body = JSON.stringify({
@@ -402,8 +411,12 @@ export async function sendEvent(baseUrl: string, event: Record<string, unknown> 
     is_ext_shared_channel: false,
     event_context: `4-${Buffer.from(eventId).toString('base64url')}`,
   });
+  if (typeof target !== 'string') {
+    const retry = options.retryNum === undefined ? {} : { retryAttempt: options.retryNum, retryReason: options.retryReason ?? 'timeout' };
+    return { ...(await socketAck(target.deliver('events_api', JSON.parse(body) as Record<string, unknown>, retry))), eventId };
+  }
   const headers: Record<string, string> = options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': options.retryReason ?? 'http_timeout' };
-  return { ...(await post(baseUrl, body, 'application/json', options, headers)), eventId };
+  return { ...(await post(target, body, 'application/json', options, headers)), eventId };
 }
 
 /** An `app_home_opened` event for the Home tab (pass the published view once there is one). */

@@ -37,6 +37,14 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('https://bot.example.com');
   });
 
+  it('needs no signing secret in Socket Mode, and still insists on one over HTTP', () => {
+    const { SLACK_SIGNING_SECRET: _unused, ...withoutSecret } = valid;
+    const socket = parseConfig({ ...withoutSecret, SLACK_APP_TOKEN: 'xapp-1-2' });
+    expect(socket.slack).toMatchObject({ appToken: 'xapp-1-2', signingSecret: undefined });
+    expect(problems(withoutSecret)).toContain('SLACK_SIGNING_SECRET is required but not set');
+    expect(problems({ ...withoutSecret, SLACK_SIGNING_SECRET: '  ' })).toContain('SLACK_SIGNING_SECRET is required');
+  });
+
   it('names every missing setting', () => {
     const message = problems({});
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'TENANT_SUFFIX', 'APPROVALS_CHANNEL']) expect(message).toContain(`${name} is required but not set`);
