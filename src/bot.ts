@@ -20,6 +20,9 @@ import { startSweeper, type Sweeper } from './slack/sweeper.js';
 /** How often pending requests are checked for reminders and expiry. */
 const SWEEP_INTERVAL_MS = 60_000;
 
+/** How long one Web API call of the bot's own client may take before it is given up (and retried). */
+const SLACK_CALL_TIMEOUT_MS = 10_000;
+
 export interface RunningBot {
   readonly database: Database;
   readonly app: App;
@@ -83,8 +86,16 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
     const port = listeningPort(started) ?? config.port;
     listening = port;
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, config.slack.appToken ? 'bot connected to Slack in Socket Mode' : `bot listening on port ${port} (POST /slack/events, GET /healthz)`);
-    // Work outside a listener has no listener's client: this one carries the bot token itself.
-    const botClient = new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), logger: boltLogger(logger, 'slack-web-api') });
+    // Work outside a listener has no listener's client: this one carries the bot token itself. Its
+    // calls (approval-message refreshes, announcements) are bounded: a Slack that stops answering
+    // must not hold a refresh, or a stop, for the half hour of the client's default retries. What
+    // such a call leaves undone, the next refresh or sweep does again.
+    const botClient = new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      timeout: SLACK_CALL_TIMEOUT_MS,
+      retryConfig: { retries: 3 },
+      logger: boltLogger(logger, 'slack-web-api'),
+    });
     const notifications = startNotifications(config, database.db, logger, {
       // The approval message shows how the new user's email and DM are doing.
       onSettled: (n) => (n.requestId ? refreshApprovalMessage(deps, botClient, n.requestId) : Promise.resolve()),

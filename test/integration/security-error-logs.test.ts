@@ -39,6 +39,8 @@ async function capturedRows(t: TestBot, file: string): Promise<Record<string, un
 
 /** An agent request with a new extension, submitted through the modal, and the Approve click. */
 async function requestAgentAndClickApprove(t: TestBot, username: string, phone: string): Promise<string> {
+  // PASSWORD_POLICY=random: the new user's email must be a Slack member's, or the request is refused.
+  t.slack.setSlackUser(`U0${username.toUpperCase()}`, { email: `${username}@example.com` });
   let since = t.slack.calls.length;
   await sendSlashCommand(t.slackTarget, { text: 'agent', trigger_id: triggerId() });
   const root = await t.slack.waitForView({ method: 'views.open', since });
