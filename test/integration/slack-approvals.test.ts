@@ -284,51 +284,30 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
   });
 
   it('posts an approval message later when Slack failed at submission', async () => {
-    // Nothing else may take the scripted failures: the outbox is drained first.
-    while ((await t.bot.notifications.runOnce()) > 0);
-    await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
-    // Slack answers without posting (no HTTP error, so the client does not retry): the confirmation DM and the approval post.
-    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
-    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
-    const view = await openModal(t, 'user');
-    const since = t.slack.calls.length;
-    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'later', 'First Name': 'La', 'Last Name': 'Ter', 'Phone Number': '555-555-5555' }) });
-    await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS' && (c.answer as { ok?: boolean }).ok === false, 3000, since);
-    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'later'`);
-    // The failed post gave its claim back.
-    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
+    const row = await submitWhileSlackRefusesPosts(t, { Username: 'later', 'First Name': 'La', 'Last Name': 'Ter', 'Phone Number': '555-555-5555' });
     const sweep = t.slack.calls.length;
     await t.bot.sweeper.runOnce();
     const posted = t.slack.calls.slice(sweep).find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS');
     expect(JSON.stringify(posted?.args)).toContain('later');
-    expect((await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
+    expect((await t.db.select().from(requests).where(eq(requests.id, row.id)))[0]?.approvalTs).toBeTruthy();
   });
 
   it('takes again, after a timeout, a claim on posting the approval message left by a process that died mid-post', async () => {
-    while ((await t.bot.notifications.runOnce()) > 0);
-    await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
-    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
-    t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
-    const view = await openModal(t, 'user');
-    const since = t.slack.calls.length;
-    await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'orphan', 'First Name': 'Or', 'Last Name': 'Phan', 'Phone Number': '555-555-5566' }) });
-    await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS' && (c.answer as { ok?: boolean }).ok === false, 3000, since);
-    const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = 'orphan'`);
-    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
+    const row = await submitWhileSlackRefusesPosts(t, { Username: 'orphan', 'First Name': 'Or', 'Last Name': 'Phan', 'Phone Number': '555-555-5566' });
     const posts = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0APPROVALS' && JSON.stringify(c.args).includes('orphan') && c.status === 200 && (c.answer as { ok?: boolean }).ok);
 
     // Another instance claims the post a minute ago and is still at it: the sweep leaves it alone.
     const instance = (minutesAgo: number) => ({ db: t.db, now: () => new Date(Date.now() - minutesAgo * 60_000) });
-    expect(await claimApprovalPost(instance(1), row!.id, 'C0APPROVALS')).toBeTruthy();
+    expect(await claimApprovalPost(instance(1), row.id, 'C0APPROVALS')).toBeTruthy();
     await t.bot.sweeper.runOnce();
     expect(posts()).toHaveLength(0);
 
     // A claim taken 11 minutes ago by an instance that died mid-post is taken again, and the message posted.
-    await t.db.update(requests).set({ approvalChannel: null }).where(eq(requests.id, row!.id));
-    expect(await claimApprovalPost(instance(11), row!.id, 'C0APPROVALS')).toBeTruthy();
+    await t.db.update(requests).set({ approvalChannel: null }).where(eq(requests.id, row.id));
+    expect(await claimApprovalPost(instance(11), row.id, 'C0APPROVALS')).toBeTruthy();
     await t.bot.sweeper.runOnce();
     expect(posts()).toHaveLength(1);
-    const [after] = await t.db.select().from(requests).where(eq(requests.id, row!.id));
+    const [after] = await t.db.select().from(requests).where(eq(requests.id, row.id));
     expect(after?.approvalTs).toBe((posts()[0]!.answer as { ts: string }).ts);
     await t.bot.sweeper.runOnce();
     expect(posts()).toHaveLength(1);
@@ -386,3 +365,22 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     expect(JSON.stringify(updates.at(-1)!.args.blocks)).toContain('Welcome email: sent');
   });
 });
+
+/**
+ * A New User submission while Slack answers without posting (no HTTP error, so the client does not
+ * retry) for the confirmation DM and the approval post; returns the stored request once the failed
+ * post has given its claim back. Nothing else may take the scripted failures: the outbox is drained first.
+ */
+async function submitWhileSlackRefusesPosts(t: TestBot, person: Record<string, string>): Promise<typeof requests.$inferSelect> {
+  while ((await t.bot.notifications.runOnce()) > 0);
+  await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
+  t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
+  t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
+  const view = await openModal(t, 'user');
+  const since = t.slack.calls.length;
+  await sendViewSubmission(t.baseUrl, { view, values: fillView(view, person) });
+  await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS' && (c.answer as { ok?: boolean }).ok === false, 3000, since);
+  const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = ${person.Username}`);
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalChannel ?? null).toBeNull();
+  return row!;
+}
