@@ -16,11 +16,21 @@ describe('sign-in limits', () => {
     ['[2001:db8::1]', '2001:db8:0:0::/64'],
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
     ['::1', '0:0:0:0::/64'],
+    // Spaces around it and brackets only at the ends are stripped; the zone only from the '%' on.
+    ['  203.0.113.9  ', '203.0.113.9'],
+    ['2001:db8:1:2::', '2001:db8:1:2::/64'],
+    ['1:2:3:4:5:6:7::', '1:2:3:4::/64'],
+    ['::2:3:4:5:6:7:8', '0:2:3:4::/64'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4::/64'],
   ])('counts %s under %s', (address, key) => {
     expect(addressKey(address)).toBe(key);
   });
 
-  it.each([[undefined], [''], ['not an address'], ['1:2:3'], ['1::2::3'], ['12345::1'], ['1:2:3:4:5:6:7:8:9']])('has no key for %s', (address) => {
+  it.each([[undefined], [''], ['not an address'], ['1:2:3'], ['1::2::3'], ['12345::1'], ['1:2:3:4:5:6:7:8:9'],
+    // An IPv4 address or a mapped one with anything before or after it is no address.
+    ['x203.0.113.9'], ['203.0.113.9x'], ['1::ffff:203.0.113.9'], ['::ffff:203.0.113.9x'],
+    // Brackets inside, hex with junk on either side, a full address with '::', an empty group.
+    ['20[01:db8::1'], ['g2001:db8::1'], ['2001:db8::1g'], ['1:2:3:4::5:6:7:8'], ['1:2:3:4:5:6:7::8'], ['1::2:3:4:5:6:7:8'], ['1:2:3:4:5:6::7:8:9'], ['1:2:3:4:5:6:7:'], [':1:2:3:4:5:6:7']])('has no key for %s', (address) => {
     expect(addressKey(address)).toBeUndefined();
   });
 
