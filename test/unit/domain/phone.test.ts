@@ -127,3 +127,23 @@ describe('isCountryCode', () => {
     expect(isCountryCode(c)).toBe(false);
   });
 });
+
+describe('parsePhone: each refusal says what is wrong, with its code', () => {
+  it.each([
+    ['---', 'phone_invalid', 'Phone Number must contain digits'],
+    ['( )', 'phone_invalid', 'Phone Number must contain digits'],
+    ['+999 1234567', 'phone_invalid', 'Phone Number starts with an unknown country code'],
+    ['1234567890123', 'phone_invalid', 'Phone Number has too many digits for its country'],
+    ['+1 555 555 12345', 'phone_invalid', 'Phone Number has too many digits for its country'],
+    ['+44 20', 'phone_too_short', 'Phone Number is too short to be a phone number'],
+    ['5555', 'phone_too_short', 'Phone Number is too short to be a phone number'],
+    // A + before 00 makes the zeros digits of the number, so they count towards the 15.
+    ['+0044207946095812', 'phone_too_long', 'Phone Number can have at most 15 digits (this one has 16)'],
+  ])('%s → %s', (text, code, message) => {
+    expect(parsePhone(text, 'US')).toEqual({ ok: false, issue: { field: 'phone', code, message } });
+  });
+
+  it('strips only the two zeros of a 00 prefix, not a zero of the number after them', () => {
+    expect(parsePhone('0020 2 1234 5678', 'US')).toEqual({ ok: true, e164: '+20212345678', digits: '0020212345678' });
+  });
+});
