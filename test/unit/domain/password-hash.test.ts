@@ -156,3 +156,25 @@ describe('verifyPassword fails closed', () => {
     }
   });
 });
+
+describe('stored hashes: what is read, and what wants a rehash', () => {
+  const cheap = (pw: string, log2N: number, r: number, p: number, salt = Buffer.alloc(16, 7)) =>
+    ['scrypt', log2N, r, p, salt.toString('base64'), scryptSync(pw, salt, 64, { N: 2 ** log2N, r, p }).toString('base64')].join('$');
+
+  it('wants a rehash when only r or only p differs from today’s', () => {
+    // needsRehash reads the parameters only: a 64-byte key of zeros stands in for a real one.
+    const today = ['scrypt', 17, 8, 1, Buffer.alloc(16, 7).toString('base64'), Buffer.alloc(64).toString('base64')].map(String);
+    expect(needsRehash(['scrypt', 17, 4, 1, today[4], today[5]].join('$'))).toBe(true);
+    expect(needsRehash(['scrypt', 17, 8, 2, today[4], today[5]].join('$'))).toBe(true);
+    expect(needsRehash(today.join('$'))).toBe(false);
+  });
+
+  it('refuses a salt or key whose base64 does not read back as written (characters Buffer.from skips)', async () => {
+    const good = cheap('right password', 10, 8, 1);
+    expect(await verifyPassword('right password', good)).toBe(true);
+    const parts = good.split('$');
+    expect(await verifyPassword('right password', [...parts.slice(0, 4), `${parts[4]}!`, parts[5]].join('$'))).toBe(false);
+    expect(await verifyPassword('right password', [...parts.slice(0, 5), `!${parts[5]}`].join('$'))).toBe(false);
+    expect(await verifyPassword('right password', [...parts.slice(0, 4), '', parts[5]].join('$'))).toBe(false);
+  });
+});

@@ -219,3 +219,40 @@ describe('initialPassword', () => {
     expect(initialPassword('default', { ...jane, typedPassword: '' }).kind).toBe('default');
   });
 });
+
+describe('default password: inputs it cannot work from', () => {
+  it.each([
+    ['', 'Doe', '555-555-1234'],
+    ['Jane', '   ', '555-555-1234'],
+    ['Jane', 'Doe', '---'],
+  ])('refuses (%j, %j, %j) as a programming error instead of making a weaker password', (first, last, phone) => {
+    expect(() => defaultPassword(first, last, phone)).toThrow(/first name, a last name and a phone number/);
+  });
+});
+
+describe('random one-time password: its alphabet and length', () => {
+  it('is exactly 20 characters drawn only from the unambiguous alphabet, each class present', () => {
+    for (let i = 0; i < 200; i++) {
+      const pw = randomOneTimePassword();
+      expect(pw).toHaveLength(20);
+      expect(pw).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#$%+=?@]+$/);
+      expect(pw).toMatch(/[A-Z]/);
+      expect(pw).toMatch(/[a-z]/);
+      expect(pw).toMatch(/[2-9]/);
+      expect(pw).toMatch(/[!#$%+=?@]/);
+    }
+  });
+
+  it('does not keep the guaranteed classes in the first four places', () => {
+    const firstFour = new Set<string>();
+    for (let i = 0; i < 50; i++) firstFour.add(randomOneTimePassword().slice(0, 4).replace(/[A-Z]/g, 'U').replace(/[a-z]/g, 'l').replace(/[2-9]/g, 'd').replace(/[!#$%+=?@]/g, 's'));
+    expect(firstFour.size).toBeGreaterThan(1);
+  });
+});
+
+describe('new password: the username rule ignores case and surrounding spaces', () => {
+  it('refuses a password containing the username written in another case, the username given with spaces', () => {
+    expect(checkNewPassword('my-JDOE-is-long-enough', { username: ' jdoe ' })?.code).toBe('password_contains_username');
+    expect(checkNewPassword('my-jdoe-is-long-enough', { username: 'JDoe' })?.code).toBe('password_contains_username');
+  });
+});
