@@ -212,3 +212,28 @@ describe('usernameTakenMessage', () => {
     expect(usernameTakenMessage('jdoe', 'jdoe2')).toBe('Username jdoe is already taken — try jdoe2');
   });
 });
+
+describe('usernames from names: letters Unicode does not decompose, and punctuation at the ends', () => {
+  it.each([
+    ['Zoë', 'Œdipe', 'zoedipe'],
+    ['Ari', 'Ðóra', 'adora'],
+    ['Thor', 'Þórsson', 'tthorsson'],
+    ['Ida', 'Straße', 'istrasse'],
+    ['Åse', 'Ærø', 'aaero'],
+  ])('%s %s → %s', (first, last, expected) => {
+    expect(usernameBaseFromName(first, last)).toBe(expected);
+  });
+
+  it('drops every punctuation mark at the start of the last name and at the end of the cut result', () => {
+    expect(usernameBaseFromName('Jo', '--.Smith')).toBe('jsmith');
+    expect(usernameBaseFromName('Jo', 'Smith-.-')).toBe('jsmith');
+    expect(usernameBaseFromName('Jo', 'Abcdefghijklmnopq-.tuv')).toBe('jabcdefghijklmnopq');
+  });
+
+  it('gives up after the guard’s last attempt, and only then', () => {
+    let asked = 0;
+    expect(() => suggestUsername('busy', () => (asked++, true))).toThrow(/no free username/);
+    expect(asked).toBe(100_000);
+    expect(suggestUsername('busy', (c) => c !== 'busy100000')).toBe('busy100000');
+  });
+});
