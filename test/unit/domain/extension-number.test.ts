@@ -195,3 +195,18 @@ describe('extensionTakenMessage', () => {
     expect(extensionTakenMessage(1001, null)).toBe('Extension 1001 is already taken');
   });
 });
+
+describe('extension numbers: edge cases of order and format', () => {
+  it('a leading zero is a format problem, on the Extension Number field', () => {
+    expect(parseExtensionNumber('0123', [])).toEqual({ ok: false, issue: { field: 'extensionNumber', code: 'invalid_format', message: 'Extension Number cannot start with 0' } });
+  });
+
+  it('describes no range plainly, and ranges with one start shortest first', () => {
+    expect(describeRanges([])).toBe('no range');
+    expect(describeRanges([{ from: 1000, to: 1999 }, { from: 1000, to: 1000 }])).toBe('1000 or 1000–1999');
+  });
+
+  it('reports ranges with the same start as overlapping, once', () => {
+    expect(validateRanges([{ from: 1000, to: 1999 }, { from: 1000, to: 1000 }])).toEqual(['Ranges 1000–1000 and 1000–1999 overlap']);
+  });
+});
