@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { isInvalidInput, type FieldIssue } from '../domain/errors.js';
-import { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '../domain/password.js';
 import type { Logger } from '../logger.js';
 import type { ServiceDeps } from '../services/context.js';
 import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, warmUpSignIn, type AttemptContext } from '../services/sign-in.js';
 import { SignInBusy } from '../services/sign-in-hash-slots.js';
 import { TooManyAttempts } from '../services/sign-in-throttle.js';
+import { ACCOUNT_PATH, changePage, page, signedInPage, signInPage } from './account-pages.js';
 import { apiTokenCheck } from './api-tokens.js';
+import { MAX_BODY_BYTES, mediaType, readBody } from './bounded-body.js';
 import { clientAddress } from './client-address.js';
+import { HSTS, sendHtml, sendJson } from './security-headers.js';
 
 /**
  * The new user's first sign-in, over HTTP (SPEC "The new user's first sign-in"):
@@ -37,12 +38,9 @@ import { clientAddress } from './client-address.js';
  * Passwords are never logged and never written back into a page or a JSON answer.
  */
 
-export const ACCOUNT_PATH = '/account';
+export { ACCOUNT_PATH };
 export const SIGN_IN_API_PATH = '/api/v1/sign-in';
 export const PASSWORD_API_PATH = '/api/v1/password';
-
-/** The largest request body read; the inputs themselves are far smaller. */
-export const MAX_BODY_BYTES = 16 * 1024;
 
 /** What the operator set for the sign-in door (config.signIn). */
 export interface AccountHttpOptions {
@@ -50,9 +48,6 @@ export interface AccountHttpOptions {
   readonly trustProxyHops: number;
   readonly https: boolean;
 }
-
-/** A year: browsers then keep to https for this host even when someone types http://. */
-const HSTS = 'max-age=31536000';
 
 export function accountRoutes(deps: ServiceDeps, logger: Logger, options: AccountHttpOptions = { apiTokens: [], trustProxyHops: 0, https: false }): CustomRoute[] {
   // The first attempt after start-up should not be the one that makes the dummy hash.
@@ -259,167 +254,4 @@ function lockWarning(): string {
 
 function failedMessage(): string {
   return `That sign-in name and password did not work. Check both and try again. ${lockWarning()}`;
-}
-
-interface FormState {
-  signInName?: string;
-  /** A problem with the whole form (role=alert). */
-  error?: string;
-  /** Good news or guidance (role=status). */
-  notice?: string;
-  issues?: readonly FieldIssue[];
-}
-
-function signInPage(state: FormState): string {
-  const body = `
-<h1>Sign in</h1>
-${messages(state)}
-<form method="post" novalidate>
-  <input type="hidden" name="action" value="sign-in">
-  ${field({ name: 'signInName', label: 'Sign-in name', type: 'text', autocomplete: 'username', value: state.signInName, hint: 'Your username, @, and your organization’s three-character code, for example jdoe@abc', issues: state.issues })}
-  ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', issues: state.issues })}
-  <button type="submit">Sign in</button>
-</form>
-<p class="hint">New here? Sign in with the one-time password from your welcome email or Slack message; you will then choose your own.</p>`;
-  return page('Sign in', body);
-}
-
-function changePage(state: FormState): string {
-  const body = `
-<h1>Change your password</h1>
-${messages(state)}
-<form method="post" novalidate>
-  <input type="hidden" name="action" value="change-password">
-  ${field({ name: 'signInName', label: 'Sign-in name', type: 'text', autocomplete: 'username', value: state.signInName, hint: 'For example jdoe@abc', issues: state.issues })}
-  ${field({ name: 'currentPassword', label: 'Current password', type: 'password', autocomplete: 'current-password', hint: 'The one-time password you were sent, or your password now', issues: state.issues })}
-  ${field({ name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password', hint: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; not your one-time password, and not containing your username`, issues: state.issues })}
-  ${field({ name: 'confirmPassword', label: 'Confirm new password', type: 'password', autocomplete: 'new-password', issues: state.issues })}
-  <button type="submit">Change password</button>
-</form>`;
-  return page('Change your password', body);
-}
-
-function signedInPage(signInName: string): string {
-  const body = `
-<h1>Signed in</h1>
-<p role="status">You are signed in as <strong>${escapeHtml(signInName.trim())}</strong>. Your password is set; there is nothing else to do here.</p>
-<p><a href="${ACCOUNT_PATH}?change=1">Change your password</a></p>`;
-  return page('Signed in', body);
-}
-
-function messages(state: FormState): string {
-  const parts: string[] = [];
-  if (state.notice) parts.push(`<p class="notice" role="status">${escapeHtml(state.notice)}</p>`);
-  if (state.error) parts.push(`<p class="error" role="alert" id="form-error">${escapeHtml(state.error)}</p>`);
-  // Issues on fields this form does not show (there should be none) still reach the person.
-  if (state.issues && state.issues.length > 0) {
-    parts.push(`<div class="error" role="alert"><p>Please fix the following:</p><ul>${state.issues.map((i) => `<li><a href="#${escapeHtml(i.field)}">${escapeHtml(i.message)}</a></li>`).join('')}</ul></div>`);
-  }
-  return parts.join('\n');
-}
-
-function field(f: { name: string; label: string; type: 'text' | 'password'; autocomplete: string; value?: string | undefined; hint?: string; issues?: readonly FieldIssue[] | undefined }): string {
-  const problem = f.issues?.find((i) => i.field === f.name);
-  const described = [f.hint ? `${f.name}-hint` : '', problem ? `${f.name}-error` : ''].filter(Boolean).join(' ');
-  // A password field never gets a value back: the person types it again.
-  const value = f.type === 'text' && f.value ? ` value="${escapeHtml(f.value)}"` : '';
-  const extra = f.type === 'text' ? ' autocapitalize="none" spellcheck="false"' : '';
-  return `<div class="field">
-    <label for="${f.name}">${escapeHtml(f.label)}</label>
-    ${f.hint ? `<p class="hint" id="${f.name}-hint">${escapeHtml(f.hint)}</p>` : ''}
-    ${problem ? `<p class="error" id="${f.name}-error">${escapeHtml(problem.message)}</p>` : ''}
-    <input id="${f.name}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}" required${extra}${value}${described ? ` aria-describedby="${described}"` : ''}${problem ? ' aria-invalid="true"' : ''}>
-  </div>`;
-}
-
-const CSS = `
-body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#f5f5f7}
-main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px}
-h1{font-size:1.5rem;margin-top:0}
-.field{margin:0 0 1rem}
-label{display:block;font-weight:600}
-input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;border:1px solid #6e6e73;border-radius:4px}
-input:focus,button:focus,a:focus{outline:3px solid #0a66c2;outline-offset:2px}
-input[aria-invalid=true]{border-color:#b00020}
-button{padding:.5rem 1rem;font:inherit;border:0;border-radius:4px;background:#0a66c2;color:#fff;cursor:pointer}
-.hint{margin:.25rem 0;color:#515154;font-size:.9rem}
-.error{color:#b00020}
-.notice{color:#0b6b2b}
-`;
-
-/** The page's only style block is allowed by its hash, so the policy needs no 'unsafe-inline'. */
-const CSS_HASH = createHash('sha256').update(CSS).digest('base64');
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} – Contact center account</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>${body}
-</main>
-</body>
-</html>
-`;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Plumbing
-
-const SECURITY_HEADERS = {
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${CSS_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-} as const;
-
-function sendHtml(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...extra });
-  res.end(html);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', ...extra });
-  res.end(JSON.stringify(body));
-}
-
-function mediaType(req: IncomingMessage): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/** The body as UTF-8, or null when it is larger than MAX_BODY_BYTES (the rest is then discarded). */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        done = true;
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
 }

@@ -1,6 +1,5 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { notifications } from '../db/schema/index.js';
+import { claimDueNotifications, retryNotificationLater, settleNotification, type Settlement } from '../db/repositories/notifications.js';
 import { errorMessage, type Logger } from '../logger.js';
 import { SECRET_PAYLOAD_KEY } from './payloads.js';
 import { DeliveryError, type NotificationRow, type SendNotification, type SendOutcome } from './senders.js';
@@ -10,7 +9,7 @@ import { DeliveryError, type NotificationRow, type SendNotification, type SendOu
  * coordination is in the table, none in memory.
  *
  * One round (runOnce):
- * 1. Claim up to `batchSize` due rows in ONE statement — `UPDATE … SET leased_until = now + lease,
+ * 1. Claim up to `batchSize` due rows in ONE statement (db/repositories/notifications.ts) — `UPDATE … SET leased_until = now + lease,
  *    attempts = attempts + 1 WHERE id IN (SELECT id … WHERE state = 'queued' AND run_after <= now AND
  *    (leased_until IS NULL OR leased_until < now) ORDER BY run_after LIMIT n FOR UPDATE SKIP LOCKED)
  *    RETURNING *` — so two workers never claim the same row, and the claim commits at once.
@@ -84,37 +83,11 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
-  async function claim(): Promise<NotificationRow[]> {
-    const now = clock();
-    const due = db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(and(eq(notifications.state, 'queued'), lte(notifications.runAfter, now), or(isNull(notifications.leasedUntil), lt(notifications.leasedUntil, now))))
-      .orderBy(asc(notifications.runAfter))
-      .limit(batchSize)
-      .for('update', { skipLocked: true });
-    const rows = await db
-      .update(notifications)
-      .set({ leasedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${notifications.attempts} + 1` })
-      .where(inArray(notifications.id, due))
-      .returning();
-    return rows.sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime());
-  }
-
-  const eraseSecret = sql`${notifications.payload} - ${SECRET_PAYLOAD_KEY}::text`;
-
-  /** The row is ours while its lease is the one we set: a stale worker must not overwrite a newer attempt. */
-  const ours = (n: NotificationRow) => and(eq(notifications.id, n.id), eq(notifications.state, 'queued'), n.leasedUntil ? eq(notifications.leasedUntil, n.leasedUntil) : isNull(notifications.leasedUntil));
-
-  async function settle(n: NotificationRow, values: Partial<typeof notifications.$inferInsert>, fenced: boolean): Promise<void> {
-    const [row] = await db
-      .update(notifications)
-      .set({ ...values, leasedUntil: null, payload: eraseSecret })
-      // A delivery is recorded even if the lease was lost (it did happen); a failure only while ours.
-      .where(fenced ? ours(n) : and(eq(notifications.id, n.id), eq(notifications.state, 'queued')))
-      .returning();
+  async function settle(n: NotificationRow, settlement: Settlement, fenced: boolean): Promise<void> {
+    // A delivery is recorded even if the lease was lost (it did happen); a failure only while ours.
+    const row = await settleNotification(db, n, settlement, { fenced, secretKey: SECRET_PAYLOAD_KEY });
     if (!row) {
-      logger.warn({ notificationId: n.id, state: values.state }, 'notification outcome not recorded: another worker took the row over');
+      logger.warn({ notificationId: n.id, state: settlement.state }, 'notification outcome not recorded: another worker took the row over');
       return;
     }
     if (onSettled) {
@@ -145,8 +118,8 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
     const delay = Math.max(backoff(n.attempts), error.retryAfterMs ?? 0);
     const runAfter = new Date(clock().getTime() + delay);
     logger.warn({ ...about, error: lastError, retryAt: runAfter.toISOString() }, 'notification failed, will retry');
-    const [row] = await db.update(notifications).set({ runAfter, leasedUntil: null, lastError }).where(ours(n)).returning({ id: notifications.id });
-    if (!row) logger.warn({ ...about }, 'notification retry not recorded: another worker took the row over');
+    const kept = await retryNotificationLater(db, n, { runAfter, lastError });
+    if (!kept) logger.warn({ ...about }, 'notification retry not recorded: another worker took the row over');
   }
 
   async function deliver(n: NotificationRow): Promise<void> {
@@ -172,7 +145,7 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
 
   function runOnce(): Promise<number> {
     const round = (async () => {
-      const rows = await claim();
+      const rows = await claimDueNotifications(db, { now: clock(), batchSize, leaseMs });
       await Promise.all(rows.map(deliver));
       return rows.length;
     })();

@@ -8,7 +8,7 @@ import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
-import { provisionNewHire } from './shortcuts/new-hire.js';
+import { provisionNewHire } from './shortcuts/provision-new-hire.js';
 import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
 import { rejectReasonSubmitted } from './views/reject-reason.js';

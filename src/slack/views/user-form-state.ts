@@ -148,7 +148,17 @@ function unpackDraft([number, deviceName, type, callerIdKey, e911LocationKey, fl
   return draft;
 }
 
-/** Sorted, de-duplicated IDs as base-36 gaps, runs of consecutive IDs folded (`gap.n`). */
+/**
+ * Sorted, de-duplicated IDs as base-36 gaps, runs of consecutive IDs folded (`gap.n`). Why this
+ * encoding: the modal's whole state must travel in private_metadata (3000 characters, sent back by
+ * Slack with every interaction), and a requester may pick hundreds of collections. Writing each ID as
+ * its distance from the previous one keeps the numbers small however large the IDs grow, base 36 packs
+ * each gap into the fewest JSON-safe characters, and folding a run of neighbours into `gap.n` makes the
+ * common "a block of IDs" choice cost one token instead of one per ID (`1,2,3,4,5` is `1.4`). Example:
+ * [1, 2, 3, 10, 11, 40] → `1.2,7.1,t`. It is kept over a draft row in Postgres keyed by the view
+ * because it needs no table, no expiry and nothing shared between instances; `decodeIds` is its exact
+ * inverse and refuses any text this function would not write.
+ */
 export function encodeIds(ids: readonly number[]): string {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   for (const id of sorted) {

@@ -3,7 +3,7 @@ import { suggestFreeUsername } from '../../../services/find-user.js';
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { BUSY_TEXT, modalRefusal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
 import { openUserForm } from '../../flows/user-form.js';
-import { extractNewHire } from '../../new-hire.js';
+import { extractNewHire } from '../../../domain/new-hire-post.js';
 
 type Args = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CountryCode } from '../../../src/domain/phone.js';
-import { extractNewHire, type NewHireFields } from '../../../src/slack/new-hire.js';
+import { extractNewHire, type NewHireFields } from '../../../src/domain/new-hire-post.js';
 
 describe('extractNewHire', () => {
   it.each<[string, string, NewHireFields]>([

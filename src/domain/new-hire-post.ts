@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText } from 'libphonenumber-js';
-import type { CountryCode } from '../domain/phone.js';
-import { parseEmail } from '../domain/email.js';
-import { NAME_MAX_LENGTH } from '../domain/person.js';
+import type { CountryCode } from './phone.js';
+import { parseEmail } from './email.js';
+import { NAME_MAX_LENGTH } from './person.js';
 
 /**
  * Reads a new-hire post from an HR channel to prefill the new-user modal: name, email and phone where

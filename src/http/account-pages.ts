@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import type { FieldIssue } from '../domain/errors.js';
+import { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '../domain/password.js';
+
+/**
+ * The sign-in door's HTML: the sign-in form, the change-password form and the signed-in page, with
+ * their one style block. Pages are plain template strings; every value that came from a person or a
+ * message goes through escapeHtml. No script at all, so the security policy allows none.
+ */
+
+export const ACCOUNT_PATH = '/account';
+
+export interface FormState {
+  signInName?: string;
+  /** A problem with the whole form (role=alert). */
+  error?: string;
+  /** Good news or guidance (role=status). */
+  notice?: string;
+  issues?: readonly FieldIssue[];
+}
+
+export function signInPage(state: FormState): string {
+  const body = `
+<h1>Sign in</h1>
+${messages(state)}
+<form method="post" novalidate>
+  <input type="hidden" name="action" value="sign-in">
+  ${field({ name: 'signInName', label: 'Sign-in name', type: 'text', autocomplete: 'username', value: state.signInName, hint: 'Your username, @, and your organization’s three-character code, for example jdoe@abc', issues: state.issues })}
+  ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', issues: state.issues })}
+  <button type="submit">Sign in</button>
+</form>
+<p class="hint">New here? Sign in with the one-time password from your welcome email or Slack message; you will then choose your own.</p>`;
+  return page('Sign in', body);
+}
+
+export function changePage(state: FormState): string {
+  const body = `
+<h1>Change your password</h1>
+${messages(state)}
+<form method="post" novalidate>
+  <input type="hidden" name="action" value="change-password">
+  ${field({ name: 'signInName', label: 'Sign-in name', type: 'text', autocomplete: 'username', value: state.signInName, hint: 'For example jdoe@abc', issues: state.issues })}
+  ${field({ name: 'currentPassword', label: 'Current password', type: 'password', autocomplete: 'current-password', hint: 'The one-time password you were sent, or your password now', issues: state.issues })}
+  ${field({ name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password', hint: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; not your one-time password, and not containing your username`, issues: state.issues })}
+  ${field({ name: 'confirmPassword', label: 'Confirm new password', type: 'password', autocomplete: 'new-password', issues: state.issues })}
+  <button type="submit">Change password</button>
+</form>`;
+  return page('Change your password', body);
+}
+
+export function signedInPage(signInName: string): string {
+  const body = `
+<h1>Signed in</h1>
+<p role="status">You are signed in as <strong>${escapeHtml(signInName.trim())}</strong>. Your password is set; there is nothing else to do here.</p>
+<p><a href="${ACCOUNT_PATH}?change=1">Change your password</a></p>`;
+  return page('Signed in', body);
+}
+
+function messages(state: FormState): string {
+  const parts: string[] = [];
+  if (state.notice) parts.push(`<p class="notice" role="status">${escapeHtml(state.notice)}</p>`);
+  if (state.error) parts.push(`<p class="error" role="alert" id="form-error">${escapeHtml(state.error)}</p>`);
+  // Issues on fields this form does not show (there should be none) still reach the person.
+  if (state.issues && state.issues.length > 0) {
+    parts.push(`<div class="error" role="alert"><p>Please fix the following:</p><ul>${state.issues.map((i) => `<li><a href="#${escapeHtml(i.field)}">${escapeHtml(i.message)}</a></li>`).join('')}</ul></div>`);
+  }
+  return parts.join('\n');
+}
+
+function field(f: { name: string; label: string; type: 'text' | 'password'; autocomplete: string; value?: string | undefined; hint?: string; issues?: readonly FieldIssue[] | undefined }): string {
+  const problem = f.issues?.find((i) => i.field === f.name);
+  const described = [f.hint ? `${f.name}-hint` : '', problem ? `${f.name}-error` : ''].filter(Boolean).join(' ');
+  // A password field never gets a value back: the person types it again.
+  const value = f.type === 'text' && f.value ? ` value="${escapeHtml(f.value)}"` : '';
+  const extra = f.type === 'text' ? ' autocapitalize="none" spellcheck="false"' : '';
+  return `<div class="field">
+    <label for="${f.name}">${escapeHtml(f.label)}</label>
+    ${f.hint ? `<p class="hint" id="${f.name}-hint">${escapeHtml(f.hint)}</p>` : ''}
+    ${problem ? `<p class="error" id="${f.name}-error">${escapeHtml(problem.message)}</p>` : ''}
+    <input id="${f.name}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}" required${extra}${value}${described ? ` aria-describedby="${described}"` : ''}${problem ? ' aria-invalid="true"' : ''}>
+  </div>`;
+}
+
+const CSS = `
+body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#f5f5f7}
+main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px}
+h1{font-size:1.5rem;margin-top:0}
+.field{margin:0 0 1rem}
+label{display:block;font-weight:600}
+input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;border:1px solid #6e6e73;border-radius:4px}
+input:focus,button:focus,a:focus{outline:3px solid #0a66c2;outline-offset:2px}
+input[aria-invalid=true]{border-color:#b00020}
+button{padding:.5rem 1rem;font:inherit;border:0;border-radius:4px;background:#0a66c2;color:#fff;cursor:pointer}
+.hint{margin:.25rem 0;color:#515154;font-size:.9rem}
+.error{color:#b00020}
+.notice{color:#0b6b2b}
+`;
+
+/** The page's only style block is allowed by its hash, so the policy needs no 'unsafe-inline'. */
+export const CSS_HASH = createHash('sha256').update(CSS).digest('base64');
+
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} – Contact center account</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>${body}
+</main>
+</body>
+</html>
+`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
