@@ -1,5 +1,4 @@
-import { findPhoneNumbersInText } from 'libphonenumber-js';
-import type { CountryCode } from './phone.js';
+import { findPhoneNumbersInText, type CountryCode } from './phone.js';
 import { parseEmail } from './email.js';
 import { NAME_MAX_LENGTH } from './person.js';
 

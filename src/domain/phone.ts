@@ -4,6 +4,8 @@ import { issue } from './errors.js';
 import type { FieldIssue } from './errors.js';
 
 export type { CountryCode } from 'libphonenumber-js';
+/** Finding numbers in free text (the new-hire post): phone.ts is the one door to libphonenumber-js. */
+export { findPhoneNumbersInText } from 'libphonenumber-js';
 
 /** The clone seed: "This field supports up to 15 digits" — also the E.164 maximum. */
 export const PHONE_MAX_DIGITS = 15;
