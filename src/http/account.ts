@@ -10,6 +10,7 @@ import { SignInBusy } from '../services/sign-in-hash-slots.js';
 import { TooManyAttempts } from '../services/sign-in-throttle.js';
 import { apiTokenCheck } from './api-tokens.js';
 import { clientAddress } from './client-address.js';
+import { escapeHtml } from '../text/html.js';
 
 /**
  * The new user's first sign-in, over HTTP (SPEC "The new user's first sign-in"):
@@ -365,10 +366,6 @@ function page(title: string, body: string): string {
 </body>
 </html>
 `;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
 // ---------------------------------------------------------------------------------------------------

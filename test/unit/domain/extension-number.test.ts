@@ -6,6 +6,7 @@ import {
   nextFreeExtension,
   parseExtensionNumber,
   validateRanges,
+  typedExtensionNumber,
 } from '../../../src/domain/extension-number.js';
 import type { ExtensionRange } from '../../../src/domain/extension-number.js';
 
@@ -193,5 +194,15 @@ describe('extensionTakenMessage', () => {
   it('offers nothing when there is no free number', () => {
     expect(extensionTakenMessage(1001)).toBe('Extension 1001 is already taken');
     expect(extensionTakenMessage(1001, null)).toBe('Extension 1001 is already taken');
+  });
+});
+
+describe('typedExtensionNumber', () => {
+  it('is the number as typed, trimmed, and empty when none was typed', () => {
+    expect(typedExtensionNumber(' 1500 ')).toBe('1500');
+    expect(typedExtensionNumber(1500)).toBe('1500');
+    expect(typedExtensionNumber('   ')).toBe('');
+    expect(typedExtensionNumber(null)).toBe('');
+    expect(typedExtensionNumber(undefined)).toBe('');
   });
 });
