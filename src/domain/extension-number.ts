@@ -94,3 +94,11 @@ function sortedRanges(ranges: readonly ExtensionRange[]): ExtensionRange[] {
 function fail(code: FieldIssue['code'], message: string): ExtensionNumberResult {
   return { ok: false, issue: issue(FIELD, code, message) };
 }
+
+/**
+ * The extension number as typed, trimmed; '' when none was typed, which means "draw the next free one"
+ * (or, for a user, "no extension").
+ */
+export function typedExtensionNumber(value: string | number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value).trim();
+}

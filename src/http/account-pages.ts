@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldIssue } from '../domain/errors.js';
 import { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '../domain/password.js';
+import { escapeHtml } from '../text/html.js';
 
 /**
  * The sign-in door's HTML: the sign-in form, the change-password form and the signed-in page, with
@@ -114,8 +115,4 @@ export function page(title: string, body: string): string {
 </body>
 </html>
 `;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }

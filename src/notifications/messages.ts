@@ -1,5 +1,6 @@
 import type { NewNotification } from '../db/repositories/notifications.js';
-import { escapeMrkdwn } from '../slack/views/escape.js';
+import { escapeHtml } from '../text/html.js';
+import { escapeMrkdwn, formatUtc, slackDate } from '../text/mrkdwn.js';
 import type { EmailPayload, SlackBlock, SlackDmPayload, SlackPostPayload } from './payloads.js';
 
 /**
@@ -106,16 +107,6 @@ export function renderSlackDm(payload: SlackDmPayload): { text: string; blocks?:
 // ---------------------------------------------------------------------------------------------
 // Wording
 
-/** `2026-11-26 09:00 UTC`: an email has no idea of the reader's time zone. */
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** Slack shows a date token in the reader's own time zone; the fallback is UTC. */
-function slackDate(date: Date): string {
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${formatUtc(date)}>`;
-}
-
 /** The password paragraph of the email, in plain words (escape it for HTML where needed). */
 function emailPasswordWords(f: WelcomeFacts): string {
   const expiry = f.passwordExpiresAt ? ` It works only once, only to choose your new password, and it expires on ${formatUtc(f.passwordExpiresAt)}.` : '';
@@ -141,10 +132,6 @@ function welcomeEmailText(f: WelcomeFacts): string {
     'If you were not expecting this email, tell your team lead.',
     '',
   ].join('\n');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function welcomeEmailHtml(f: WelcomeFacts): string {

@@ -40,7 +40,7 @@ export interface ProvisionedUser {
    * The one-time password in clear, for the new user's own notification only. Never logged, never
    * stored (only its hash is), never put in an audit row or a channel.
    */
-  initialPassword: { value: string; kind: 'typed' | 'default' | 'random'; expiresAt: Date };
+  firstPasswordInClear: { value: string; kind: 'typed' | 'default' | 'random'; expiresAt: Date };
 }
 
 /** Create a user (agent or non-agent) from scratch. */
@@ -84,7 +84,7 @@ export async function provisionUser(
       signInName: signInName(user.username, deps.settings.tenantSuffix),
       extensionNumber: prepared.extension?.number ?? null,
       collectionIds: prepared.resolved.collectionIds,
-      initialPassword: { value: password.password, kind: password.kind, expiresAt: credential.expiresAt },
+      firstPasswordInClear: { value: password.password, kind: password.kind, expiresAt: credential.expiresAt },
     };
   } catch (err) {
     throw await explainUserConflict(deps.db, err, person);

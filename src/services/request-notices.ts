@@ -1,4 +1,6 @@
 import type { RequestRow } from '../db/repositories/requests.js';
+import { typedExtensionNumber } from '../domain/extension-number.js';
+import { escapeMrkdwn as escape, userMention as mention } from '../text/mrkdwn.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 
 /**
@@ -12,20 +14,13 @@ export const REQUESTER_TOPICS = {
   expired: 'request_expired',
 } as const;
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function mention(userId: string): string {
-  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escape(userId);
-}
-
 /** "Jane Doe (jdoe)", "a clone of asmith: Jane Doe (jdoe)", "extension 1500 (Jane's softphone)". */
 export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): string {
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);
     if (!parsed.success) return 'a new extension';
-    const number = parsed.data.extensionNumber === null || parsed.data.extensionNumber === undefined || String(parsed.data.extensionNumber).trim() === '' ? 'a new extension' : `extension ${String(parsed.data.extensionNumber)}`;
+    const typed = typedExtensionNumber(parsed.data.extensionNumber);
+    const number = typed === '' ? 'a new extension' : `extension ${String(parsed.data.extensionNumber)}`;
     return `${number} (${escape(parsed.data.deviceName)})`;
   }
   const parsed = userRequestPayload.safeParse(request.payload);

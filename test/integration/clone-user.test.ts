@@ -51,7 +51,7 @@ describe(`clone user (${testDriver})`, () => {
     const row = await storedUser(database.db, 'newbie');
     expect(row).toMatchObject({ siteKey: 'tampa-fl', departmentKey: 'billing-support', billingUnitKey: 'bu-200-business', profileKey: source!.profileKey });
     expect(row).toMatchObject({ firstName: 'Nia', lastName: 'Newbie', phone: '+15555551234', email: null, description: null });
-    expect(clone.initialPassword).toMatchObject({ kind: 'default', value: 'Nn5555551234!!' });
+    expect(clone.firstPasswordInClear).toMatchObject({ kind: 'default', value: 'Nn5555551234!!' });
     expect(await collectionIdsOfUserForTest(database.db, clone.user.id)).toEqual(sourceCollections);
 
     const trail = await auditTrailOf(database.db, 'user', clone.user.id);

@@ -27,7 +27,7 @@ describe(`create user (${testDriver})`, () => {
   it('creates Jane Doe with the default password Jd5555551234!!, one-time and expiring in 72 hours', async () => {
     const result = await createUser(deps, requester, janeDoe({ username: 'jane.doe', email: 'Jane.Doe@example.com' }));
 
-    expect(result.initialPassword).toMatchObject({ value: 'Jd5555551234!!', kind: 'default' });
+    expect(result.firstPasswordInClear).toMatchObject({ value: 'Jd5555551234!!', kind: 'default' });
     expect(result.signInName).toBe('jane.doe@abc');
     const row = await storedUser(database.db, 'jane.doe');
     expect(row).toMatchObject({ firstName: 'Jane', lastName: 'Doe', phone: '+15555551234', email: 'Jane.Doe@example.com', userType: 'non_agent', agentId: null, profileKey: 'standard-agent', status: 'active', passwordOneTime: true, createdBy: requester.id });
@@ -130,7 +130,7 @@ describe(`create user (${testDriver})`, () => {
   it('accepts unicode names and international phones, stored as E.164', async () => {
     const result = await createUser(deps, requester, janeDoe({ firstName: 'Élodie', lastName: 'Ñúñez', phone: '+44 20 7946 0958' }));
     expect(result.user.phone).toBe('+442079460958');
-    expect(result.initialPassword.value).toBe('Éñ442079460958!!');
+    expect(result.firstPasswordInClear.value).toBe('Éñ442079460958!!');
   });
 
   it('lets only portal admins choose a CUCM cluster', async () => {
@@ -143,15 +143,15 @@ describe(`create user (${testDriver})`, () => {
   it('uses a typed password as a one-time password, refusing one that contains the username', async () => {
     await expectIssue(createUser(deps, requester, janeDoe({ username: 'typist', password: 'typist-Secret-2026' })), 'password', 'password_contains_username');
     const typed = await createUser(deps, requester, janeDoe({ username: 'typist', password: 'Correct-Horse-9' }));
-    expect(typed.initialPassword.kind).toBe('typed');
+    expect(typed.firstPasswordInClear.kind).toBe('typed');
     expect((await storedUser(database.db, 'typist'))?.passwordOneTime).toBe(true);
   });
 
   it('gives a random one-time password under PASSWORD_POLICY=random', async () => {
     const random = await createUser({ ...deps, settings: { ...settings, passwordPolicy: 'random' } }, requester, janeDoe({ username: 'randomized' }));
-    expect(random.initialPassword.kind).toBe('random');
-    expect(random.initialPassword.value).not.toBe('Jd5555551234!!');
-    expect(await verifyPassword(random.initialPassword.value, (await storedUser(database.db, 'randomized'))!.passwordHash!)).toBe(true);
+    expect(random.firstPasswordInClear.kind).toBe('random');
+    expect(random.firstPasswordInClear.value).not.toBe('Jd5555551234!!');
+    expect(await verifyPassword(random.firstPasswordInClear.value, (await storedUser(database.db, 'randomized'))!.passwordHash!)).toBe(true);
   });
 
   it('lets exactly one of two concurrent creates of the same username win; the other gets the field error', async () => {

@@ -31,7 +31,7 @@ describe(`first sign-in (${testDriver})`, () => {
     const clock = testClock();
     const deps = depsFor(database.db, { now: clock.now });
     const created = await createUser(deps, requester, janeDoe({ username }));
-    expect(created.initialPassword.kind).toBe('default');
+    expect(created.firstPasswordInClear.kind).toBe('default');
     return { clock, deps, created, signInName: `${username}@abc` };
   }
 

@@ -3,7 +3,9 @@ import type { RequestState } from '../../domain/request-state.js';
 import { NO_REFERENCE_DATA_TEXT } from '../context.js';
 import { COMMAND } from '../ids.js';
 import type { RequestListItem } from './model.js';
-import { clipText, mrkdwn, mrkdwnLiteral } from './request-summary.js';
+import { clipText } from '../../text/clip.js';
+import { mrkdwnLiteral, slackDate, userMention } from '../../text/mrkdwn.js';
+import { mrkdwn } from './request-summary.js';
 
 /**
  * Slack shows at most 100 blocks in a Home tab. Around the lists there are at most 10 blocks (header,
@@ -23,7 +25,6 @@ const STATE_LABELS: Readonly<Record<RequestState, string>> = {
 
 const TITLE_MAX = 300;
 const REASON_MAX = 500;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
  * The App Home tab: approvers see what waits for them (`pendingForApproval`; null for someone who is
@@ -78,8 +79,8 @@ function listBlocks(items: readonly RequestListItem[], showRequester: boolean, m
 
 function requestSection(item: RequestListItem, showRequester: boolean): SectionBlock {
   const meta = [STATE_LABELS[item.state] ?? mrkdwnLiteral(String(item.state))];
-  if (showRequester) meta.push(`requested by ${userMention(item.requesterId)}`);
-  meta.push(slackDate(item.createdAt));
+  if (showRequester) meta.push(`requested by ${userMention(item.requesterId, 40)}`);
+  meta.push(slackDate(item.createdAt, '{date_short_pretty} {time}'));
   const lines = [`*${mrkdwnLiteral(clipText(item.title, TITLE_MAX))}*`, meta.join(' · ')];
   if ((item.state === 'rejected' || item.state === 'failed') && item.reason && item.reason.trim() !== '') {
     lines.push(`Reason: ${mrkdwnLiteral(clipText(item.reason.trim(), REASON_MAX))}`);
@@ -87,16 +88,3 @@ function requestSection(item: RequestListItem, showRequester: boolean): SectionB
   return { type: 'section', text: mrkdwn(lines.join('\n')) };
 }
 
-/** A mention only for what is a Slack user ID; anything else is shown as text. */
-function userMention(id: string): string {
-  return SLACK_USER_ID.test(id) ? `<@${id}>` : mrkdwnLiteral(clipText(id, 40));
-}
-
-/** Slack renders the date in the reader's time zone; the fallback is UTC. */
-function slackDate(d: Date): string {
-  const ms = d instanceof Date ? d.getTime() : NaN;
-  if (!Number.isFinite(ms)) return 'unknown date';
-  const unix = Math.floor(ms / 1000);
-  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
-}

@@ -1,7 +1,9 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { RequestState } from '../../domain/request-state.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
-import { clipText, mrkdwn, mrkdwnCode, mrkdwnLiteral, requestFieldsBlocks, type RequestField } from './request-summary.js';
+import { clipText } from '../../text/clip.js';
+import { mrkdwnCode, mrkdwnLiteral, slackDate, userMention } from '../../text/mrkdwn.js';
+import { mrkdwn, requestFieldsBlocks, type RequestField } from './request-summary.js';
 
 /** How one notification of a request stands, for the message's delivery line. */
 export interface DeliveryLine {
@@ -60,7 +62,7 @@ const STATE_LINES: Readonly<Record<RequestState, string>> = {
 export function approvalMessage(input: ApprovalMessageInput): { text: string; blocks: KnownBlock[] } {
   const title = clipText(input.title, 300);
   const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwn(`*${mrkdwnLiteral(title)}*\nRequested by ${mention(input.requesterId)} ${when(input.createdAt)}`) },
+    { type: 'section', text: mrkdwn(`*${mrkdwnLiteral(title)}*\nRequested by ${userMention(input.requesterId)} ${slackDate(input.createdAt)}`) },
     ...requestFieldsBlocks(input.fields),
   ];
   if (input.state === 'pending') {
@@ -72,10 +74,10 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
         { type: 'button', action_id: ACTIONS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: input.requestId },
       ],
     });
-    if (input.remindedAt) blocks.push({ type: 'context', elements: [mrkdwn(`:bell: Still waiting — reminded ${when(input.remindedAt)}`)] });
+    if (input.remindedAt) blocks.push({ type: 'context', elements: [mrkdwn(`:bell: Still waiting — reminded ${slackDate(input.remindedAt)}`)] });
   } else {
     const lines = [STATE_LINES[input.state]];
-    if (input.approverId && input.decidedAt) lines[0] += ` by ${mention(input.approverId)} ${when(input.decidedAt)}`;
+    if (input.approverId && input.decidedAt) lines[0] += ` by ${userMention(input.approverId)} ${slackDate(input.decidedAt)}`;
     if (input.result) lines.push(mrkdwnLiteral(clipText(input.result, 500)));
     if (input.reason) lines.push(`${input.state === 'rejected' ? 'Reason' : 'Why'}: ${mrkdwnLiteral(clipText(input.reason, 500))}`);
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
@@ -128,14 +130,3 @@ export function rejectReasonModal(input: { requestId: string; title: string }): 
   };
 }
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-
-function mention(id: string): string {
-  return SLACK_USER_ID.test(id) ? `<@${id}>` : mrkdwnLiteral(id);
-}
-
-/** A date Slack shows in each reader's own time zone, with a UTC fallback. */
-function when(at: Date): string {
-  const fallback = at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
-}

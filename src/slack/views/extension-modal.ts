@@ -1,10 +1,11 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { DEVICE_TYPES, type DeviceType } from '../../domain/extension.js';
 import { BLOCKS, VIEWS } from '../ids.js';
-import { inputBlock, option, OPTION_TEXT_MAX_LENGTH, plain, staticSelect, textInput, truncate } from './form-kit.js';
+import { inputBlock, option, OPTION_TEXT_MAX_LENGTH, plain, staticSelect, textInput } from './form-kit.js';
+import { clipText } from '../../text/clip.js';
+import { DEVICE_TYPE_LABELS } from '../../text/device-type.js';
 import type { ExtensionFormChoices, NewExtensionDraft, UserFormState } from './model.js';
 import { encodeUserFormState } from './user-form-state.js';
-import { DEVICE_TYPE_LABELS } from './user-info-modal.js';
 
 /** The domain's bounds (domain/extension-number.ts, services/create-extension.ts). */
 export const EXTENSION_NUMBER_MAX_LENGTH = 9;
@@ -67,7 +68,7 @@ export function extensionModal(input: ExtensionModalInput): ModalView {
 
   const callerIds = choices.callerIds.map((c) => {
     const suffix = ` (${c.number})`;
-    return option(`${truncate(c.name, OPTION_TEXT_MAX_LENGTH - suffix.length)}${suffix}`, c.key);
+    return option(`${clipText(c.name, OPTION_TEXT_MAX_LENGTH - suffix.length)}${suffix}`, c.key);
   });
   pushOptionalSelect(blocks, BLOCKS.callerId, 'CallerID', callerIds, prefill.callerIdKey, 'Shown for manual calls');
   const locations = choices.e911Locations.map((l) => option(l.name, l.key));

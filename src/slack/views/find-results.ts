@@ -2,7 +2,9 @@ import type { ActionsBlock, Button, KnownBlock, PlainTextOption, SectionBlock, S
 import { z } from 'zod';
 import { ACTIONS } from '../ids.js';
 import type { FindQuery, UserListItem } from './model.js';
-import { clipText, mrkdwn, mrkdwnCode, mrkdwnLiteral } from './request-summary.js';
+import { clipText, clipValue } from '../../text/clip.js';
+import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
+import { mrkdwn } from './request-summary.js';
 
 /** Rows per page of `/provision find`, like the portal's Users page. */
 export const FIND_PAGE_SIZE = 20;
@@ -43,7 +45,7 @@ const NOUN: Readonly<Record<FindQuery['kind'], string>> = { all: 'users', agent:
 export function encodeFindQuery(q: FindQuery, maxLength: number = BUTTON_VALUE_MAX): string {
   const page = Number.isSafeInteger(q.page) && q.page >= 1 ? Math.min(q.page, FIND_PAGE_MAX) : 1;
   const head = `${KIND_CODES[q.kind]}|${page}|`;
-  return head + clipPlain(q.text, Math.min(FIND_TEXT_MAX, Math.max(0, maxLength - head.length)));
+  return head + clipValue(q.text, Math.min(FIND_TEXT_MAX, Math.max(0, maxLength - head.length)));
 }
 
 const decoded = z.object({
@@ -62,17 +64,6 @@ export function decodeFindQuery(s: string): FindQuery {
   const parsed = decoded.safeParse({ text, kind: KIND_BY_CODE[code], page: Number(page) });
   if (!parsed.success) throw new Error(`Not a find query: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
-}
-
-/** Cuts to at most `max` UTF-16 units, between characters. */
-function clipPlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const ch of text) {
-    if (out.length + ch.length > max) break;
-    out += ch;
-  }
-  return out.trimEnd();
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { InputBlock, InputBlockElement, PlainTextElement, PlainTextOption } from '@slack/types';
+import { clipText } from '../../text/clip.js';
 import { ACTIONS } from '../ids.js';
 
 /**
@@ -14,22 +15,8 @@ export function plain(text: string): PlainTextElement {
   return { type: 'plain_text', text, emoji: true };
 }
 
-/**
- * Cuts text to at most `max` UTF-16 code units (the strictest way Slack may count), ending with "…"
- * when cut, and never in the middle of a surrogate pair.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = '';
-  for (const ch of text) {
-    if (cut.length + ch.length > max - 1) break;
-    cut += ch;
-  }
-  return `${cut}…`;
-}
-
 export function option(text: string, value: string): PlainTextOption {
-  return { text: plain(truncate(text, OPTION_TEXT_MAX_LENGTH)), value };
+  return { text: plain(clipText(text, OPTION_TEXT_MAX_LENGTH)), value };
 }
 
 /**
@@ -44,7 +31,7 @@ export function selectOptions(options: readonly PlainTextOption[]): { options: P
     const part = options.slice(i, i + OPTIONS_PER_SELECT);
     const first = part[0]?.text.text ?? '';
     const last = part[part.length - 1]?.text.text ?? '';
-    groups.push({ label: plain(truncate(`${truncate(first, 36)} – ${truncate(last, 36)}`, OPTION_TEXT_MAX_LENGTH)), options: part });
+    groups.push({ label: plain(clipText(`${clipText(first, 36)} – ${clipText(last, 36)}`, OPTION_TEXT_MAX_LENGTH)), options: part });
   }
   return { option_groups: groups };
 }

@@ -1,7 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { VIEWS } from '../ids.js';
-import { escapeMrkdwn } from './escape.js';
-import { plain, truncate } from './form-kit.js';
+import { escapeMrkdwn } from '../../text/mrkdwn.js';
+import { clipText } from '../../text/clip.js';
+import { plain } from './form-kit.js';
 
 /** Slack's limit on a section's text; a problem list never comes near it, but a forged one might. */
 const SECTION_TEXT_MAX = 3000;
@@ -24,7 +25,7 @@ export function formProblemsModal(problems: readonly FormProblem[]): ModalView {
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: '*Nothing was submitted yet.* Go back to the form and fix this first:' } },
     ...problems.slice(0, MAX_PROBLEMS).map(
-      (p): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(p.label)}*: ${escapeMrkdwn(p.message)}`, SECTION_TEXT_MAX) } }),
+      (p): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clipText(`*${escapeMrkdwn(p.label)}*: ${escapeMrkdwn(p.message)}`, SECTION_TEXT_MAX) } }),
     ),
   ];
   return {

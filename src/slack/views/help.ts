@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { COMMAND } from '../ids.js';
-import { escapeMrkdwn } from './escape.js';
+import { escapeMrkdwn } from '../../text/mrkdwn.js';
 
 const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} user`, 'Request a new non-agent user'],

@@ -2,7 +2,10 @@ import type { KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { RequestKind } from '../../domain/request-state.js';
 import type { UserType } from '../../domain/user-types.js';
 import type { ExtensionRequestPayload, UserRequestPayload } from '../../services/request-payload.js';
-import { escapeMrkdwn } from './escape.js';
+import { typedExtensionNumber } from '../../domain/extension-number.js';
+import { clipText } from '../../text/clip.js';
+import { deviceTypeLabel } from '../../text/device-type.js';
+import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
 
 /**
  * How a request reads to people: a one-line title and the seed's fields, as plain text (not mrkdwn:
@@ -49,11 +52,6 @@ const TITLE_NOUNS: Readonly<Record<UserType, string>> = {
   supervisor: 'supervisor',
   admin: 'admin',
   non_agent: 'user',
-};
-
-const DEVICE_TYPE_LABELS: Readonly<Record<string, string>> = {
-  softphone: 'Softphone',
-  webrtc: 'WebRTC (new agent interface)',
 };
 
 type NewExtension = ExtensionRequestPayload;
@@ -137,7 +135,7 @@ function extensionFields(p: NewExtension, names: ReferenceNames): RequestField[]
   return [
     { label: 'Extension Number', value: extensionNumberText(p.extensionNumber) ?? 'next free number' },
     { label: 'Device Name', value: p.deviceName },
-    { label: 'Device Type', value: DEVICE_TYPE_LABELS[p.deviceType] ?? String(p.deviceType) },
+    { label: 'Device Type', value: deviceTypeLabel(String(p.deviceType)) },
     { label: 'CallerID', value: nameOf(names.callerIds, p.callerIdKey) },
     { label: 'E911 Location', value: nameOf(names.e911Locations, p.e911LocationKey) },
     { label: 'Multi-Line Profile', value: yesNo(p.multiLine) },
@@ -156,8 +154,7 @@ function primaryPhone(p: UserRequestPayload): string {
 }
 
 function extensionNumberText(n: string | number | null | undefined): string | null {
-  if (n === null || n === undefined) return null;
-  const text = String(n).trim();
+  const text = typedExtensionNumber(n);
   return text === '' ? null : text;
 }
 
@@ -183,54 +180,6 @@ function orNone(s: string | null | undefined): string {
 
 function yesNo(b: boolean | undefined): string {
   return b ? 'Yes' : 'No';
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Showing user text in mrkdwn
-
-const FORMATTING: Readonly<Record<string, string>> = {
-  '*': '\u2217', // ∗ asterisk operator
-  _: '\u02CD', // ˍ modifier letter low macron
-  '~': '\u223C', // ∼ tilde operator
-  '`': '\u02CB', // ˋ modifier letter grave accent
-};
-const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
-
-/**
- * User text for a mrkdwn text object: escaped (`escapeMrkdwn`, so `<!channel>` or `<https://x|y>` stay
- * text), and with the formatting characters `* _ ~ \`` that could open or close bold, italics, strikes
- * or code swapped for look-alikes — Slack has no way to escape them. A character between two letters
- * or digits (`jane_doe@x.com`, `O*Neil`) cannot format anything in Slack and is kept as typed, so
- * addresses and usernames stay copyable; backticks are always swapped.
- * Pair it with `verbatim: true` on the text object so Slack does not turn text into links or mentions.
- */
-export function mrkdwnLiteral(text: string): string {
-  const escaped = escapeMrkdwn(text);
-  return escaped.replace(/[*_~`]/g, (ch: string, offset: number) => {
-    if (ch !== '`') {
-      const before = escaped[offset - 1];
-      const after = escaped[offset + 1];
-      if (before !== undefined && after !== undefined && WORD_CHAR.test(before) && WORD_CHAR.test(after)) return ch;
-    }
-    return FORMATTING[ch] ?? ch;
-  });
-}
-
-/** User text as inline code (usernames, IDs): escaped, backticks swapped so the span cannot be closed early. */
-export function mrkdwnCode(text: string): string {
-  if (text === '') return NONE;
-  return '`' + escapeMrkdwn(text).replace(/`/g, FORMATTING['`'] ?? "'") + '`';
-}
-
-/** Cuts text to at most `max` UTF-16 units without splitting a character, marking the cut with "…". */
-export function clipText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const ch of text) {
-    if (out.length + ch.length > max - 1) break;
-    out += ch;
-  }
-  return out + '…';
 }
 
 export function mrkdwn(text: string): MrkdwnElement {

@@ -1,11 +1,11 @@
 import type { KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
-import type { DeviceType } from '../../domain/extension.js';
 import { PASSWORD_MAX_LENGTH } from '../../domain/password.js';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, NOTES_MAX_LENGTH } from '../../domain/person.js';
 import type { UserType } from '../../domain/user-types.js';
 import { USERNAME_MAX_LENGTH } from '../../domain/username.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
-import { escapeMrkdwn } from './escape.js';
+import { DEVICE_TYPE_LABELS } from '../../text/device-type.js';
+import { escapeMrkdwn } from '../../text/mrkdwn.js';
 import { inputBlock, option, OPTIONS_PER_SELECT, plain, staticSelect, textInput } from './form-kit.js';
 import type { Choice, NewExtensionDraft, UserFormChoices, UserFormPrefill, UserFormState } from './model.js';
 import { encodeUserFormState } from './user-form-state.js';
@@ -21,11 +21,6 @@ export const AGENT_USER_TYPES = [
 
 /** Values of the Voicemail/Recording Access checkboxes. */
 export const ACCESS_OPTIONS = { voicemail: 'voicemail', recording: 'recording' } as const;
-
-export const DEVICE_TYPE_LABELS: Readonly<Record<DeviceType, string>> = {
-  softphone: 'Softphone',
-  webrtc: 'New agent interface (WebRTC)',
-};
 
 export const PRIMARY_PHONE_LABEL = 'Primary Phone (Extension)';
 /** The agent's primary phone option for the extension set up in the Extension step. */
@@ -140,7 +135,6 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
     blocks,
   };
 }
-
 
 /** A static select of reference choices; left out when there is nothing to choose (Slack refuses an empty one). */
 function pushSelect(blocks: KnownBlock[], blockId: string, label: string, list: readonly Choice[], initialKey: string | null | undefined, opts: { optional: boolean }): void {

@@ -6,6 +6,7 @@ import {
   nextFreeExtension,
   parseExtensionNumber,
   validateRanges,
+  typedExtensionNumber,
 } from '../../../src/domain/extension-number.js';
 import type { ExtensionRange } from '../../../src/domain/extension-number.js';
 
@@ -208,5 +209,15 @@ describe('extension numbers: edge cases of order and format', () => {
 
   it('reports ranges with the same start as overlapping, once', () => {
     expect(validateRanges([{ from: 1000, to: 1999 }, { from: 1000, to: 1000 }])).toEqual(['Ranges 1000–1000 and 1000–1999 overlap']);
+  });
+});
+
+describe('typedExtensionNumber', () => {
+  it('is the number as typed, trimmed, and empty when none was typed', () => {
+    expect(typedExtensionNumber(' 1500 ')).toBe('1500');
+    expect(typedExtensionNumber(1500)).toBe('1500');
+    expect(typedExtensionNumber('   ')).toBe('');
+    expect(typedExtensionNumber(null)).toBe('');
+    expect(typedExtensionNumber(undefined)).toBe('');
   });
 });

@@ -10,7 +10,7 @@ import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
 import { FIND_PAGE_SIZE, findResultsMessage } from '../../views/find-results.js';
-import { escapeMrkdwn } from '../../views/escape.js';
+import { escapeMrkdwn } from '../../../text/mrkdwn.js';
 import { helpMessage } from '../../views/help.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { isInvalidInput } from '../../../domain/errors.js';
+import { typedExtensionNumber } from '../../../domain/extension-number.js';
 import { prepareExtension } from '../../../services/create-extension.js';
 import { checkExtensionRequest, submitExtensionRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
@@ -78,7 +79,7 @@ async function withRuleErrors(deps: SlackDeps, parsed: { errors: BlockErrors; pa
 }
 
 function toDraft(input: ExtensionFormInput): NewExtensionDraft {
-  const number = input.extensionNumber === null || input.extensionNumber === undefined ? '' : String(input.extensionNumber).trim();
+  const number = typedExtensionNumber(input.extensionNumber);
   return {
     ...(number ? { extensionNumber: number } : {}),
     deviceName: input.deviceName,

@@ -9,7 +9,7 @@ import { BLOCKS } from '../../ids.js';
 import { fieldErrorsToBlocks, parseUserInfoValues, placeUserFormErrors, type UserInfoFormInput } from '../../forms/user-info-form.js';
 import { formProblemsModal } from '../../views/form-problems-modal.js';
 import type { BlockErrors } from '../../forms/view-state.js';
-import { escapeMrkdwn } from '../../views/escape.js';
+import { escapeMrkdwn } from '../../../text/mrkdwn.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
