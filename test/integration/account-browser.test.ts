@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/create-user.js';
+import { userThroughApproval } from '../support/through-approval.js';
 import { depsFor, janeDoe, requester } from '../support/fixtures.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
@@ -33,7 +33,7 @@ describe.skipIf(!haveBrowser)(`first sign-in in a browser (${testDriver})`, () =
   beforeAll(async () => {
     t = await startTestBot({ LOG_LEVEL: 'warn' });
     baseUrl = t.baseUrl;
-    await createUser(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe' }));
 
     browser = await chromium.launch({
       executablePath,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAttemptWindows } from '../../src/db/schema/index.js';
-import { createUser } from '../../src/services/create-user.js';
+import { userThroughApproval } from '../support/through-approval.js';
 import { approveRequest } from '../../src/services/decide-request.js';
 import { SIGN_IN_BUSY_RETRY_SECONDS, SIGN_IN_HASH_CONCURRENCY, SIGN_IN_HASH_QUEUE } from '../../src/services/sign-in-hash-slots.js';
 import { submitUserRequest } from '../../src/services/submit-request.js';
@@ -85,7 +85,7 @@ describe(`the sign-in door with API tokens, https, a proxy and low limits (${tes
       SIGN_IN_LIMIT_PER_ACCOUNT: '2',
       SIGN_IN_LIMIT_PER_ADDRESS: '3',
     });
-    await createUser(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe' }));
   });
   afterAll(async () => t?.close());
 

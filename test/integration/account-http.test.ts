@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/create-user.js';
+import { userThroughApproval } from '../support/through-approval.js';
 import { MAX_FAILED_SIGN_INS } from '../../src/services/sign-in.js';
 import { depsFor, janeDoe, requester } from '../support/fixtures.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
@@ -20,7 +20,7 @@ describe(`account page and sign-in API over HTTP (${testDriver})`, () => {
     baseUrl = t.baseUrl;
     // The bot's clock is the real one, so the users are made with it too.
     const deps = depsFor(t.db, { now: () => new Date() });
-    for (const username of ['jdoe', 'jdoe2', 'jdoe3', 'jdoe4']) await createUser(deps, requester, janeDoe({ username }));
+    for (const username of ['jdoe', 'jdoe2', 'jdoe3', 'jdoe4']) await userThroughApproval(deps, requester, janeDoe({ username }));
   });
   afterAll(async () => t?.close());
 
