@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { generateDeviceSecret } from '../domain/device-secret.js';
 import { InvalidInput, issue, type FieldIssue } from '../domain/errors.js';
 import { DEVICE_TYPES } from '../domain/extension.js';
-import { extensionTakenMessage, nextFreeExtension, parseExtensionNumber } from '../domain/extension-number.js';
+import { extensionTakenMessage, nextFreeExtension, parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
 import { validateOptionalText } from '../domain/person.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, insertExtension, takenNumbersInRanges, type ExtensionRow } from '../db/repositories/extensions.js';
@@ -74,7 +74,7 @@ export async function prepareExtension(deps: ServiceDeps, raw: unknown, options:
   const taken = await takenNumbersInRanges(deps.db, ranges);
   const suggestion = nextFreeExtension(ranges, (n) => taken.has(n));
   let number: number | null = null;
-  const typed = input.extensionNumber === null || input.extensionNumber === undefined ? '' : String(input.extensionNumber).trim();
+  const typed = typedExtensionNumber(input.extensionNumber);
   if (typed === '') {
     if (suggestion === null) issues.push(issue('extensionNumber', 'no_free_extension', 'Every extension number in the configured ranges is in use'));
     number = options.allowNextFree ? null : suggestion;

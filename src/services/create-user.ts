@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { issue, InvalidInput, type FieldIssue } from '../domain/errors.js';
 import { emailInUseMessage } from '../domain/email.js';
-import { parseExtensionNumber } from '../domain/extension-number.js';
+import { parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
 import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
 import { hashPassword } from '../domain/password-hash.js';
 import { signInName } from '../domain/sign-in-name.js';
@@ -200,7 +200,7 @@ async function findConflicts(db: Db, person: ValidPerson, input: UserInfoInput, 
   if (sameEmail && person.email) issues.push(issue('email', 'email_in_use', emailInUseMessage(person.email)));
 
   let extension: ExtensionRow | undefined;
-  const typed = input.extensionNumber === null || input.extensionNumber === undefined ? '' : String(input.extensionNumber).trim();
+  const typed = typedExtensionNumber(input.extensionNumber);
   if (typed === '') {
     if (isAgentType(person.userType) && !extensionComesWithRequest) {
       issues.push(issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here'));

@@ -1,3 +1,4 @@
+import { typedExtensionNumber } from '../domain/extension-number.js';
 import { InvalidInput, isInvalidInput, reject, type FieldIssue } from '../domain/errors.js';
 import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
 import { hashPassword } from '../domain/password-hash.js';
@@ -108,8 +109,7 @@ export async function planRequest(deps: ServiceDeps, request: RequestRow): Promi
 async function planExtension(deps: ServiceDeps, raw: unknown): Promise<NewExtensionPlan> {
   const prepared = await prepareExtension(deps, raw, { allowNextFree: false });
   if (prepared.number === null) throw new Error('validation passed without a number');
-  const typed = prepared.input.extensionNumber;
-  const drawn = typed === null || typed === undefined || String(typed).trim() === '';
+  const drawn = typedExtensionNumber(prepared.input.extensionNumber) === '';
   return { prepared: { ...prepared, number: prepared.number }, drawn };
 }
 
