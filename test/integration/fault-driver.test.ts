@@ -52,6 +52,11 @@ describe.runIf(testDriver === 'postgres')('a Postgres backend terminated under a
     // The connection goes back to be reconnected, not handed dead to the next query.
     expect(results.poolAfter).toEqual(['ok']);
     expect(results.appPoolAfter?.at(-1)).toBe('ok');
+    // Terminated during the array-type fetch on connect: the waiting query fails, the process lives on
+    // (that fetch's rejection was unhandled), and the next query gets a fresh connection.
+    expect(results.typeFetchSeen).toEqual(['yes']);
+    expect(results.typeFetch?.[0]).toMatch(/^rejected (57P01|CONNECTION_CLOSED|ECONNRESET)$/);
+    expect(results.typeFetch?.[1]).toBe('ok');
     console.info(`[driver] terminated backends: ${JSON.stringify(results)}`);
   });
 });

@@ -71,6 +71,28 @@ const after: string[] = [];
 for (let i = 0; i < 3 && after.at(-1) !== 'ok'; i++) after.push(await settle(database.db.execute(sql`insert into kill_probe (body) values ('after')`)));
 results.appPoolAfter = after;
 await database.close();
+
+// 3. A connection terminated while postgres.js fetches the array types on connect (a failover as the
+// pool reconnects). Nobody awaits that fetch, so its rejection was unhandled, which ends a Node process.
+// pg_type is locked meanwhile, so the fetch waits where the test can see it and terminate it.
+const lockPool = postgres(url, { max: 1, onnotice: () => undefined });
+const locker = await lockPool.reserve();
+await locker`begin`;
+await locker`lock table pg_catalog.pg_type in access exclusive mode`;
+const fresh = postgres(url, { max: 1, onnotice: () => undefined, connection: { application_name: 'type-fetch-probe' } });
+const first = settle(fresh`select 1 as one`);
+let fetching: { pid: number }[] = [];
+for (let i = 0; i < 250 && fetching.length === 0; i++) {
+  fetching = await killer<{ pid: number }[]>`select pid from pg_stat_activity where application_name = 'type-fetch-probe' and query like '%typarray%'`;
+  if (fetching.length === 0) await new Promise((r) => setTimeout(r, 20));
+}
+results.typeFetchSeen = [fetching.length > 0 ? 'yes' : 'no'];
+if (fetching[0]) await killer`select pg_terminate_backend(${fetching[0].pid})`;
+await locker`rollback`;
+locker.release();
+await lockPool.end({ timeout: 5 });
+results.typeFetch = [await first, await settle(fresh`select 1 as one`)];
+await fresh.end({ timeout: 5 });
 await killer.end();
 
 console.log(JSON.stringify(results));
