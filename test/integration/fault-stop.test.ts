@@ -123,13 +123,19 @@ describe(`stopping in Socket Mode when the network vanishes (${testDriver})`, ()
     if (cwd) await rm(cwd, { recursive: true, force: true });
   });
 
-  it('SIGTERM as the WebSocket and the Web API vanish: exits non-zero at the deadline, naming what was pending', { timeout: 180_000 }, async () => {
-    databaseEnv = await preparedDatabase('a');
+  /** A bot in Socket Mode on its own database whose Slack (the socket and the Web API) has just gone silent. */
+  async function botWhoseNetworkVanished(name: string) {
+    databaseEnv = await preparedDatabase(name);
     const bot = await startStuckBot(cwd, databaseEnv);
     children.push(bot.child);
     servers.push(bot.socket, bot.slack);
     bot.socket.vanish();
     bot.slack.vanish();
+    return bot;
+  }
+
+  it('SIGTERM as the WebSocket and the Web API vanish: exits non-zero at the deadline, naming what was pending', { timeout: 180_000 }, async () => {
+    const bot = await botWhoseNetworkVanished('a');
     const stopAt = Date.now();
     bot.child.kill('SIGTERM');
     const exit = await exitWithin(bot, DEADLINE_MS + 10_000);
@@ -148,12 +154,7 @@ describe(`stopping in Socket Mode when the network vanishes (${testDriver})`, ()
   });
 
   it('a second SIGTERM while stopping exits at once', { timeout: 180_000 }, async () => {
-    databaseEnv = await preparedDatabase('b');
-    const bot = await startStuckBot(cwd, databaseEnv);
-    children.push(bot.child);
-    servers.push(bot.socket, bot.slack);
-    bot.socket.vanish();
-    bot.slack.vanish();
+    const bot = await botWhoseNetworkVanished('b');
     bot.child.kill('SIGTERM');
     await until(() => bot.output().includes('"msg":"stopping"'), 'the first signal to be taken', bot.output, 10_000);
     const secondAt = Date.now();
