@@ -7,8 +7,16 @@ import { reject } from './errors.js';
 export const REQUEST_STATES = ['pending', 'approved', 'completed', 'rejected', 'failed', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-export const REQUEST_KINDS = ['create_user', 'clone_user', 'create_extension'] as const;
+export const REQUEST_KINDS = ['create_user', 'clone_user', 'create_extension', 'edit_user', 'deactivate_user', 'reactivate_user'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** Kinds that change an existing user (requests.target_user_id names them): one open at a time per user. */
+export const USER_CHANGE_KINDS = ['edit_user', 'deactivate_user', 'reactivate_user'] as const satisfies readonly RequestKind[];
+export type UserChangeKind = (typeof USER_CHANGE_KINDS)[number];
+
+export function isUserChangeKind(k: RequestKind): k is UserChangeKind {
+  return (USER_CHANGE_KINDS as readonly string[]).includes(k);
+}
 
 export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
   pending: ['approved', 'rejected', 'expired'],

@@ -6,6 +6,8 @@ export const COMMAND = '/provision';
 
 export const SHORTCUTS = {
   provisionNewHire: 'provision_new_hire',
+  /** "Offboard this person" on an HR leaver post. */
+  offboardPerson: 'offboard_person',
 } as const;
 
 /** Modal callback IDs. */
@@ -22,6 +24,14 @@ export const VIEWS = {
   formProblems: 'provision_form_problems',
   /** An approver's reason for rejecting a request (private_metadata: the request ID). */
   rejectReason: 'provision_reject_reason',
+  /** The user card, opened as a modal from a find row or the App Home (no submit). */
+  userCard: 'provision_user_card',
+  /** A user's history, paged (no submit). */
+  userHistory: 'provision_user_history',
+  /** Offboarding: reason and effective time (private_metadata: the user's ID and version). */
+  deactivate: 'provision_deactivate',
+  /** Reactivation: a confirmation with an optional note. */
+  reactivate: 'provision_reactivate',
 } as const;
 
 /** Input block IDs: a field's errors are reported on its block (`response_action: 'errors'`). */
@@ -83,6 +93,20 @@ export const ACTIONS = {
   /** Find results: paging and the agent / non-agent filter (value: the encoded query). */
   findPage: 'find_page',
   findFilter: 'find_filter',
+  /** Find results: a View button on each row (value: the username): opens the user card. */
+  viewUser: 'view_user',
+  /**
+   * The user card's buttons. Each one's value is the username. Clone on the card uses `cloneUser`
+   * above, so it behaves exactly as the find row's Clone.
+   */
+  editUser: 'card_edit_user',
+  deactivateUser: 'card_deactivate_user',
+  reactivateUser: 'card_reactivate_user',
+  userHistory: 'card_user_history',
+  /** History paging (value: `<username>:<page>`). */
+  historyPage: 'history_page',
+  /** App Home: Find a user (opens a modal that asks for the text). */
+  findUser: 'home_find_user',
   /** The approval message's buttons (value: the request ID). */
   approve: 'approve_request',
   reject: 'reject_request',

@@ -21,6 +21,13 @@ export const requests = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     reason: text('reason'),
     resultUserId: integer('result_user_id').references(() => users.id),
+    /** The user an edit, deactivation or reactivation changes (null for creations and extensions). */
+    targetUserId: integer('target_user_id').references(() => users.id),
+    /**
+     * When an approved request is to be carried out; null means at approval. A scheduled offboarding is
+     * approved ahead, stays `approved`, and the sweeper carries it out once this time has come.
+     */
+    effectiveAt: timestamp('effective_at', { withTimezone: true }),
     resultExtensionId: integer('result_extension_id').references(() => extensions.id),
     /** Where the approval message lives, so it can be updated in place. */
     approvalChannel: text('approval_channel'),
@@ -51,5 +58,12 @@ export const requests = pgTable(
     uniqueIndex('requests_open_extension_number')
       .on(sql`(${t.payload} ->> 'extensionNumber')`)
       .where(sql`${t.kind} = 'create_extension' and ${t.state} in ('pending', 'approved') and ${t.payload} ->> 'extensionNumber' <> ''`),
+    // One open change per user at a time (an edit, a deactivation, a reactivation): a second is refused
+    // by the database, so two submissions at once leave one request. Creations name no target.
+    uniqueIndex('requests_open_change_per_user')
+      .on(t.targetUserId)
+      .where(sql`${t.targetUserId} is not null and ${t.state} in ('pending', 'approved')`),
+    // The sweeper's scheduled work: approved requests whose time has come.
+    index('requests_due').on(t.effectiveAt).where(sql`${t.state} = 'approved' and ${t.effectiveAt} is not null`),
   ],
 );

@@ -47,6 +47,12 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deactivatedBy: text('deactivated_by'),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    /**
+     * Bumped by every change to the user after creation (edit, deactivation, reactivation). A change
+     * request records the version it was made against, and its approval applies only while the user is
+     * still at that version: optimistic, so no lock is held across a human's wait.
+     */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     // Uniqueness lives in the database, case-insensitively, so concurrent creates cannot both win.

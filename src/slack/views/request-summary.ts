@@ -60,6 +60,9 @@ const KIND_NOUNS: Readonly<Record<RequestKind, string>> = {
   create_user: 'New user request',
   clone_user: 'Clone user request',
   create_extension: 'New extension request',
+  edit_user: 'Change user request',
+  deactivate_user: 'Offboarding request',
+  reactivate_user: 'Reactivation request',
 };
 
 /** A request whose stored details cannot be read (see parseStoredPayload): said so, nothing guessed. */

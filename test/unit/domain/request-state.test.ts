@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { InvalidInput } from '../../../src/domain/errors.js';
-import { REQUEST_KINDS, REQUEST_STATES, assertTransition, canTransition, isTerminal } from '../../../src/domain/request-state.js';
+import { REQUEST_KINDS, REQUEST_STATES, USER_CHANGE_KINDS, assertTransition, canTransition, isTerminal, isUserChangeKind } from '../../../src/domain/request-state.js';
 import type { RequestState } from '../../../src/domain/request-state.js';
 
 const allowed = new Set(['pending>approved', 'pending>rejected', 'pending>expired', 'approved>completed', 'approved>failed']);
@@ -10,7 +10,9 @@ const everyPair = REQUEST_STATES.flatMap((from) => REQUEST_STATES.map((to): [Req
 describe('request states', () => {
   it('lists the states and kinds', () => {
     expect(REQUEST_STATES).toEqual(['pending', 'approved', 'completed', 'rejected', 'failed', 'expired']);
-    expect(REQUEST_KINDS).toEqual(['create_user', 'clone_user', 'create_extension']);
+    expect(REQUEST_KINDS).toEqual(['create_user', 'clone_user', 'create_extension', 'edit_user', 'deactivate_user', 'reactivate_user']);
+    expect(USER_CHANGE_KINDS.every((k) => isUserChangeKind(k))).toBe(true);
+    expect(isUserChangeKind('create_user')).toBe(false);
   });
 
   it('covers all 36 pairs', () => {
