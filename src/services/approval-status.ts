@@ -11,6 +11,7 @@ import { findExtensionById, findExtensionOfUser } from '../db/repositories/exten
 import { notificationsOfRequest } from '../db/repositories/notifications.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
+import { editResultText } from './edit-execution.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
 import { parseStoredPayload, type StoredPayload } from './request-payload.js';
@@ -42,6 +43,7 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requ
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {
   if (request.state !== 'completed') return null;
+  if (request.kind === 'edit_user') return editResultText(deps, request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
     if (!user) return null;

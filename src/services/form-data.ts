@@ -64,6 +64,7 @@ export async function referenceNames(deps: ServiceDeps) {
     callerIds: names(choices.callerIds),
     e911Locations: names(choices.e911Locations),
     collectionCount: choices.collections.length,
+    collections: new Map(choices.collections.map((c) => [c.id, c.name])),
     loaded: isReferenceDataLoaded(choices),
   };
 }

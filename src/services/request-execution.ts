@@ -14,6 +14,7 @@ import { withCloneDefaults } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { extensionTakenError, prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
 import { explainUserConflict, prepareUser, writeUser, type InitialCredential, type PreparedUser } from './create-user.js';
+import { executeEdit, explainEditConflict, planEdit, type EditPlan } from './edit-execution.js';
 import { parseInput } from './input.js';
 import { completedExtensionText, completedUserText, REQUESTER_TOPICS } from './request-notices.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
@@ -43,7 +44,8 @@ export type ExecutionPlan =
       newExtension?: NewExtensionPlan;
       audit: { action: string; details: Record<string, unknown> };
     }
-  | { kind: 'extension'; newExtension: NewExtensionPlan };
+  | { kind: 'extension'; newExtension: NewExtensionPlan }
+  | EditPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -57,6 +59,7 @@ export interface ExecutionResult {
  * since it was submitted) and prepares its writes. Throws InvalidInput when it can no longer be done.
  */
 export async function planRequest(deps: ServiceDeps, request: RequestRow): Promise<ExecutionPlan> {
+  if (request.kind === 'edit_user') return planEdit(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -125,6 +128,7 @@ function throwAll(results: PromiseSettledResult<unknown>[]): void {
 
 /** The plan's writes and the notifications that report them, inside the caller's transaction. */
 export async function executePlan(tx: Db, actor: Actor, request: RequestRow, plan: ExecutionPlan, context: { now: Date; tenantSuffix: string; accountUrl: string }): Promise<ExecutionResult> {
+  if (plan.kind === 'edit') return executeEdit(tx, actor, request, plan, context);
   const { now } = context;
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
@@ -172,5 +176,6 @@ export async function explainExecutionError(db: Db, err: unknown, plan: Executio
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);
   }
+  if (plan.kind === 'edit') return explainEditConflict(err, plan);
   return plan.kind === 'user' ? explainUserConflict(db, err, plan.prepared.person) : err;
 }

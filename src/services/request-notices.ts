@@ -1,6 +1,7 @@
 import type { RequestRow } from '../db/repositories/requests.js';
 import { typedExtensionNumber } from '../domain/extension-number.js';
 import { escapeMrkdwn as escape, userMention as mention } from '../text/mrkdwn.js';
+import { editSubject } from './edit-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 
 /**
@@ -16,6 +17,7 @@ export const REQUESTER_TOPICS = {
 
 /** "Jane Doe (jdoe)", "a clone of asmith: Jane Doe (jdoe)", "extension 1500 (Jane's softphone)". */
 export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): string {
+  if (request.kind === 'edit_user') return editSubject(request.payload);
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);
     if (!parsed.success) return 'a new extension';
@@ -49,7 +51,7 @@ export function completedExtensionText(request: RequestRow, approverId: string, 
 export function failedText(request: RequestRow, approverId: string, reason: string): string {
   return [
     `:warning: Your request for ${requestSubject(request)} was approved by ${mention(approverId)} but could not be carried out: ${escape(reason)}`,
-    'Nothing was created. Submit a new request once this is sorted out.',
+    `Nothing was ${request.kind === 'edit_user' ? 'changed' : 'created'}. Submit a new request once this is sorted out.`,
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@ import { requests } from '../schema/index.js';
 
 export type RequestRow = typeof requests.$inferSelect;
 
-export async function insertRequest(db: Db, values: { kind: RequestKind; payload: unknown; requesterId: string; createdAt: Date }): Promise<RequestRow> {
+export async function insertRequest(db: Db, values: { kind: RequestKind; payload: unknown; requesterId: string; createdAt: Date; targetUserId?: number }): Promise<RequestRow> {
   const [row] = await db
     .insert(requests)
     .values({ ...values, updatedAt: values.createdAt })
@@ -25,6 +25,16 @@ export async function findOpenRequestForUsername(db: Db, username: string): Prom
     .select()
     .from(requests)
     .where(and(sql`${requests.state} in ('pending', 'approved')`, sql`lower(${requests.payload} ->> 'username') = lower(${username})`))
+    .limit(1);
+  return row;
+}
+
+/** The open (pending or approved) change of this user (an edit, a deactivation, a reactivation), if any. */
+export async function findOpenChangeOfUser(db: Db, userId: number): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.targetUserId, userId), sql`${requests.state} in ('pending', 'approved')`))
     .limit(1);
   return row;
 }

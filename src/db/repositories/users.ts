@@ -69,6 +69,30 @@ export async function activeCollectionIdsOfUser(db: Db, userId: number): Promise
   return rows.map((r) => r.id);
 }
 
+/** The fields an approved edit writes (never the username, a password or the sign-in counters). */
+export type UserEditValues = Partial<
+  Pick<UserRow, 'firstName' | 'lastName' | 'phone' | 'email' | 'description' | 'siteKey' | 'departmentKey' | 'billingUnitKey' | 'profileKey' | 'clusterKey' | 'userType' | 'voicemailAccess' | 'recordingAccess' | 'notes'>
+> & { agentId?: number | null | SQL<number> };
+
+/**
+ * Writes an edit only while the user is active and still at `version`, bumping it: the condition is in
+ * the UPDATE itself, so an edit made against an older look, or of a user deactivated meanwhile, writes
+ * nothing (undefined). Optimistic: no lock is held while a human decides.
+ */
+export async function updateUserAtVersion(db: Db, userId: number, version: number, values: UserEditValues): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ ...values, version: sql`${users.version} + 1` })
+    .where(and(eq(users.id, userId), eq(users.version, version), eq(users.status, 'active')))
+    .returning();
+  return row;
+}
+
+export async function removeUserCollections(db: Db, userId: number, collectionIds: readonly number[]): Promise<void> {
+  if (collectionIds.length === 0) return;
+  await db.delete(userCollections).where(and(eq(userCollections.userId, userId), inArray(userCollections.collectionId, [...collectionIds])));
+}
+
 export async function markUserDeactivated(db: Db, userId: number, by: string, at: Date): Promise<boolean> {
   const rows = await db
     .update(users)
