@@ -82,14 +82,7 @@ function openChangeIssue(username: string, kind: RequestKind | undefined): Field
 export async function editFormData(deps: ServiceDeps, actor: Actor, username: string) {
   const { user, look } = await editTarget(deps, username);
   const { choices, showClusters } = await userFormData(deps, actor);
-  return { user: { id: user.id, username: user.username, version: user.version, agentId: user.agentId }, look, choices: withOwnExtension(choices, look), showClusters };
-}
-
-/** The primary phone offers the free extensions and the one the user holds (which is not free). */
-function withOwnExtension<C extends { freeExtensions: number[] }>(choices: C, look: EditableUser): C {
-  const own = look.extensionNumber;
-  if (typeof own !== 'number' || choices.freeExtensions.includes(own)) return choices;
-  return { ...choices, freeExtensions: [own, ...choices.freeExtensions].sort((a, b) => a - b) };
+  return { user: { id: user.id, username: user.username, version: user.version, agentId: user.agentId }, look, choices, showClusters };
 }
 
 const editRequestInput = z.object({

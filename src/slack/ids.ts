@@ -24,6 +24,8 @@ export const VIEWS = {
   formProblems: 'provision_form_problems',
   /** An approver's reason for rejecting a request (private_metadata: the request ID). */
   rejectReason: 'provision_reject_reason',
+  /** Edit User: the User Info step prefilled from the user (private_metadata: user-form-state.ts, mode `e`). */
+  userEdit: 'provision_user_edit',
   /** The user card, opened as a modal from a find row or the App Home (no submit). */
   userCard: 'provision_user_card',
   /** A user's history, paged (no submit). */

@@ -8,9 +8,10 @@ export type ParsedCommand =
   | { kind: 'agent' }
   | { kind: 'extension' }
   | { kind: 'clone'; source: { username: string } | { slackUserId: string } }
+  | { kind: 'edit'; target: { username: string } | { slackUserId: string } }
   | { kind: 'find'; text: string }
   | { kind: 'unknown'; word: string }
-  | { kind: 'missing_argument'; subcommand: 'clone' | 'find' };
+  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' };
 
 export function parseProvisionCommand(text: string): ParsedCommand {
   const [first = '', ...rest] = text.trim().split(/\s+/);
@@ -26,12 +27,19 @@ export function parseProvisionCommand(text: string): ParsedCommand {
       return { kind: word };
     case 'clone': {
       if (!argument) return { kind: 'missing_argument', subcommand: 'clone' };
-      const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(argument);
-      return { kind: 'clone', source: mention?.[1] ? { slackUserId: mention[1] } : { username: argument.replace(/^@/, '') } };
+      return { kind: 'clone', source: userArgument(argument) };
     }
+    case 'edit':
+      return argument ? { kind: 'edit', target: userArgument(argument) } : { kind: 'missing_argument', subcommand: 'edit' };
     case 'find':
       return argument ? { kind: 'find', text: argument } : { kind: 'missing_argument', subcommand: 'find' };
     default:
       return { kind: 'unknown', word: first };
   }
+}
+
+/** A directory username (a leading @ dropped), or a Slack mention to match by email. */
+function userArgument(argument: string): { username: string } | { slackUserId: string } {
+  const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(argument);
+  return mention?.[1] ? { slackUserId: mention[1] } : { username: argument.replace(/^@/, '') };
 }

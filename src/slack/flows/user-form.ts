@@ -5,6 +5,7 @@ import { actorFor, type SlackDeps } from '../context.js';
 import type { UserFormPrefill, UserFormState } from '../views/model.js';
 import { userInfoModal } from '../views/user-info-modal.js';
 import { openModal, type Trigger } from './modal-trigger.js';
+import { buildUserEditView } from './user-edit-form.js';
 
 type CloneTemplate = Awaited<ReturnType<typeof cloneTemplate>>;
 
@@ -20,6 +21,7 @@ function withCloneDefaults(prefill: UserFormPrefill, template: CloneTemplate | u
  * clone, the source user are read in parallel; a caller that has just read the template passes it.
  */
 export async function buildUserInfoView(deps: SlackDeps, userId: string, state: UserFormState, prefill: UserFormPrefill = {}, template?: CloneTemplate) {
+  if (state.mode === 'edit') return buildUserEditView(deps, userId, state);
   const needsTemplate = !template && state.mode === 'clone' && state.sourceUsername;
   const [{ choices, showClusters }, source] = await both(
     userFormData(deps.services, actorFor(deps, userId)),
@@ -29,7 +31,7 @@ export async function buildUserInfoView(deps: SlackDeps, userId: string, state: 
 }
 
 /** The state a new form starts from: every collection for a new user, the source's for a clone. */
-export function initialUserFormState(mode: UserFormState['mode'], template?: CloneTemplate): UserFormState {
+export function initialUserFormState(mode: Exclude<UserFormState['mode'], 'edit'>, template?: CloneTemplate): UserFormState {
   if (mode !== 'clone' || !template) return { mode, collectionIds: 'all' };
   return { mode, sourceUsername: template.source.username, collectionIds: [...template.defaults.collectionIds] };
 }
@@ -44,7 +46,7 @@ export async function openUserForm(
   client: WebClient,
   trigger: Trigger,
   userId: string,
-  mode: UserFormState['mode'],
+  mode: Exclude<UserFormState['mode'], 'edit'>,
   options: { sourceUsername?: string; prefill?: UserFormPrefill } = {},
 ): Promise<void> {
   const [{ choices, showClusters }, template] = await both(

@@ -56,10 +56,10 @@ const OFF_VIEW = new Set<string>(Object.values(USER_FORM_OFF_VIEW_KEYS));
 /** Extension numbers as the primary phone select offers them: 2 to 9 digits, no leading zero. */
 const EXTENSION_VALUE = /^[1-9]\d{1,8}$/;
 /** An agent's primary phone may also be the new extension of the Extension step. */
-const AGENT_EXTENSION_VALUE = new RegExp(`^(?:[1-9]\\d{1,8}|${NEW_EXTENSION_OPTION})$`);
+export const AGENT_EXTENSION_VALUE = new RegExp(`^(?:[1-9]\\d{1,8}|${NEW_EXTENSION_OPTION})$`);
 const AGENT_TYPES = AGENT_USER_TYPES.map(([type]) => type) as ['agent', 'supervisor', 'admin'];
 
-const commonBlocks = {
+export const commonBlocks = {
   [BLOCKS.username]: textBlock('Username', USERNAME_MAX_LENGTH, { required: true }),
   [BLOCKS.firstName]: textBlock('First Name', NAME_MAX_LENGTH, { required: true }),
   [BLOCKS.lastName]: textBlock('Last Name', NAME_MAX_LENGTH, { required: true }),
@@ -110,9 +110,9 @@ export function parseUserInfoValues(values: ViewStateValues, state: UserFormStat
   return Object.keys(errors).length === 0 ? { ok: true, input } : { ok: false, errors, partial: input };
 }
 
-type AgentBlocks = Partial<z.output<typeof agentValues>>;
+export type AgentBlocks = Partial<z.output<typeof agentValues>>;
 
-function agentInput(v: AgentBlocks, state: UserFormState): UserInfoFormInput {
+export function agentInput(v: AgentBlocks, state: UserFormState): UserInfoFormInput {
   const access = new Set((v[BLOCKS.access]?.value.selected_options ?? []).map((o) => o.value));
   return {
     ...commonInput(v, state),
@@ -124,7 +124,7 @@ function agentInput(v: AgentBlocks, state: UserFormState): UserInfoFormInput {
   };
 }
 
-function selected(b: { value: { selected_option?: { value: string } | null | undefined } } | undefined): string | undefined {
+export function selected(b: { value: { selected_option?: { value: string } | null | undefined } } | undefined): string | undefined {
   return b?.value.selected_option?.value ?? undefined;
 }
 
@@ -161,7 +161,7 @@ function extensionChoice(value: string | undefined): string | undefined {
   return value === NEW_EXTENSION_OPTION ? undefined : value;
 }
 
-function agentExtensionError(choice: string | undefined, draft: boolean): string | null {
+export function agentExtensionError(choice: string | undefined, draft: boolean): string | null {
   if (choice === NEW_EXTENSION_OPTION) return draft ? null : 'Set up the new extension first: press “Set up a new extension…” below';
   if (choice !== undefined && draft) return 'Choose a free extension or the new one you set up, not both';
   if (choice === undefined && !draft) return 'An agent needs an extension: choose a free one, or New extension and set it up below';

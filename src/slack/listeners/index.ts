@@ -4,6 +4,7 @@ import { modalGate } from '../flows/modal-trigger.js';
 import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from '../ids.js';
 import { approveClicked, rejectClicked } from './actions/approval.js';
 import { chooseCollections, selectOrDeselectAll } from './actions/collections.js';
+import { editFromCard } from './actions/edit-user.js';
 import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
 import { provisionCommand } from './commands/provision.js';
@@ -12,6 +13,7 @@ import { provisionNewHire } from './shortcuts/provision-new-hire.js';
 import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
 import { rejectReasonSubmitted } from './views/reject-reason.js';
+import { userEditSubmitted } from './views/user-edit.js';
 import { userInfoSubmitted } from './views/user-info.js';
 
 /** Wires every listener; each lives in its own file, one concern each. */
@@ -28,10 +30,12 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.findPage, findNavigate(deps));
   app.action(ACTIONS.findFilter, findNavigate(deps));
   app.action(ACTIONS.cloneUser, cloneFromResults(deps, modals));
+  app.action(ACTIONS.editUser, editFromCard(deps, modals));
   app.action(ACTIONS.approve, approveClicked(deps));
   app.action(ACTIONS.reject, rejectClicked(deps));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
+  app.view(VIEWS.userEdit, userEditSubmitted(deps));
   app.view(VIEWS.collections, collectionsDone(deps));
   app.view(VIEWS.extension, extensionSubmitted(deps));
   app.view(VIEWS.agentExtension, agentExtensionDone(deps));

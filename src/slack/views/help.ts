@@ -6,6 +6,7 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} user`, 'Request a new non-agent user'],
   [`${COMMAND} agent`, 'Request a new agent, with its extension'],
   [`${COMMAND} clone <username | @person>`, 'Request a new user with the settings and collections of an existing one'],
+  [`${COMMAND} edit <username | @person>`, 'Request a change to an existing user (a move, another type, other collections)'],
   [`${COMMAND} extension`, 'Request a new extension (device)'],
   [`${COMMAND} find <text>`, 'Search users by name, username or email'],
   [`${COMMAND} help`, 'Show this list'],
@@ -22,5 +23,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, extension, find, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, help`, blocks };
 }

@@ -50,9 +50,11 @@ export interface NewExtensionDraft {
  * and what the pushed steps decided. Typed fields are not here: Slack keeps them in the view's state.
  */
 export interface UserFormState {
-  mode: 'user' | 'agent' | 'clone';
-  /** Clone: the user the settings come from. */
+  mode: 'user' | 'agent' | 'clone' | 'edit';
+  /** Clone: the user the settings come from. Edit: the user being edited (the username cannot change). */
   sourceUsername?: string;
+  /** Edit: the user's version when the form was opened; a user changed since is not overwritten unseen. */
+  editVersion?: number;
   /** `all` until the Collections step narrows it (creating from scratch selects every collection). */
   collectionIds: number[] | 'all';
   newExtension?: NewExtensionDraft;
@@ -71,6 +73,11 @@ export interface UserFormPrefill {
   billingUnitKey?: string | null;
   profileKey?: string | null;
   userType?: UserType;
+  /** Edit: the extension the user holds, the agent settings and notes as they are now. */
+  extensionNumber?: number;
+  voicemailAccess?: boolean;
+  recordingAccess?: boolean;
+  notes?: string;
 }
 
 /** What the extension form offers. */

@@ -9,7 +9,8 @@ import type { NewExtensionDraft, UserFormState } from './model.js';
  * refused with a plain Error (`invalid private_metadata`).
  *
  * Packed form: `{"m":"a","s":"jdoe","c":"all","x":["1234","Jane Doe desk","s","main","hq",5]}`
- * - `m`: mode, `u` user, `a` agent, `c` clone; `s`: the clone source's username.
+ * - `m`: mode, `u` user, `a` agent, `c` clone, `e` edit; `s`: the clone source's (or edited user's)
+ *   username; `v`: for an edit, the user's version when the form was opened.
  * - `c`: `all`, or the selected collection IDs sorted ascending, comma-separated, each written in
  *   base 36 as the gap from the previous ID; `gap.n` stands for a run of n more consecutive IDs.
  *   IDs 1–24 are `1.n`, and 500 IDs spread over 1–100 000 take about 1 500 characters.
@@ -34,8 +35,10 @@ const DEVICE_NAME_MAX = 64;
 const EXTENSION_NUMBER_MAX = 20;
 const REFERENCE_KEY_MAX = 40;
 
-const MODE_CODES = { user: 'u', agent: 'a', clone: 'c' } as const;
-const MODES_BY_CODE = { u: 'user', a: 'agent', c: 'clone' } as const;
+const MODE_CODES = { user: 'u', agent: 'a', clone: 'c', edit: 'e' } as const;
+const MODES_BY_CODE = { u: 'user', a: 'agent', c: 'clone', e: 'edit' } as const;
+/** users.version is a 32-bit integer. */
+const MAX_VERSION = 2_147_483_647;
 const DEVICE_CODES = { softphone: 's', webrtc: 'w' } as const satisfies Record<DeviceType, string>;
 const DEVICES_BY_CODE = { s: 'softphone', w: 'webrtc' } as const satisfies Record<string, DeviceType>;
 const FLAG = { multiLine: 1, callRecording: 2, monitoring: 4, voicemailAccess: 8 } as const;
@@ -74,12 +77,13 @@ const draftTuple = z.tuple([
 ]);
 
 const packedParent = {
-  m: z.enum(['u', 'a', 'c']),
+  m: z.enum(['u', 'a', 'c', 'e']),
   s: z.string().min(1).max(USERNAME_MAX).optional(),
+  v: z.number().int().min(1).max(MAX_VERSION).optional(),
   x: draftTuple.optional(),
 };
 const packedState = z.strictObject({ ...packedParent, c: idsText });
-type PackedParent = { m: 'u' | 'a' | 'c'; s?: string; x?: z.input<typeof draftTuple> };
+type PackedParent = { m: 'u' | 'a' | 'c' | 'e'; s?: string; v?: number; x?: z.input<typeof draftTuple> };
 type PackedState = PackedParent & { c: string };
 
 /** The User Info state as the modal's private_metadata; throws if it would not fit (see above). */
@@ -110,6 +114,7 @@ export type ParentFormState = Omit<UserFormState, 'collectionIds'>;
 export function packParent(state: ParentFormState): PackedParent {
   const packed: PackedParent = { m: MODE_CODES[state.mode] };
   if (state.sourceUsername !== undefined) packed.s = state.sourceUsername;
+  if (state.editVersion !== undefined) packed.v = state.editVersion;
   if (state.newExtension) packed.x = packDraft(state.newExtension);
   return packed;
 }
@@ -120,6 +125,7 @@ export const packedParentSchema = z.strictObject(packedParent);
 export function unpackParent(packed: z.output<typeof packedParentSchema>): ParentFormState {
   const state: ParentFormState = { mode: MODES_BY_CODE[packed.m] };
   if (packed.s !== undefined) state.sourceUsername = packed.s;
+  if (packed.v !== undefined) state.editVersion = packed.v;
   if (packed.x) state.newExtension = unpackDraft(packed.x);
   return state;
 }

@@ -10,7 +10,7 @@ import { inputBlock, option, OPTIONS_PER_SELECT, plain, staticSelect, textInput 
 import type { Choice, NewExtensionDraft, UserFormChoices, UserFormPrefill, UserFormState } from './model.js';
 import { encodeUserFormState } from './user-form-state.js';
 
-export const USER_INFO_TITLES = { user: 'New User', agent: 'New Agent', clone: 'Clone User' } as const;
+export const USER_INFO_TITLES = { user: 'New User', agent: 'New Agent', clone: 'Clone User', edit: 'Edit User' } as const;
 
 /** The agent-kind user types the agent form offers (the HCC seed: "agent, supervisor, admin, etc."). */
 export const AGENT_USER_TYPES = [
@@ -18,6 +18,9 @@ export const AGENT_USER_TYPES = [
   ['supervisor', 'Supervisor'],
   ['admin', 'Admin'],
 ] as const satisfies readonly (readonly [UserType, string])[];
+
+/** The Edit form may also make an agent a non-agent (and a non-agent an agent). */
+export const EDIT_USER_TYPES = [...AGENT_USER_TYPES, ['non_agent', 'Non-agent']] as const satisfies readonly (readonly [UserType, string])[];
 
 /** Values of the Voicemail/Recording Access checkboxes. */
 export const ACCESS_OPTIONS = { voicemail: 'voicemail', recording: 'recording' } as const;
@@ -40,14 +43,18 @@ export interface UserInfoModalInput {
 }
 
 /**
- * The User Info step of a new user, a new agent or a clone: the seeds' User Info tab in a modal.
+ * The User Info step of a new user, a new agent, a clone or an edit: the seeds' User Info tab in a modal.
+ * An edit shows the agent's fields whatever the user is now (the User Type may change, Non-agent
+ * included), shows the username without letting it change, has no Password, and is prefilled with the
+ * user's extension, access and notes.
  * Typed values live in Slack's view state; what the pushed steps decided (collections, a new
  * extension) lives in `state`, kept in private_metadata. Block IDs never change between rebuilds, so
  * `views.update` after a step keeps what was typed. The password is never prefilled.
  */
 export function userInfoModal(input: UserInfoModalInput): ModalView {
   const { state, choices, prefill = {}, showClusters } = input;
-  const agent = state.mode === 'agent';
+  const edit = state.mode === 'edit';
+  const agent = state.mode === 'agent' || edit;
   const blocks: KnownBlock[] = [];
 
   if (state.mode === 'clone' && state.sourceUsername !== undefined) {
@@ -59,9 +66,11 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
 
   const signIn = input.tenantSuffix ? `username@${input.tenantSuffix}` : 'username@tenant-suffix';
   blocks.push(
-    inputBlock(BLOCKS.username, 'Username', textInput(prefill.username, USERNAME_MAX_LENGTH), {
-      hint: `Unique, up to ${USERNAME_MAX_LENGTH} characters. The user signs in as ${signIn}.`,
-    }),
+    edit
+      ? { type: 'section', text: { type: 'mrkdwn', text: `*Username*\n${escapeMrkdwn(state.sourceUsername ?? '')} (cannot be changed)` } }
+      : inputBlock(BLOCKS.username, 'Username', textInput(prefill.username, USERNAME_MAX_LENGTH), {
+          hint: `Unique, up to ${USERNAME_MAX_LENGTH} characters. The user signs in as ${signIn}.`,
+        }),
     inputBlock(BLOCKS.firstName, 'First Name', textInput(prefill.firstName, NAME_MAX_LENGTH)),
     inputBlock(BLOCKS.lastName, 'Last Name', textInput(prefill.lastName, NAME_MAX_LENGTH)),
     inputBlock(BLOCKS.phone, 'Phone Number', textInput(prefill.phone, PHONE_INPUT_MAX_LENGTH), {
@@ -74,11 +83,16 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
       { optional: true },
     ),
     inputBlock(BLOCKS.description, 'Description', { ...textInput(prefill.description, DESCRIPTION_MAX_LENGTH), multiline: true }, { optional: true }),
-    inputBlock(BLOCKS.password, 'Password', textInput(undefined, PASSWORD_MAX_LENGTH), {
-      optional: true,
-      hint: 'Leave empty for the default one-time password; the user must change it at first sign-in',
-    }),
   );
+  // An edit never touches the password: the user changes it themselves at /account.
+  if (!edit) {
+    blocks.push(
+      inputBlock(BLOCKS.password, 'Password', textInput(undefined, PASSWORD_MAX_LENGTH), {
+        optional: true,
+        hint: 'Leave empty for the default one-time password; the user must change it at first sign-in',
+      }),
+    );
+  }
 
   pushSelect(blocks, BLOCKS.site, 'Site', choices.sites, prefill.siteKey, { optional: true });
   pushSelect(blocks, BLOCKS.department, 'Department', choices.departments, prefill.departmentKey, { optional: true });
@@ -91,35 +105,45 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
   }
 
   if (agent) {
-    const initialType = AGENT_USER_TYPES.find(([type]) => type === prefill.userType) ?? AGENT_USER_TYPES[0];
-    const typeOptions = AGENT_USER_TYPES.map(([value, label]) => option(label, value));
+    const types = edit ? EDIT_USER_TYPES : AGENT_USER_TYPES;
+    const initialType = types.find(([type]) => type === prefill.userType) ?? types[0];
+    const typeOptions = types.map(([value, label]) => option(label, value));
     blocks.push(
-      inputBlock(BLOCKS.userType, 'User Type', {
-        type: 'static_select',
-        options: typeOptions,
-        initial_option: option(initialType[1], initialType[0]),
-      }),
+      inputBlock(
+        BLOCKS.userType,
+        'User Type',
+        {
+          type: 'static_select',
+          options: typeOptions,
+          initial_option: option(initialType[1], initialType[0]),
+        },
+        edit ? { hint: 'A non-agent who becomes an agent gets an agent ID and needs an extension; an agent who becomes a non-agent gives up their extension.' } : {},
+      ),
     );
   }
 
-  blocks.push(agent ? agentPrimaryPhone(choices.freeExtensions, state.newExtension) : primaryPhone(choices.freeExtensions));
+  blocks.push(agent ? agentPrimaryPhone(choices.freeExtensions, state.newExtension, edit ? prefill.extensionNumber : undefined) : primaryPhone(choices.freeExtensions));
   if (agent) blocks.push(newExtensionSummary(state.newExtension));
 
   if (agent) {
+    const accessOptions = [
+      { text: plain('Voicemail'), value: ACCESS_OPTIONS.voicemail },
+      { text: plain('Recording'), value: ACCESS_OPTIONS.recording },
+    ];
+    // Slack refuses an empty initial_options: none checked means none given.
+    const initialAccess = accessOptions.filter((o) => (o.value === ACCESS_OPTIONS.voicemail ? prefill.voicemailAccess : prefill.recordingAccess) === true);
     blocks.push(
       inputBlock(
         BLOCKS.access,
         'Voicemail/Recording Access',
         {
           type: 'checkboxes',
-          options: [
-            { text: plain('Voicemail'), value: ACCESS_OPTIONS.voicemail },
-            { text: plain('Recording'), value: ACCESS_OPTIONS.recording },
-          ],
+          options: accessOptions,
+          ...(initialAccess.length > 0 ? { initial_options: initialAccess } : {}),
         },
         { optional: true },
       ),
-      inputBlock(BLOCKS.notes, 'Notes', { ...textInput(undefined, NOTES_MAX_LENGTH), multiline: true }, { optional: true, hint: 'Visible to other admins' }),
+      inputBlock(BLOCKS.notes, 'Notes', { ...textInput(prefill.notes, NOTES_MAX_LENGTH), multiline: true }, { optional: true, hint: 'Visible to other admins' }),
     );
   }
 
@@ -127,7 +151,7 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
 
   return {
     type: 'modal',
-    callback_id: VIEWS.userInfo,
+    callback_id: edit ? VIEWS.userEdit : VIEWS.userInfo,
     private_metadata: encodeUserFormState(state),
     title: plain(USER_INFO_TITLES[state.mode]),
     submit: plain('Submit request'),
@@ -161,22 +185,25 @@ function primaryPhone(freeExtensions: readonly number[]): KnownBlock {
  * needs an extension" (or a problem with the new one) is shown on it: its select offers the free
  * extensions (the lowest 99) and "New extension", which the Extension step sets up (the button below).
  */
-function agentPrimaryPhone(freeExtensions: readonly number[], draft: NewExtensionDraft | undefined): KnownBlock {
-  const shown = freeExtensions.slice(0, OPTIONS_PER_SELECT - 1);
+function agentPrimaryPhone(freeExtensions: readonly number[], draft: NewExtensionDraft | undefined, held?: number): KnownBlock {
+  // The extension an edited user holds is always offered (it is not free), so it can stay chosen.
+  const offered = held === undefined ? freeExtensions : [held, ...freeExtensions.filter((n) => n !== held)];
+  const shown = offered.slice(0, OPTIONS_PER_SELECT - 1).sort((a, b) => a - b);
   // One text whatever the draft: Slack keeps the chosen option across views.update, and the summary
   // line below says which extension it is.
   const newOption = option('New extension (set up below)', NEW_EXTENSION_OPTION);
-  const options: PlainTextOption[] = [...shown.map((n) => option(String(n), String(n))), newOption];
+  const options: PlainTextOption[] = [...shown.map((n) => option(n === held ? `${n} (current)` : String(n), String(n))), newOption];
+  const heldOption = held === undefined ? undefined : options.find((o) => o.value === String(held));
   const parts: string[] = [];
-  if (freeExtensions.length === 0) parts.push('No free extension: choose New extension and set it up below.');
+  if (offered.length === 0) parts.push('No free extension: choose New extension and set it up below.');
   else {
-    if (freeExtensions.length > shown.length) parts.push(`The lowest ${shown.length} of ${freeExtensions.length} free extensions.`);
+    if (offered.length > shown.length) parts.push(`The lowest ${shown.length} of ${offered.length} free extensions.`);
     parts.push('An agent needs one: choose a free extension, or New extension and set it up below.');
   }
   return inputBlock(
     BLOCKS.extension,
     PRIMARY_PHONE_LABEL,
-    { type: 'static_select', options, ...(draft ? { initial_option: newOption } : {}) },
+    { type: 'static_select', options, ...(draft ? { initial_option: newOption } : heldOption ? { initial_option: heldOption } : {}) },
     { optional: true, hint: parts.join(' ') },
   );
 }

@@ -6,6 +6,7 @@ import { searchUsers } from '../../../services/search-users.js';
 import { parseProvisionCommand, type ParsedCommand } from '../../commands/parse.js';
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { BUSY_TEXT, modalRefusal, openModal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
+import { openUserEditForm } from '../../flows/user-edit-form.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
@@ -21,6 +22,7 @@ function problemWith(parsed: ParsedCommand): string | undefined {
     case 'unknown':
       return `${COMMAND} ${parsed.word} is not a command I know.`;
     case 'missing_argument':
+      if (parsed.subcommand === 'edit') return `Say whom to edit: ${COMMAND} edit jdoe, or ${COMMAND} edit @Jane Doe.`;
       return parsed.subcommand === 'clone'
         ? `Say whom to clone: ${COMMAND} clone jdoe, or ${COMMAND} clone @Jane Doe.`
         : `Say what to look for: ${COMMAND} find jane.`;
@@ -75,6 +77,15 @@ export const provisionCommand =
           await openUserForm(deps, client, trigger, command.user_id, 'clone', { sourceUsername: found.username });
           return;
         }
+        case 'edit': {
+          const found = 'username' in parsed.target ? { username: parsed.target.username } : await usernameOfSlackMember(deps, client, parsed.target.slackUserId, 'edit');
+          if ('problem' in found) {
+            await respond({ response_type: 'ephemeral', text: found.problem });
+            return;
+          }
+          await openUserEditForm(deps, client, { trigger }, command.user_id, found.username);
+          return;
+        }
       }
     } catch (err) {
       if (isInvalidInput(err)) {
@@ -102,21 +113,21 @@ type MemberLookup = { username: string } | { problem: string };
  * this can fail is told as what it is: Slack refusing or failing users.info (logged with its error
  * code) is not the same as a person with no directory user.
  */
-async function usernameOfSlackMember(deps: SlackDeps, client: Args['client'], slackUserId: string): Promise<MemberLookup> {
-  const byUsername = `${COMMAND} clone &lt;username&gt;`;
+async function usernameOfSlackMember(deps: SlackDeps, client: Args['client'], slackUserId: string, subcommand: 'clone' | 'edit' = 'clone'): Promise<MemberLookup> {
+  const byUsername = `${COMMAND} ${subcommand} &lt;username&gt;`;
   let email: string | undefined;
   try {
     const info = await client.users.info({ user: slackUserId });
     email = info.user?.profile?.email;
   } catch (err) {
     const code = slackErrorCode(err);
-    deps.logger.warn({ slackUserId, slackError: code }, 'users.info failed for /provision clone @someone');
-    if (code === 'user_not_found') return { problem: `Slack does not know the person you mentioned (users.info answered user_not_found). Clone by username instead: ${byUsername}.` };
-    return { problem: `I could not ask Slack who the person you mentioned is: users.info failed (${escapeMrkdwn(code)}). Nothing was changed. Try again in a moment, or clone by username: ${byUsername}.` };
+    deps.logger.warn({ slackUserId, slackError: code }, `users.info failed for /provision ${subcommand} @someone`);
+    if (code === 'user_not_found') return { problem: `Slack does not know the person you mentioned (users.info answered user_not_found). ${subcommand === 'edit' ? 'Edit' : 'Clone'} by username instead: ${byUsername}.` };
+    return { problem: `I could not ask Slack who the person you mentioned is: users.info failed (${escapeMrkdwn(code)}). Nothing was changed. Try again in a moment, or ${subcommand} by username: ${byUsername}.` };
   }
   if (!email) {
-    deps.logger.warn({ slackUserId }, 'users.info gave no email for /provision clone @someone (no email on the profile, or no users:read.email scope)');
-    return { problem: `Slack did not give me the email of the person you mentioned, so I cannot match them to a directory user. Clone by username instead: ${byUsername}.` };
+    deps.logger.warn({ slackUserId }, `users.info gave no email for /provision ${subcommand} @someone (no email on the profile, or no users:read.email scope)`);
+    return { problem: `Slack did not give me the email of the person you mentioned, so I cannot match them to a directory user. ${subcommand === 'edit' ? 'Edit' : 'Clone'} by username instead: ${byUsername}.` };
   }
   const username = await usernameForEmail(deps.services, email);
   return username ? { username } : { problem: `That person has no user in the directory (no user has their Slack email). Try ${COMMAND} find &lt;name&gt;.` };

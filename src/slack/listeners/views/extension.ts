@@ -44,8 +44,8 @@ export const agentExtensionDone =
   async ({ ack, body, view, client }: Args): Promise<void> => {
     if (!deps.access.canRequest(body.user.id)) return ack();
     const parent = readMetadata(decodeUserFormState, view.private_metadata);
-    // This step is pushed from an agent's User Info only.
-    if (parent?.mode !== 'agent') {
+    // This step is pushed from an agent's User Info (or an Edit, where the user may become an agent) only.
+    if (parent?.mode !== 'agent' && parent?.mode !== 'edit') {
       deps.logger.warn({ userId: body.user.id }, 'refused an Extension step with unreadable private_metadata');
       return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: UNREADABLE_FORM_TEXT } });
     }
