@@ -110,8 +110,10 @@ export async function submitEditRequest(deps: ServiceDeps, actor: Actor, raw: un
     });
     return { id: row.id, kind: 'edit_user', payload };
   } catch (err) {
-    // A twin submission won the race: the database keeps one open change per user.
-    if (violatedUniqueConstraint(err) === 'requests_open_change_per_user') {
+    // A twin submission won the race: the database keeps one open change per user (and, as the payload
+    // names the user, one open request per username).
+    const violated = violatedUniqueConstraint(err);
+    if (violated === 'requests_open_change_per_user' || violated === 'requests_open_username') {
       const open = await findOpenChangeOfUser(deps.db, payload.userId);
       throw new InvalidInput([openChangeIssue(payload.username, open?.kind)]);
     }
