@@ -8,7 +8,7 @@ import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { assertWithinSlackLimits } from '../support/block-kit-limits.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
 import { depsFor, janeDoe, requester } from '../support/fixtures.js';
-import { fillView, inputLabels, optionTexts, type SlackView } from '../support/fill-view.js';
+import { fillView, inputLabels, optionTexts, type SlackView, type ViewBlock } from '../support/fill-view.js';
 import { storedUser } from '../support/queries.js';
 import { APPROVER, REQUESTER, sendBlockAction, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
 import { sendSlashCommand } from '../support/slack-request.js';
@@ -129,7 +129,11 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
 
   it('the card’s Edit button: a non-agent becomes a supervisor with a new extension set up in the same form', async () => {
     const bob = await userThroughApproval(depsFor(t.db), requester, janeDoe({ username: 'bsmith', firstName: 'Bob', lastName: 'Smith' }));
-    const card = { ts: '1700000000.000100', blocks: [{ type: 'actions', block_id: 'card_actions', elements: [{ type: 'button', action_id: ACTIONS.editUser, text: { type: 'plain_text', text: 'Edit' }, value: 'bsmith' }] }] };
+    const cardOf = (username: string): { ts: string; blocks: ViewBlock[] } => ({
+      ts: '1700000000.000100',
+      blocks: [{ type: 'actions', block_id: 'card_actions', elements: [{ type: 'button', action_id: ACTIONS.editUser, text: { type: 'plain_text', text: 'Edit' }, value: username }] }],
+    });
+    const card = cardOf('bsmith');
     let since = t.slack.calls.length;
     await sendBlockAction(t.baseUrl, { actionId: ACTIONS.editUser, message: card, ephemeral: true, responseUrl: t.slack.responseUrl('card') });
     const view = await t.slack.waitForView({ method: 'views.open', since });
@@ -165,7 +169,7 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
 
     // The card's Edit on a user nobody can edit says why, privately, and opens nothing.
     since = t.slack.calls.length;
-    const gone = { ...card, blocks: [{ ...card.blocks[0]!, elements: [{ ...card.blocks[0]!.elements[0]!, value: 'nobody' }] }] };
+    const gone = cardOf('nobody');
     const url = t.slack.responseUrl('card-nobody');
     await sendBlockAction(t.baseUrl, { actionId: ACTIONS.editUser, message: gone, ephemeral: true, responseUrl: url });
     expect(textOf((await t.slack.waitForResponse((r) => r.url === url, 3000)).body)).toContain('There is no user nobody to edit');
