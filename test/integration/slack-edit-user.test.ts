@@ -167,6 +167,15 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
     expect(textOf(approved.blocks)).toContain(`Changes applied to bsmith (agent ID ${after!.agentId}, extension ${extension!.number})`);
     expect(textOf(approved.blocks)).not.toContain(extension!.deviceSecret);
 
+    // On a card shown as a modal, Edit turns that modal into the form (the steps then return to it).
+    const modal = await openEdit(t, 'user');
+    since = t.slack.calls.length;
+    await sendBlockAction(t.baseUrl, { actionId: ACTIONS.editUser, view: { ...modal, blocks: cardOf('bsmith').blocks } });
+    const replaced = await t.slack.waitForView({ method: 'views.update', since });
+    expect(replaced.id).toBe(modal.id);
+    expect(replaced.callback_id).toBe(VIEWS.userEdit);
+    expect(fillView(replaced)[BLOCKS.userType]?.value?.selected_option?.value).toBe('supervisor');
+
     // The card's Edit on a user nobody can edit says why, privately, and opens nothing.
     since = t.slack.calls.length;
     const gone = cardOf('nobody');
