@@ -156,8 +156,16 @@ export function changedMeanwhileText(before: EditableUser, now: EditableUser, na
   const lines = changeLines(diffUser(before, now), names);
   if (lines.length === 0) return null;
   const { shown, more } = clipList(lines, max);
-  const parts = shown.map((l) => (l.label === FIELD_LABELS.collectionIds ? `${l.label}: ${l.value}` : `${l.label} is now ${l.after}`));
+  const parts = shown.map((l) => (l.label === FIELD_LABELS.collectionIds ? `${l.label}: ${l.value}` : `${l.label} is now ${cut(l.after, REASON_VALUE_MAX)}`));
   return more > 0 ? `${parts.join('; ')}; ${andMore(more)}` : parts.join('; ');
+}
+
+/** A value named in a reason stays short: notes can run to 2000 characters. */
+const REASON_VALUE_MAX = 80;
+
+function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 function valueText(field: ScalarField, value: Scalar, names: DiffNames): string {

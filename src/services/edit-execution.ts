@@ -12,6 +12,7 @@ import { addUserCollections, findUserByEmail, findUserById, nextAgentIdSql, remo
 import type { Db } from '../db/client.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
 import { requesterNotice } from '../notifications/messages.js';
+import { clipText } from '../text/clip.js';
 import { escapeMrkdwn, userMention } from '../text/mrkdwn.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
@@ -41,6 +42,8 @@ export interface EditPlan {
 
 /** Lines of the diff shown in the requester's DM; the rest are counted. */
 const NOTICE_LINES_MAX = 10;
+/** Characters of one line (a note can run to 2000). */
+const NOTICE_LINE_MAX = 300;
 
 export async function planEdit(deps: ServiceDeps, request: RequestRow): Promise<EditPlan> {
   const payload = parseInput(editRequestPayload, request.payload);
@@ -176,7 +179,7 @@ export function explainEditConflict(err: unknown, plan: EditPlan): unknown {
 function completedEditText(request: RequestRow, approverId: string, plan: EditPlan, user: UserRow): string {
   const lines = changeLines(plan.changes, plan.names);
   const { shown, more } = clipList(lines, NOTICE_LINES_MAX);
-  const list = shown.map((l) => `• ${escapeMrkdwn(changeLineText(l))}`);
+  const list = shown.map((l) => `• ${escapeMrkdwn(clipText(changeLineText(l), NOTICE_LINE_MAX))}`);
   if (more > 0) list.push(`• ${andMore(more)}`);
   const agent = user.agentId !== null && !isAgentType(plan.payload.before.userType) ? ` Their agent ID is ${user.agentId}.` : '';
   return [`:white_check_mark: Your request for ${editSubject(request.payload)} was approved by ${userMention(approverId)} and is done.${agent}`, ...list].join('\n');

@@ -18,6 +18,7 @@ export function editPrefill(look: EditableUser): UserFormPrefill {
     departmentKey: look.departmentKey,
     billingUnitKey: look.billingUnitKey,
     profileKey: look.profileKey,
+    clusterKey: look.clusterKey,
     userType: look.userType,
     ...(typeof look.extensionNumber === 'number' ? { extensionNumber: look.extensionNumber } : {}),
     voicemailAccess: look.voicemailAccess,

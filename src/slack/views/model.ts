@@ -72,6 +72,8 @@ export interface UserFormPrefill {
   departmentKey?: string | null;
   billingUnitKey?: string | null;
   profileKey?: string | null;
+  /** Edit: the user's CUCM cluster (the select is shown to portal admins only). */
+  clusterKey?: string | null;
   userType?: UserType;
   /** Edit: the extension the user holds, the agent settings and notes as they are now. */
   extensionNumber?: number;

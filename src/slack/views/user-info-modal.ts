@@ -101,7 +101,7 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
   pushSelect(blocks, BLOCKS.profile, 'Profile', choices.profiles, profileKey, { optional: false });
   // The clone seed: portal admins see Clusters above the primary phone, only when several are configured.
   if (showClusters && choices.clusters.length > 1) {
-    pushSelect(blocks, BLOCKS.cluster, 'Clusters', choices.clusters, undefined, { optional: true });
+    pushSelect(blocks, BLOCKS.cluster, 'Clusters', choices.clusters, prefill.clusterKey, { optional: true });
   }
 
   if (agent) {

@@ -87,3 +87,11 @@ describe('diffUser and its lines', () => {
     expect(changedMeanwhileText(jane, { ...jane, collectionIds: [1] }, names)).toBe('Collections: −All staff');
   });
 });
+
+describe('a long value in a reason', () => {
+  it('is cut to 80 characters', () => {
+    const text = changedMeanwhileText(jane, { ...jane, notes: 'n'.repeat(2000) }, names)!;
+    expect(text.length).toBeLessThan(100);
+    expect(text).toMatch(/^Notes is now n+…$/);
+  });
+});

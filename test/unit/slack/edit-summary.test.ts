@@ -92,6 +92,9 @@ describe('the Edit User modal', () => {
 
     const parsed = parseUserEditValues(values as unknown as FormValues, state, true);
     expect(parsed).toMatchObject({ ok: true, input: { username: 'jdoe', userType: 'agent', extensionNumber: '1000', voicemailAccess: true, notes: 'Night shift', clusterKey: null, collectionIds: [1, 3] } });
+    // A portal admin sees the user's cluster chosen, so leaving it alone keeps it.
+    const withCluster = JSON.parse(JSON.stringify(userInfoModal({ state, choices: userChoices(), prefill: { userType: 'agent', extensionNumber: 1000, clusterKey: 'cucm-west' }, showClusters: true }))) as SlackView;
+    expect(parseUserEditValues(fillView(withCluster, { 'First Name': 'Jane', 'Last Name': 'Doe', 'Phone Number': '+15555551234' }) as unknown as FormValues, state, true)).toMatchObject({ ok: true, input: { clusterKey: 'cucm-west' } });
     // Not on the form: the user keeps their cluster.
     expect(parseUserEditValues(values as unknown as FormValues, state, false)).toMatchObject({ ok: true, input: { clusterKey: undefined } });
     // A non-agent cannot take a new extension; an agent needs one.
