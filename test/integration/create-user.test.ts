@@ -165,7 +165,7 @@ describe(`create user (${testDriver})`, () => {
     const random = { ...deps, settings: { ...settings, passwordPolicy: 'random' as const } };
     const input: CreateUserInput = janeDoe({ username: 'randomized', email: 'randomized@example.com' });
     // Under this policy the email must belong to a Slack member: the Slack layer answers this port.
-    const submitted = await submitUserRequest(random, requester, { kind: 'create_user', input }, { findSlackMember: async (email) => (email === 'randomized@example.com' ? 'member' : 'no_member') });
+    const submitted = await submitUserRequest(random, requester, { kind: 'create_user', input }, { findSlackMember: (email) => Promise.resolve(email === 'randomized@example.com' ? 'member' : 'no_member') });
     const result = await approveRequest(random, approver, submitted.id, { allowSelfApproval: false, accountUrl: 'https://provisioning.example.com/account' });
     expect(result.outcome).toBe('completed');
     const row = await storedUser(database.db, 'randomized');

@@ -6,6 +6,11 @@ import type { CreateUserInput } from '../../src/services/create-user.js';
 
 /** The approver of test requests: someone other than the requester, so self-approval never matters. */
 export const approver: Actor = { id: 'U0APPROVER', portalAdmin: false };
+/**
+ * The requester of setup made beside a running bot (Slack tests): the approval's notice goes to this
+ * ID, not to the REQUESTER whose DMs those tests watch.
+ */
+export const setupRequester: Actor = { id: 'U0SETUP', portalAdmin: false };
 const ACCOUNT_URL = 'https://provisioning.example.com/account';
 
 export interface UserRequestOptions {
