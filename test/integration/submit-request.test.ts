@@ -45,9 +45,9 @@ describe(`submitting requests (${testDriver})`, () => {
   });
 
   it('refuses an invalid request field by field and stores nothing', async () => {
+    await userThroughApproval(deps, requester, janeDoe({ username: 'existing' }));
     const before = await requestCount();
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ phone: '+1 555 555 1234 56789' }) }), 'phone', 'phone_too_long');
-    await userThroughApproval(deps, requester, janeDoe({ username: 'existing' }));
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'EXISTING' }) }), 'username', 'username_taken');
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ userType: 'agent' }) }), 'extensionNumber', 'extension_required');
     await expectIssue(submitUserRequest(deps, requester, { kind: 'clone_user', input: janeDoe({ sourceUsername: 'ghost' } as never) }), 'sourceUsername', 'not_found');
