@@ -1,21 +1,14 @@
-import { z } from 'zod';
 import { cloneDefaults } from '../domain/clone.js';
 import { reject } from '../domain/errors.js';
 import { activeCollectionIdsOfUser, findUserByUsername } from '../db/repositories/users.js';
-import type { Actor, ServiceDeps } from './context.js';
-import { provisionUser, type ProvisionedUser } from './create-user.js';
-import { parseInput } from './input.js';
-import { userInfoFields, type UserInfoInput } from './user-fields.js';
+import type { ServiceDeps } from './context.js';
+import type { UserInfoInput } from './user-fields.js';
 
 /**
- * Clone User: the new person's own fields are typed; site, department, billing unit, profile and the
- * collection assignments default to the source user's and may be changed. Names, username, phone,
- * email and password are never copied: the schema has no way to ask for them from the source.
+ * What the Clone User form starts from; the Slack layer prefills with it. Only site, department,
+ * billing unit, profile and collections come from the source: names, username, phone, email and
+ * password are never copied.
  */
-export const cloneUserInput = z.object({ ...userInfoFields, sourceUsername: z.string().min(1) });
-export type CloneUserInput = z.input<typeof cloneUserInput>;
-
-/** What the Clone User form starts from; the Slack layer prefills with it. */
 export async function cloneTemplate(deps: ServiceDeps, sourceUsername: string) {
   // Postgres text cannot hold NUL (it refuses it as a parameter), so no stored user has such a name.
   const source = sourceUsername.includes('\u0000') ? undefined : await findUserByUsername(deps.db, sourceUsername);
@@ -30,20 +23,11 @@ export async function cloneTemplate(deps: ServiceDeps, sourceUsername: string) {
   return { source: { id: source.id, username: source.username, userType: source.userType }, defaults };
 }
 
-export async function cloneUser(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ProvisionedUser> {
-  const input = parseInput(cloneUserInput, raw);
-  const { source, merged } = await withCloneDefaults(deps, input);
-  return provisionUser(deps, actor, merged, {
-    action: 'user.cloned',
-    details: { sourceUserId: source.id, sourceUsername: source.username },
-  });
-}
-
 /**
  * The clone's input with the source user's settings filled in where the form left them unchanged.
  * `undefined` means "not changed in the form": keep the source's value. An explicit null clears it.
  * Collections: `'all'` (Select All) is every collection, not the source's; only undefined copies them.
- * Used when cloning directly and when an approved clone request is carried out.
+ * Used when an approved clone request is carried out (services/request-execution.ts).
  */
 export async function withCloneDefaults<I extends UserInfoInput & { sourceUsername: string }>(deps: ServiceDeps, input: I) {
   const { source, defaults } = await cloneTemplate(deps, input.sourceUsername);

@@ -7,7 +7,6 @@ import { validateOptionalText } from '../domain/person.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, insertExtension, takenNumbersInRanges, type ExtensionRow } from '../db/repositories/extensions.js';
 import { listReferenceChoices } from '../db/repositories/reference-data.js';
-import { violatedUniqueConstraint } from '../db/errors.js';
 import type { Db } from '../db/client.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { parseInput, throwIfAny } from './input.js';
@@ -90,26 +89,9 @@ export async function prepareExtension(deps: ServiceDeps, raw: unknown, options:
   return { number, deviceName: deviceName.value, input };
 }
 
-export async function createExtension(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ExtensionView> {
-  const prepared = await prepareExtension(deps, raw);
-  const { number } = prepared;
-  if (number === null) throw new Error('validation passed without a number');
-
-  try {
-    const row = await deps.db.transaction((tx) => writeExtension(tx, actor, { ...prepared, number }, deps.now()));
-    return toExtensionView(row);
-  } catch (err) {
-    if (violatedUniqueConstraint(err) === 'extensions_number') {
-      // Someone took this number between our check and our insert: offer the next one.
-      throw await extensionTakenError(deps.db, number);
-    }
-    throw err;
-  }
-}
-
 /**
  * The writes of a new extension, inside the caller's transaction: the row with a fresh device secret,
- * and the audit row (without the secret). Shared by direct creation and by the approval of a request.
+ * and the audit row (without the secret). The approval of a request runs it (services/request-execution.ts).
  */
 export async function writeExtension(tx: Db, actor: Actor, prepared: PreparedExtension & { number: number }, now: Date): Promise<ExtensionRow> {
   const { number, deviceName, input } = prepared;

@@ -2,9 +2,6 @@ import type { z } from 'zod';
 import { issue, InvalidInput, type FieldIssue } from '../domain/errors.js';
 import { emailInUseMessage } from '../domain/email.js';
 import { parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
-import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
-import { hashPassword } from '../domain/password-hash.js';
-import { signInName } from '../domain/sign-in-name.js';
 import { isAgentType } from '../domain/user-types.js';
 import { suggestUsername, usernameTakenMessage } from '../domain/username.js';
 import { recordAudit } from '../db/repositories/audit.js';
@@ -13,6 +10,7 @@ import { listReferenceChoices } from '../db/repositories/reference-data.js';
 import {
   addUserCollections,
   findUserByEmail,
+  findUserById,
   findUserByUsername,
   insertUser,
   nextAgentIdSql,
@@ -22,74 +20,12 @@ import {
 import { violatedUniqueConstraint } from '../db/errors.js';
 import type { Db } from '../db/client.js';
 import type { Actor, ServiceDeps } from './context.js';
-import { parseInput, throwIfAny } from './input.js';
+import { throwIfAny } from './input.js';
 import { resolveReferences, type ResolvedReferences } from './reference-checks.js';
-import { userInfoSchema, validatePerson, type UserInfoInput, type ValidPerson } from './user-fields.js';
-import { toPublicUser, type PublicUser } from './user-view.js';
+import { validatePerson, type userInfoSchema, type UserInfoInput, type ValidPerson } from './user-fields.js';
 
-export const createUserInput = userInfoSchema;
-export type CreateUserInput = z.input<typeof createUserInput>;
-
-export interface ProvisionedUser {
-  user: PublicUser;
-  /** `username@suffix`, what the new user signs in with. */
-  signInName: string;
-  extensionNumber: number | null;
-  collectionIds: number[];
-  /**
-   * The one-time password in clear, for the new user's own notification only. Never logged, never
-   * stored (only its hash is), never put in an audit row or a channel.
-   */
-  firstPasswordInClear: { value: string; kind: 'typed' | 'default' | 'random'; expiresAt: Date };
-}
-
-/** Create a user (agent or non-agent) from scratch. */
-export async function createUser(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<ProvisionedUser> {
-  const input = parseInput(createUserInput, raw);
-  return provisionUser(deps, actor, input, { action: 'user.created', details: {} });
-}
-
-/**
- * The story shared by create and clone: validate → check → hash → (one transaction) insert user,
- * collections and extension assignment, audit. Anything refused writes nothing.
- */
-export async function provisionUser(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: UserInfoInput,
-  audit: { action: string; details: Record<string, unknown> },
-): Promise<ProvisionedUser> {
-  const prepared = await prepareUser(deps, actor, input, { extensionComesWithRequest: false });
-  const { person } = prepared;
-
-  // The slow hash runs before the transaction, so no row or lock is held while it computes.
-  const password = initialPassword(deps.settings.passwordPolicy, {
-    firstName: person.firstName,
-    lastName: person.lastName,
-    phoneAsTyped: input.phone,
-    typedPassword: person.typedPassword,
-  });
-  const now = deps.now();
-  const credential: InitialCredential = {
-    hash: await hashPassword(password.password),
-    kind: password.kind,
-    oneTime: password.oneTime,
-    expiresAt: oneTimePasswordExpiresAt(now, deps.settings.defaultPasswordTtlHours),
-  };
-
-  try {
-    const user = await deps.db.transaction((tx) => writeUser(tx, actor, { input, prepared, credential, extension: prepared.extension, now }, audit));
-    return {
-      user: toPublicUser(user),
-      signInName: signInName(user.username, deps.settings.tenantSuffix),
-      extensionNumber: prepared.extension?.number ?? null,
-      collectionIds: prepared.resolved.collectionIds,
-      firstPasswordInClear: { value: password.password, kind: password.kind, expiresAt: credential.expiresAt },
-    };
-  } catch (err) {
-    throw await explainUserConflict(deps.db, err, person);
-  }
-}
+/** What a create request's `input` holds: the User Info form, before its rules are applied. */
+export type CreateUserInput = z.input<typeof userInfoSchema>;
 
 /** The new account's first password, already hashed: only the hash is ever written. */
 export interface InitialCredential {
@@ -101,8 +37,8 @@ export interface InitialCredential {
 
 /**
  * The writes of a new user, inside the caller's transaction: the user row (agent ID drawn from its
- * sequence), collections, the extension assignment (refused when someone holds it) and the audit row.
- * Shared by direct creation and by the approval of a request, which runs it in its own transaction.
+ * sequence), collections, the extension assignment (refused when someone holds it) and the audit rows.
+ * The approval of a request runs it in its own transaction (services/request-execution.ts).
  */
 export async function writeUser(
   tx: Db,
@@ -136,8 +72,16 @@ export async function writeUser(
     createdAt: now,
   });
   await addUserCollections(tx, row.id, resolved.collectionIds);
-  if (extension && !(await assignExtensionIfFree(tx, extension.id, row.id))) {
-    throw new InvalidInput([extensionAssignedIssue(extension.number)]);
+  if (extension) {
+    if (!(await assignExtensionIfFree(tx, extension.id, row.id))) throw new InvalidInput([extensionAssignedIssue(extension.number)]);
+    // The extension's own trail says whose phone it became, beside the user's row that names it.
+    await recordAudit(tx, {
+      actor: actor.id,
+      action: 'extension.assigned',
+      entityType: 'extension',
+      entityId: extension.id,
+      details: { extensionNumber: extension.number, userId: row.id, username: row.username },
+    });
   }
   await recordAudit(tx, {
     actor: actor.id,
@@ -167,7 +111,8 @@ export interface PreparedUser {
 /**
  * Every check of a new user, without writing: the pure rules, the reference choices, then the reads
  * that can refuse it (taken username or email, the extension's state). All problems are reported
- * together. Submitting a request runs this too, so a request that waits for approval was valid when made.
+ * together. Submitting a request runs this, so a request that waits for approval was valid when made,
+ * and its approval runs it again against the directory of that moment (services/request-execution.ts).
  * `extensionComesWithRequest`: an agent request that sets up its own new extension needs no existing one.
  */
 export async function prepareUser(
@@ -211,7 +156,10 @@ async function findConflicts(db: Db, person: ValidPerson, input: UserInfoInput, 
     if (!parsed.ok) issues.push(parsed.issue);
     else extension = await findExtensionByNumber(db, parsed.number);
     if (parsed.ok && !extension) issues.push(issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`));
-    else if (extension && extension.assignedUserId !== null) issues.push(extensionAssignedIssue(extension.number));
+    else if (extension && extension.assignedUserId !== null) {
+      // Naming the holder tells the requester whom to ask about it (find shows every extension anyway).
+      issues.push(extensionAssignedIssue(extension.number, (await findUserById(db, extension.assignedUserId))?.username));
+    }
   }
   return extension ? { issues, extension } : { issues };
 }
@@ -235,8 +183,8 @@ export async function usernameTakenIssue(db: Db, username: string): Promise<Fiel
   return issue('username', 'username_taken', usernameTakenMessage(username, suggestion), suggestion);
 }
 
-function extensionAssignedIssue(number: number): FieldIssue {
-  return issue('extensionNumber', 'extension_assigned', `Extension ${number} is already assigned to another user`);
+function extensionAssignedIssue(number: number, holder?: string): FieldIssue {
+  return issue('extensionNumber', 'extension_assigned', `Extension ${number} is already assigned to ${holder ?? 'another user'}`);
 }
 
 /**

@@ -3,14 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { collections } from '../../src/db/schema/index.js';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
-import { cloneTemplate, cloneUser } from '../../src/services/clone-user.js';
-import { createUser } from '../../src/services/create-user.js';
+import { cloneTemplate } from '../../src/services/clone-user.js';
+import { submitUserRequest } from '../../src/services/submit-request.js';
+import { verifyPassword } from '../../src/domain/password-hash.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData } from '../support/fixtures.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
 import { expectIssue } from '../support/expect-issue.js';
-import { rowCounts, storedUser } from '../support/queries.js';
+import { rowCountsWithRequests, storedUser } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { userRequestThroughApproval, userThroughApproval } from '../support/through-approval.js';
 
+/** Cloning as production does it: a clone request submitted, then approved (the source's settings are filled in then). */
 describe(`clone user (${testDriver})`, () => {
   let database: Database;
   let deps: ReturnType<typeof depsFor>;
@@ -22,7 +25,7 @@ describe(`clone user (${testDriver})`, () => {
     deps = depsFor(database.db);
     const all = await database.db.select({ id: collections.id }).from(collections);
     sourceCollections = all.slice(2, 7).map((c) => c.id).sort((a, b) => a - b);
-    await createUser(deps, requester, {
+    await userThroughApproval(deps, requester, {
       username: 'source',
       firstName: 'Sam',
       lastName: 'Source',
@@ -39,6 +42,9 @@ describe(`clone user (${testDriver})`, () => {
   });
   afterAll(() => database.close());
 
+  const cloneThroughApproval = async (input: Parameters<typeof userThroughApproval>[2]) => userRequestThroughApproval(deps, requester, input, { kind: 'clone_user' });
+  const submitClone = (input: unknown) => submitUserRequest(deps, requester, { kind: 'clone_user', input });
+
   async function cloneProfileKey() {
     const { listReferenceChoices } = await import('../../src/db/repositories/reference-data.js');
     return (await listReferenceChoices(database.db)).profiles.find((p) => !p.isDefault)?.key;
@@ -46,20 +52,20 @@ describe(`clone user (${testDriver})`, () => {
 
   it('copies collections, site, department, billing unit and profile — never names, phone, email or password', async () => {
     const source = await storedUser(database.db, 'source');
-    const clone = await cloneUser(deps, requester, { sourceUsername: 'SOURCE', username: 'newbie', firstName: 'Nia', lastName: 'Newbie', phone: '555-555-1234' });
+    const clone = await cloneThroughApproval({ sourceUsername: 'SOURCE', username: 'newbie', firstName: 'Nia', lastName: 'Newbie', phone: '555-555-1234' });
 
     const row = await storedUser(database.db, 'newbie');
     expect(row).toMatchObject({ siteKey: 'tampa-fl', departmentKey: 'billing-support', billingUnitKey: 'bu-200-business', profileKey: source!.profileKey });
     expect(row).toMatchObject({ firstName: 'Nia', lastName: 'Newbie', phone: '+15555551234', email: null, description: null });
-    expect(clone.firstPasswordInClear).toMatchObject({ kind: 'default', value: 'Nn5555551234!!' });
+    expect(await verifyPassword('Nn5555551234!!', row!.passwordHash!)).toBe(true);
     expect(await collectionIdsOfUserForTest(database.db, clone.user.id)).toEqual(sourceCollections);
 
     const trail = await auditTrailOf(database.db, 'user', clone.user.id);
-    expect(trail[0]).toMatchObject({ action: 'user.cloned', details: { sourceUsername: 'source' } });
+    expect(trail[0]).toMatchObject({ action: 'user.cloned', details: { sourceUsername: 'source', passwordKind: 'default', requestId: clone.request.id } });
   });
 
   it('lets the requester change the copied defaults and collections', async () => {
-    const clone = await cloneUser(deps, requester, {
+    const clone = await cloneThroughApproval({
       sourceUsername: 'source',
       username: 'changed',
       firstName: 'Cy',
@@ -80,20 +86,20 @@ describe(`clone user (${testDriver})`, () => {
     await database.db.update(collections).set({ active: true }).where(inArray(collections.id, [sourceCollections[1]!]));
   });
 
-  it('refuses an unknown source and a taken username, writing nothing', async () => {
-    const before = await rowCounts(database.db);
-    await expectIssue(cloneUser(deps, requester, { sourceUsername: 'ghost', username: 'x1', firstName: 'X', lastName: 'Y', phone: '555-555-1234' }), 'sourceUsername', 'not_found');
-    await expectIssue(cloneUser(deps, requester, { sourceUsername: 'source', username: 'Source', firstName: 'X', lastName: 'Y', phone: '555-555-1234' }), 'username', 'username_taken');
-    expect(await rowCounts(database.db)).toEqual(before);
+  it('refuses an unknown source and a taken username, storing nothing', async () => {
+    const before = await rowCountsWithRequests(database.db);
+    await expectIssue(submitClone({ sourceUsername: 'ghost', username: 'x1', firstName: 'X', lastName: 'Y', phone: '555-555-1234' }), 'sourceUsername', 'not_found');
+    await expectIssue(submitClone({ sourceUsername: 'source', username: 'Source', firstName: 'X', lastName: 'Y', phone: '555-555-1234' }), 'username', 'username_taken');
+    expect(await rowCountsWithRequests(database.db)).toEqual(before);
   });
 
   it('clones a user with 60 collections exactly', async () => {
     const many = Array.from({ length: 60 }, (_, i) => ({ name: `Bulk collection ${String(i).padStart(2, '0')}`, kind: i % 2 ? ('agent' as const) : ('user' as const) }));
     const inserted = await database.db.insert(collections).values(many).returning({ id: collections.id });
     const ids = inserted.map((c) => c.id).sort((a, b) => a - b);
-    await createUser(deps, requester, janeDoe({ username: 'wide', collectionIds: ids }));
+    await userThroughApproval(deps, requester, janeDoe({ username: 'wide', collectionIds: ids }));
 
-    const clone = await cloneUser(deps, requester, { sourceUsername: 'wide', username: 'wide2', firstName: 'Wynn', lastName: 'Wide', phone: '555-555-4321' });
+    const clone = await cloneThroughApproval({ sourceUsername: 'wide', username: 'wide2', firstName: 'Wynn', lastName: 'Wide', phone: '555-555-4321' });
     expect(await collectionIdsOfUserForTest(database.db, clone.user.id)).toEqual(ids);
   });
 });

@@ -8,8 +8,6 @@ import { findRequestById } from '../../src/db/repositories/requests.js';
 import { collections, extensions } from '../../src/db/schema/index.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import type { Actor } from '../../src/services/context.js';
-import { createExtension } from '../../src/services/create-extension.js';
-import { createUser } from '../../src/services/create-user.js';
 import { approveRequest, rejectRequest, remindAndExpire, type ApproveResult } from '../../src/services/decide-request.js';
 import { submitExtensionRequest, submitUserRequest } from '../../src/services/submit-request.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
@@ -17,6 +15,7 @@ import { expectIssue } from '../support/expect-issue.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, settings, softphone, testClock } from '../support/fixtures.js';
 import { rowCounts, storedUser } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
 
 const approver: Actor = { id: 'U0APPROVER', portalAdmin: false };
 const options = { allowSelfApproval: false, accountUrl: 'https://bot.example.com/account' };
@@ -100,7 +99,7 @@ describe(`deciding requests (${testDriver})`, () => {
   });
 
   it('approves an agent request for an existing free extension', async () => {
-    const extension = await createExtension(deps, requester, softphone());
+    const extension = await extensionThroughApproval(deps, requester, softphone());
     const id = await submitUser({ userType: 'supervisor', extensionNumber: String(extension.number) });
     const result = expectOutcome(await approveRequest(deps, approver, id, options), 'completed');
     expect(result.user!.agentId).toBeGreaterThanOrEqual(1001);
@@ -111,7 +110,7 @@ describe(`deciding requests (${testDriver})`, () => {
 
   it('approves a clone request: the source user’s site, department and collections are copied', async () => {
     const sourceCollections = [collectionIds[0]!, collectionIds[2]!, collectionIds[3]!];
-    await createUser(deps, requester, janeDoe({ username: 'cl.source', siteKey: 'tampa-fl', departmentKey: 'billing-support', collectionIds: sourceCollections }));
+    await userThroughApproval(deps, requester, janeDoe({ username: 'cl.source', siteKey: 'tampa-fl', departmentKey: 'billing-support', collectionIds: sourceCollections }));
     const id = await submitUser({ username: 'cl.new', firstName: 'Nia', lastName: 'Newbie', sourceUsername: 'cl.source' } as never, { kind: 'clone_user' });
 
     const result = expectOutcome(await approveRequest(deps, approver, id, options), 'completed');
@@ -201,14 +200,16 @@ describe(`deciding requests (${testDriver})`, () => {
     expect((await rejectRequest(deps, approver, id, 'x'.repeat(500))).outcome).toBe('rejected');
   });
 
-  it('fails a request whose username was taken meanwhile, leaving nothing but the requester’s notice', async () => {
-    const id = await submitUser({ username: 'taken.later', userType: 'agent' }, { newExtension: softphone() });
-    await createUser(deps, requester, janeDoe({ username: 'taken.later' }));
+  it('fails a request whose email was taken meanwhile, leaving nothing but the requester’s notice', async () => {
+    // One open request per username is the database's rule, so the directory changes under a waiting
+    // request by another request approved first: here, for the same email.
+    const id = await submitUser({ username: 'taken.later', email: 'taken.later@example.com', userType: 'agent' }, { newExtension: softphone() });
+    await userThroughApproval(deps, requester, janeDoe({ username: 'took.it', email: 'Taken.Later@example.com' }));
     const before = await rowCounts(database.db);
 
     const result = expectOutcome(await approveRequest(deps, approver, id, options), 'failed');
 
-    expect(result.reason).toBe('Username taken.later is already taken — try taken.later2');
+    expect(result.reason).toBe('Email taken.later@example.com is already used by another user');
     expect(result.request).toMatchObject({ state: 'failed', reason: result.reason, approverId: approver.id, resultUserId: null });
     const after = await rowCounts(database.db);
     expect({ ...after, audit: 0 }).toEqual({ ...before, audit: 0 });
@@ -219,7 +220,7 @@ describe(`deciding requests (${testDriver})`, () => {
 
   it('fails a request whose extension number was taken meanwhile', async () => {
     const id = await submitUser({ username: 'ext.taken', userType: 'agent' }, { newExtension: softphone({ extensionNumber: '1500' }) });
-    await createExtension(deps, requester, softphone({ extensionNumber: '1500' }));
+    await extensionThroughApproval(deps, requester, softphone({ extensionNumber: '1500' }));
     const before = await rowCounts(database.db);
 
     const result = expectOutcome(await approveRequest(deps, approver, id, options), 'failed');
@@ -231,12 +232,12 @@ describe(`deciding requests (${testDriver})`, () => {
   });
 
   it('fails a request whose existing extension was assigned to someone else meanwhile', async () => {
-    const extension = await createExtension(deps, requester, softphone());
+    const extension = await extensionThroughApproval(deps, requester, softphone());
     const id = await submitUser({ username: 'ext.assigned', userType: 'agent', extensionNumber: extension.number });
-    await createUser(deps, requester, janeDoe({ userType: 'agent', extensionNumber: extension.number }));
+    await userThroughApproval(deps, requester, janeDoe({ username: 'ext.first', userType: 'agent', extensionNumber: extension.number }));
 
     const result = expectOutcome(await approveRequest(deps, approver, id, options), 'failed');
-    expect(result.reason).toBe(`Extension ${extension.number} is already assigned to another user`);
+    expect(result.reason).toBe(`Extension ${extension.number} is already assigned to ext.first`);
     expect(await storedUser(database.db, 'ext.assigned')).toBeUndefined();
   });
 

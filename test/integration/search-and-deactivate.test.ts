@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { findExtensionByNumber } from '../../src/db/repositories/extensions.js';
-import { createExtension } from '../../src/services/create-extension.js';
-import { createUser } from '../../src/services/create-user.js';
 import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { searchUsers } from '../../src/services/search-users.js';
+import { submitUserRequest } from '../../src/services/submit-request.js';
 import { depsFor, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
 import { expectIssue } from '../support/expect-issue.js';
 import { storedUser } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { extensionThroughApproval, userRequestThroughApproval, userThroughApproval } from '../support/through-approval.js';
 
 describe(`search and deactivate (${testDriver})`, () => {
   let database: Database;
@@ -29,9 +29,9 @@ describe(`search and deactivate (${testDriver})`, () => {
     await seedDemoReferenceData(database.db);
     deps = depsFor(database.db);
     for (const p of people) {
-      const extensionNumber = p.agent ? (await createExtension(deps, requester, softphone())).number : undefined;
+      const extensionNumber = p.agent ? (await extensionThroughApproval(deps, requester, softphone())).number : undefined;
       if (p.username === 'aalvarez') agentExtension = extensionNumber!;
-      await createUser(deps, requester, {
+      await userThroughApproval(deps, requester, {
         username: p.username.replace('%', ''),
         firstName: p.firstName,
         lastName: p.lastName,
@@ -95,13 +95,13 @@ describe(`search and deactivate (${testDriver})`, () => {
 
     expect(usernames(await searchUsers(deps, { text: 'alvarez' }))).toEqual([]);
     expect(usernames(await searchUsers(deps, { text: 'alvarez', includeDeactivated: true }))).toEqual(['aalvarez']);
-    await expectIssue(createUser(deps, requester, { username: 'aalvarez', firstName: 'A', lastName: 'B', phone: '555-555-1234' }), 'username', 'username_taken');
+    await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: { username: 'aalvarez', firstName: 'A', lastName: 'B', phone: '555-555-1234' } }), 'username', 'username_taken');
     await expectIssue(deactivateUser(deps, requester, { username: 'aalvarez' }), 'username', 'already_deactivated');
     await expectIssue(deactivateUser(deps, requester, { username: 'nobody' }), 'username', 'not_found');
   });
 
   it('frees the extension for the next agent', async () => {
-    const next = await createUser(deps, requester, { username: 'newagent', firstName: 'New', lastName: 'Agent', phone: '555-555-1234', userType: 'agent', extensionNumber: agentExtension });
-    expect(next.extensionNumber).toBe(agentExtension);
+    const next = await userRequestThroughApproval(deps, requester, { username: 'newagent', firstName: 'New', lastName: 'Agent', phone: '555-555-1234', userType: 'agent', extensionNumber: agentExtension });
+    expect(next.extension?.number).toBe(agentExtension);
   });
 });

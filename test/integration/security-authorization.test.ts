@@ -1,9 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, users } from '../../src/db/schema/index.js';
-import { createExtension } from '../../src/services/create-extension.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
-import { depsFor, requester, softphone } from '../support/fixtures.js';
+import { depsFor, softphone } from '../support/fixtures.js';
 import { blockIdOfLabel, fillView, optionTexts, type SlackView, type ViewBlock, type ViewStateValues } from '../support/fill-view.js';
 import { rowCounts } from '../support/queries.js';
 import type { SlackMessage } from '../support/slack-double.js';
@@ -11,6 +10,7 @@ import { APPROVER, OUTSIDER, PORTAL_ADMIN, REQUESTER, sendBlockAction, sendViewS
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
+import { extensionThroughApproval, setupRequester } from '../support/through-approval.js';
 
 /**
  * Every button, view and command is checked on the server against who sent it, whatever the client
@@ -82,7 +82,7 @@ describe(`authorization of every Slack interaction (${testDriver})`, () => {
 
   beforeAll(async () => {
     t = await startTestBot({ REQUESTER_IDS: REQUESTER });
-    for (const n of [1500, 1501]) await createExtension(depsFor(t.db), requester, softphone({ extensionNumber: n }));
+    for (const n of [1500, 1501]) await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: n }));
     await t.db.insert(users).values({ username: 'source', firstName: 'So', lastName: 'Urce', phone: '+15555551111', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER });
     userView = await open('user');
     agentView = await open('agent');

@@ -2,11 +2,10 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, users } from '../../src/db/schema/index.js';
-import { createExtension } from '../../src/services/create-extension.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { decodeFindQuery, encodeFindQuery } from '../../src/slack/views/find-results.js';
 import { decodeUserFormState } from '../../src/slack/views/user-form-state.js';
-import { depsFor, requester, softphone } from '../support/fixtures.js';
+import { depsFor, softphone } from '../support/fixtures.js';
 import { fillView, type SlackView, type ViewElement, type ViewOption, type ViewStateValues } from '../support/fill-view.js';
 import { rowCounts } from '../support/queries.js';
 import type { SlackCall } from '../support/slack-double.js';
@@ -14,6 +13,7 @@ import { REQUESTER, sendBlockAction, sendViewSubmission, triggerId, type SlackAc
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
+import { extensionThroughApproval, setupRequester } from '../support/through-approval.js';
 
 /**
  * Hostile input in every field of every modal, and in `/provision`: the bot never answers 5xx (nor
@@ -259,7 +259,7 @@ describe(`hostile input in every field (${testDriver})`, () => {
   beforeAll(async () => {
     t = await startTestBot({ REQUESTER_IDS: REQUESTER });
     // Free extensions, so the primary phone select is offered and the agent baseline can be valid.
-    for (const n of [1500, 1501, 1502]) await createExtension(depsFor(t.db), requester, softphone({ extensionNumber: n }));
+    for (const n of [1500, 1501, 1502]) await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: n }));
     // The clone source, straight into the table: a password hash would only cost time here.
     await t.db.insert(users).values({ username: 'source', firstName: 'So', lastName: 'Urce', phone: '+15555551111', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER });
     views.user = await open('user');

@@ -6,7 +6,6 @@ import { accessPolicy } from '../../src/domain/access.js';
 import { InvalidInput } from '../../src/domain/errors.js';
 import type { SignInLimits } from '../../src/domain/sign-in-limits.js';
 import type { ServiceDeps } from '../../src/services/context.js';
-import { createUser } from '../../src/services/create-user.js';
 import { MAX_FAILED_SIGN_INS, signIn } from '../../src/services/sign-in.js';
 import { TooManyAttempts } from '../../src/services/sign-in-throttle.js';
 import { unlockAccount } from '../../src/services/unlock-account.js';
@@ -14,6 +13,7 @@ import { expectIssue } from '../support/expect-issue.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, settings, testClock } from '../support/fixtures.js';
 import { storedUser } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { userThroughApproval } from '../support/through-approval.js';
 
 const DEFAULT = 'Jd5555551234!!';
 const INVALID = { ok: false, error: 'invalid_credentials' };
@@ -50,7 +50,7 @@ describe(`sign-in attempt limits, shared by every instance on one database (${te
     const withLimits = { ...settings, signInLimits: limits };
     one = depsFor(database.db, { now: clock.now, settings: withLimits });
     two = depsFor(second?.db ?? database.db, { now: clock.now, settings: withLimits });
-    for (const username of ['jdoe', 'jdoe2', 'jdoe3', 'jdoe4']) await createUser(one, requester, janeDoe({ username }));
+    for (const username of ['jdoe', 'jdoe2', 'jdoe3', 'jdoe4']) await userThroughApproval(one, requester, janeDoe({ username }));
   });
   afterAll(async () => {
     await second?.close();

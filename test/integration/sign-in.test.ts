@@ -3,13 +3,14 @@ import type { Database } from '../../src/db/client.js';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { auditEvents } from '../../src/db/schema/index.js';
 import { InvalidInput } from '../../src/domain/errors.js';
-import { createUser } from '../../src/services/create-user.js';
 import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn } from '../../src/services/sign-in.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, testClock } from '../support/fixtures.js';
 import { expectIssue } from '../support/expect-issue.js';
 import { storedUser } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { userRequestThroughApproval } from '../support/through-approval.js';
+import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
 
 const DEFAULT = 'Jd5555551234!!';
 const NEW = 'Correct horse battery 9';
@@ -30,8 +31,11 @@ describe(`first sign-in (${testDriver})`, () => {
   async function newJane(username: string) {
     const clock = testClock();
     const deps = depsFor(database.db, { now: clock.now });
-    const created = await createUser(deps, requester, janeDoe({ username }));
-    expect(created.firstPasswordInClear.kind).toBe('default');
+    const { user, request } = await userRequestThroughApproval(deps, requester, janeDoe({ username }));
+    expect((await auditTrailOf(database.db, 'user', user.id))[0]?.details).toMatchObject({ passwordKind: 'default' });
+    // The sign-in name the requester is told, in the notice of the completed request.
+    const notice = (await notificationsOfRequest(database.db, request.id)).find((n) => n.topic === 'request_completed');
+    const created = { signInName: /\b[\w.-]+@abc\b/.exec(String((notice?.payload as { text?: string } | undefined)?.text))?.[0] };
     return { clock, deps, created, signInName: `${username}@abc` };
   }
 

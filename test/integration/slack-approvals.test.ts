@@ -1,13 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collections, notifications, requests, users } from '../../src/db/schema/index.js';
-import { createUser } from '../../src/services/create-user.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
 import { claimApprovalPost } from '../../src/services/approval-status.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { VIEWS } from '../../src/slack/ids.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
-import { depsFor, janeDoe, requester } from '../support/fixtures.js';
+import { depsFor, janeDoe } from '../support/fixtures.js';
 import { fillView, type SlackView, type ViewBlock } from '../support/fill-view.js';
 import type { SlackMessage } from '../support/slack-double.js';
 import { APPROVER, OUTSIDER, REQUESTER, appHomeOpened, sendBlockAction, sendEvent, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
@@ -15,6 +14,7 @@ import { sendSlashCommand } from '../support/slack-request.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
+import { setupRequester, userThroughApproval } from '../support/through-approval.js';
 
 const SECOND_APPROVER = 'U0APPROVER2';
 const textOf = (blocks: readonly ViewBlock[] | undefined) => JSON.stringify(blocks ?? []);
@@ -202,7 +202,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
   it('clone with Select All on both lists gives the new user every collection, not the source’s', async () => {
     const all = (await t.db.select({ id: collections.id }).from(collections)).map((c) => c.id).sort((a, b) => a - b);
     expect(all.length).toBeGreaterThan(2);
-    await createUser(depsFor(t.db), requester, janeDoe({ username: 'fewcols', collectionIds: all.slice(0, 2) }));
+    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'fewcols', collectionIds: all.slice(0, 2) }));
     const root = await openModal(t, 'clone fewcols');
     const typed = fillView(root, { Username: 'allcols', 'First Name': 'Al', 'Last Name': 'Cols', 'Phone Number': '555-555-2468', Email: 'allcols@example.com' });
     let since = t.slack.calls.length;
@@ -232,7 +232,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
 
   it('reads a clone request stored before "all" existed (no collectionIds) as the source’s collections', async () => {
     const all = (await t.db.select({ id: collections.id }).from(collections)).map((c) => c.id).sort((a, b) => a - b);
-    await createUser(depsFor(t.db), requester, janeDoe({ username: 'oldsource', collectionIds: [all[1]!] }));
+    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'oldsource', collectionIds: [all[1]!] }));
     const view = await openModal(t, 'clone oldsource');
     const since = t.slack.calls.length;
     await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'oldclone', 'First Name': 'Ol', 'Last Name': 'Clone', 'Phone Number': '555-555-1357' }) });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/create-user.js';
 import { BUSY_TEXT, MODALS_IN_PREPARATION_MAX, TRIGGER_BUDGET_MS } from '../../src/slack/flows/modal-trigger.js';
-import { depsFor, janeDoe, requester } from '../support/fixtures.js';
+import { depsFor, janeDoe } from '../support/fixtures.js';
 import { REQUESTER, triggerId } from '../support/slack-interactions.js';
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
+import { setupRequester, userThroughApproval } from '../support/through-approval.js';
 
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,7 +17,7 @@ describe(`opening modals within the trigger's life (${testDriver})`, () => {
   let t: TestBot;
   beforeAll(async () => {
     t = await startTestBot();
-    await createUser(depsFor(t.db), requester, janeDoe({ username: 'source', email: 'source@example.com' }));
+    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'source', email: 'source@example.com' }));
     t.slack.setSlackUser('U0SOURCE', { email: 'source@example.com', realName: 'So Urce' });
   });
   afterAll(async () => t?.close());

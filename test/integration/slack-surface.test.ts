@@ -1,9 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensions, requests, users } from '../../src/db/schema/index.js';
-import { createExtension } from '../../src/services/create-extension.js';
 import { BLOCKS, SHORTCUTS, VIEWS } from '../../src/slack/ids.js';
-import { depsFor, requester, softphone } from '../support/fixtures.js';
+import { depsFor, softphone } from '../support/fixtures.js';
 import { fillView, inputLabels, type SlackView, type ViewBlock } from '../support/fill-view.js';
 import {
   APPROVER,
@@ -19,6 +18,7 @@ import {
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
+import { extensionThroughApproval, setupRequester } from '../support/through-approval.js';
 
 async function openModal(t: TestBot, text: string, user = REQUESTER): Promise<SlackView> {
   const since = t.slack.calls.length;
@@ -54,7 +54,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
   });
 
   it('refuses a taken extension number and a malformed one on the field, storing nothing', async () => {
-    const existing = await createExtension(depsFor(t.db), requester, softphone({ extensionNumber: 1500 }));
+    const existing = await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: 1500 }));
     const view = await openModal(t, 'extension');
     const before = (await t.db.select({ n: sql<number>`count(*)::int` }).from(requests))[0]?.n;
     const taken = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { 'Extension Number': String(existing.number), 'Device Name': 'x', 'Device Type': 'Softphone' }) });
@@ -99,7 +99,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
 
   it('/provision find: rows with the Agent ID column, paging past Slack’s block limit, a filter, and Clone', async () => {
     const deps = depsFor(t.db);
-    const free = await Promise.all(Array.from({ length: 5 }, (_, i) => createExtension(deps, requester, softphone({ extensionNumber: 1700 + i }))));
+    const free = await Promise.all(Array.from({ length: 5 }, (_, i) => extensionThroughApproval(deps, setupRequester, softphone({ extensionNumber: 1700 + i }))));
     // Straight into the table: 45 slow password hashes would only test scrypt.
     const seeded = await t.db
       .insert(users)

@@ -4,13 +4,13 @@ import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { requests } from '../../src/db/schema/index.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { InvalidInput } from '../../src/domain/errors.js';
-import { createUser } from '../../src/services/create-user.js';
 import { pendingRequests, requestsOf } from '../../src/services/list-requests.js';
 import { submitExtensionRequest, submitUserRequest } from '../../src/services/submit-request.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
 import { expectIssue } from '../support/expect-issue.js';
 import { rowCounts } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { userThroughApproval } from '../support/through-approval.js';
 
 describe(`submitting requests (${testDriver})`, () => {
   let database: Database;
@@ -45,9 +45,9 @@ describe(`submitting requests (${testDriver})`, () => {
   });
 
   it('refuses an invalid request field by field and stores nothing', async () => {
+    await userThroughApproval(deps, requester, janeDoe({ username: 'existing' }));
     const before = await requestCount();
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ phone: '+1 555 555 1234 56789' }) }), 'phone', 'phone_too_long');
-    await createUser(deps, requester, janeDoe({ username: 'existing' }));
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'EXISTING' }) }), 'username', 'username_taken');
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ userType: 'agent' }) }), 'extensionNumber', 'extension_required');
     await expectIssue(submitUserRequest(deps, requester, { kind: 'clone_user', input: janeDoe({ sourceUsername: 'ghost' } as never) }), 'sourceUsername', 'not_found');

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
-import { auditEvents, extensions, userCollections, users } from '../../src/db/schema/index.js';
+import { auditEvents, extensions, requests, userCollections, users } from '../../src/db/schema/index.js';
 
 /** Row counts of everything a use case writes: a refused request must leave all of them unchanged. */
 export async function rowCounts(db: Db) {
@@ -12,6 +12,12 @@ export async function rowCounts(db: Db) {
     userCollections: await count(userCollections),
     audit: await count(auditEvents),
   };
+}
+
+/** rowCounts and the requests: a request refused at submission must not be stored either. */
+export async function rowCountsWithRequests(db: Db) {
+  const [stored] = await db.select({ n: sql<number>`count(*)::int` }).from(requests);
+  return { ...(await rowCounts(db)), requests: stored?.n ?? 0 };
 }
 
 export async function storedUser(db: Db, username: string) {
