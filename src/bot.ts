@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { hasReferenceData } from './db/repositories/reference-data.js';
 import { accountRoutes } from './http/account.js';
@@ -10,6 +10,7 @@ import { boltLogger, type Logger } from './logger.js';
 import { startNotifications, type NotificationWorker } from './notifications/index.js';
 import { DEMO_REFERENCE_DATA, loadReferenceDataFile } from './services/load-reference-data.js';
 import { accessPolicy } from './domain/access.js';
+import { approverGroupClient, startApproverGroup, UnknownApproverGroup, type ApproverGroup } from './slack/approver-group.js';
 import { buildSlackApp } from './slack/app.js';
 import type { SlackDeps } from './slack/context.js';
 import { refreshApprovalMessage } from './slack/flows/approval.js';
@@ -32,6 +33,8 @@ export interface RunningBot {
   readonly notifications: NotificationWorker;
   /** Reminders, expiry and approval messages that could not be posted (runOnce runs a pass now). */
   readonly sweeper: Sweeper;
+  /** APPROVER_GROUP's members as last read (refresh() reads now); undefined without the setting. */
+  readonly approverGroup: ApproverGroup | undefined;
   stop(): Promise<void>;
   /** While stop() runs: the parts that have not stopped yet, e.g. `notifications (sends in flight)`. */
   stillStopping(): string[];
@@ -50,9 +53,11 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       ? `database: embedded PGlite in ${database.location} (for trying the bot and small single-instance setups; set DATABASE_URL for Postgres)`
       : `database: Postgres at ${database.location}`,
   );
+  let group: ApproverGroup | undefined;
   try {
     await database.migrate();
     await ensureReferenceData(database, config, logger);
+    group = await approverGroupOf(config, logger);
     let listening = config.port;
     const deps: SlackDeps = {
       services: {
@@ -64,9 +69,10 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
           defaultPasswordTtlHours: config.defaultPasswordTtlHours,
           tenantSuffix: config.tenantSuffix,
           signInLimits: config.signIn.limits,
+          twoApprovalsFor: config.twoApprovalsFor,
         },
       },
-      access: accessPolicy(config),
+      access: accessPolicy(config, group),
       logger,
       phoneDefaultCountry: config.phoneDefaultCountry,
       approvals: {
@@ -116,8 +122,10 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       port,
       notifications,
       sweeper,
+      approverGroup: group,
       // New work stops coming (sweeps, outbox rounds, Slack), work in flight finishes, then the database closes.
       async stop() {
+        group?.stop();
         const stopped = await Promise.allSettled([
           step('sweeper (a sweep in flight)', () => sweeper.stop()),
           step('notifications (sends in flight)', () => notifications.stop()),
@@ -130,9 +138,42 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       stillStopping: () => [...pending],
     };
   } catch (err) {
+    group?.stop();
     await database.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * APPROVER_GROUP, read once before the bot takes requests. A group Slack does not know stops start-up
+ * naming the setting. With TWO_APPROVALS_FOR, fewer than two possible approvers (APPROVER_IDS and the
+ * group's members together) stop it too: such requests could never be approved. When Slack cannot be
+ * asked at start, that check cannot be made: the bot starts (logged), the group counts as empty until
+ * read, and four-eyes requests wait for two approvers as always.
+ */
+async function approverGroupOf(config: Config, logger: Logger): Promise<ApproverGroup | undefined> {
+  if (!config.approverGroup) return undefined;
+  let group: ApproverGroup;
+  try {
+    group = await startApproverGroup({ ref: config.approverGroup, client: approverGroupClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger }), logger });
+  } catch (err) {
+    if (err instanceof UnknownApproverGroup) throw new ConfigError(`Invalid configuration:\n- ${err.message}\nSee README.md ("Settings").`);
+    throw err;
+  }
+  if (config.twoApprovalsFor.length > 0) {
+    if (group.lastReadAt() === undefined) {
+      logger.warn('TWO_APPROVALS_FOR: the approver group could not be read at start, so whether two approvers exist is not checked');
+    } else {
+      const possible = new Set([...config.approverIds, ...group.members()]);
+      if (possible.size < 2) {
+        group.stop();
+        throw new ConfigError(
+          `Invalid configuration:\n- TWO_APPROVALS_FOR needs at least two approvers, but APPROVER_IDS and APPROVER_GROUP together name ${possible.size}: no ${config.twoApprovalsFor.join('/')} request could ever be approved\nSee README.md ("Settings").`,
+        );
+      }
+    }
+  }
+  return group;
 }
 
 function listeningPort(started: unknown): number | undefined {

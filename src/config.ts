@@ -5,6 +5,7 @@ import { isCountryCode } from './domain/phone.js';
 import { PASSWORD_POLICIES, DEFAULT_PASSWORD_TTL_HOURS } from './domain/password.js';
 import { DEFAULT_SIGN_IN_LIMITS } from './domain/sign-in-limits.js';
 import { isTenantSuffix } from './domain/sign-in-name.js';
+import { USER_TYPES } from './domain/user-types.js';
 
 /**
  * Every setting, in one zod schema. This is the only module that reads process.env; a missing or
@@ -30,6 +31,22 @@ const apiTokenList = z
   .default('')
   .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9._~+/=-]{32,}$/, 'must be tokens of at least 32 characters (letters, digits, . _ ~ + / = -), comma-separated')));
+
+/** A Slack user group: its ID (S0123ABCD) or its handle (cc-admins or @cc-admins), resolved at start. */
+const usergroupRef = optionalText.pipe(
+  z
+    .string()
+    .regex(/^(S[A-Z0-9]{2,}|@?[a-z0-9][a-z0-9._-]{0,79})$/, 'must be a Slack user group ID like S0123ABCD or its handle like @cc-admins')
+    .transform((s) => s.replace(/^@/, ''))
+    .optional(),
+);
+
+/** User types whose creation or change needs two different approvers. */
+const userTypeList = z
+  .string()
+  .default('')
+  .transform((s) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))])
+  .pipe(z.array(z.enum(USER_TYPES, { error: `must be user types (${USER_TYPES.join(', ')}), comma-separated` })));
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -58,7 +75,9 @@ const schema = z
     OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
     TENANT_SUFFIX: z.string().refine(isTenantSuffix, 'must be exactly 3 letters or digits'),
     APPROVALS_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD'),
-    APPROVER_IDS: slackIdList.refine((ids) => ids.length > 0, 'must name at least one approver'),
+    APPROVER_IDS: slackIdList,
+    APPROVER_GROUP: usergroupRef,
+    TWO_APPROVALS_FOR: userTypeList,
     PORTAL_ADMIN_IDS: slackIdList,
     REQUESTER_IDS: slackIdList,
     ALLOW_SELF_APPROVAL: flag,
@@ -87,8 +106,22 @@ const schema = z
       message: 'is required but not set (it may be left out only in Socket Mode, with SLACK_APP_TOKEN)',
       when: () => true,
     }),
+    z.refine((env) => (Array.isArray(env.APPROVER_IDS) && env.APPROVER_IDS.length > 0) || Boolean(env.APPROVER_GROUP), {
+      path: ['APPROVER_IDS'],
+      message: 'must name at least one approver (or set APPROVER_GROUP)',
+      when: () => true,
+    }),
   )
   .superRefine((env, ctx) => {
+    // Without a group the approvers are known now: fewer than two would leave such requests waiting forever.
+    // With a group, start-up checks its membership once it has read it (bot.ts).
+    if (env.TWO_APPROVALS_FOR.length > 0 && !env.APPROVER_GROUP && new Set(env.APPROVER_IDS).size < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWO_APPROVALS_FOR'],
+        message: `needs at least two approvers, but APPROVER_IDS names ${new Set(env.APPROVER_IDS).size} and APPROVER_GROUP is not set: no ${env.TWO_APPROVALS_FOR.join('/')} request could ever be approved`,
+      });
+    }
     if (env.EXPIRE_AFTER_HOURS <= env.REMIND_AFTER_HOURS) {
       ctx.addIssue({ code: 'custom', path: ['EXPIRE_AFTER_HOURS'], message: 'must be greater than REMIND_AFTER_HOURS' });
     }
@@ -106,6 +139,10 @@ const schema = z
     tenantSuffix: env.TENANT_SUFFIX,
     approvalsChannel: env.APPROVALS_CHANNEL,
     approverIds: env.APPROVER_IDS,
+    /** APPROVER_GROUP: a user group ID, or a handle without its @ (resolved with usergroups.list at start). */
+    approverGroup: env.APPROVER_GROUP,
+    /** TWO_APPROVALS_FOR: creating or changing a user of these types needs two different approvers. */
+    twoApprovalsFor: env.TWO_APPROVALS_FOR,
     portalAdminIds: env.PORTAL_ADMIN_IDS,
     /** Empty = anyone in the workspace may ask. */
     requesterIds: env.REQUESTER_IDS,

@@ -8,12 +8,14 @@ import {
   requestsMissingApprovalMessage,
 } from '../db/repositories/approval-messages.js';
 import { findExtensionById, findExtensionOfUser } from '../db/repositories/extensions.js';
-import { notificationsOfRequest } from '../db/repositories/notifications.js';
+import { notificationsOfRequest, SECRET_ERASED_KEY } from '../db/repositories/notifications.js';
+import { approvalsOfRequest } from '../db/repositories/request-approvals.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
 import { editResultText } from './edit-execution.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
+import { approvalsNeededFor } from './four-eyes.js';
 import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 
 /** Everything the approval message shows about a request, read in one place. */
@@ -24,10 +26,12 @@ export interface ApprovalStatus {
   unreadable?: string[];
   /** What approval made, in words, or null before (or without) it. */
   result: string | null;
-  deliveries: { topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null }[];
+  deliveries: { id: string; topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null; retryable: boolean }[];
+  /** How many different approvers it needs (TWO_APPROVALS_FOR), and the approvals recorded so far (the first of two). */
+  approvals: { needed: 1 | 2; by: string[] };
 }
 
-export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<ApprovalStatus | undefined> {
+export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'> & Partial<Pick<ServiceDeps, 'settings'>>, requestId: string): Promise<ApprovalStatus | undefined> {
   const request = await findRequestById(deps.db, requestId);
   if (!request) return undefined;
   const stored = parseStoredPayload(request.kind, request.payload);
@@ -36,9 +40,12 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requ
     const sending = n.state === 'queued' && n.leasedUntil !== null && n.leasedUntil > now;
     // A lease that ran out unrecorded belongs to a worker that stopped mid-send: that attempt failed too.
     const interrupted = n.state === 'queued' && n.leasedUntil !== null && !sending;
-    return { topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError) };
+    // Dead, and Retry delivery may put it back: not a DM whose one-time password was erased (services/retry-delivery.ts).
+    const retryable = n.state === 'dead' && !(typeof n.payload === 'object' && n.payload !== null && SECRET_ERASED_KEY in n.payload);
+    return { id: n.id, topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError), retryable };
   });
-  return { request, ...stored, result: await resultOf(deps, request), deliveries };
+  const approvals = { needed: await approvalsNeededFor(deps, request), by: (await approvalsOfRequest(deps.db, requestId)).map((a) => a.approverId) };
+  return { request, ...stored, result: await resultOf(deps, request), deliveries, approvals };
 }
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {

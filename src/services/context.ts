@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { CountryCode } from '../domain/phone.js';
 import type { PASSWORD_POLICIES } from '../domain/password.js';
 import type { SignInLimits } from '../domain/sign-in-limits.js';
+import type { UserType } from '../domain/user-types.js';
 
 /** Who asks. Authorisation is decided here, server-side, never from what a form chose to show. */
 export interface Actor {
@@ -21,6 +22,8 @@ export interface DirectorySettings {
   readonly tenantSuffix: string;
   /** Sign-in attempts allowed per client address and per account in a window (src/services/sign-in-throttle.ts). */
   readonly signInLimits: SignInLimits;
+  /** TWO_APPROVALS_FOR: user types whose creation or change needs two different approvers (none when absent). */
+  readonly twoApprovalsFor?: readonly UserType[];
 }
 
 export interface ServiceDeps {

@@ -16,6 +16,7 @@ import type { Db } from '../db/client.js';
 import { approvalReminder, requesterNotice } from '../notifications/messages.js';
 import { SYSTEM_ACTOR, type Actor, type ServiceDeps } from './context.js';
 import { toExtensionView, type ExtensionView } from './create-extension.js';
+import { fourEyesStep, type FourEyesStep } from './four-eyes.js';
 import { DRAW_AGAIN, executePlan, explainExecutionError, planRequest, type ExecutionPlan } from './request-execution.js';
 import { expiredText, failedText, rejectedText, REQUESTER_TOPICS } from './request-notices.js';
 import { toPublicUser, type PublicUser } from './user-view.js';
@@ -38,7 +39,9 @@ export type ApproveResult =
   | { outcome: 'completed'; request: RequestRow; user?: PublicUser; extension?: ExtensionView }
   | { outcome: 'failed'; request: RequestRow; reason: string }
   | { outcome: 'already_decided'; request: RequestRow }
-  | { outcome: 'not_allowed'; reason: string };
+  | { outcome: 'not_allowed'; reason: string }
+  /** TWO_APPROVALS_FOR: this approval is recorded (or already was); another approver must approve too. */
+  | Extract<FourEyesStep, { outcome: 'awaiting_second' }>;
 
 export type RejectResult = { outcome: 'rejected'; request: RequestRow } | { outcome: 'already_decided'; request: RequestRow };
 
@@ -68,6 +71,9 @@ async function attemptApproval(deps: ServiceDeps, actor: Actor, requestId: strin
   if (current.requesterId === actor.id && !options.allowSelfApproval) {
     return { outcome: 'not_allowed', reason: 'You asked for this yourself, so another approver has to approve it' };
   }
+  // Four eyes (services/four-eyes.ts): a first approval is recorded and the request waits for a second.
+  const fourEyes = await fourEyesStep(deps, actor, current);
+  if (fourEyes.outcome !== 'carry_out') return fourEyes;
 
   let plan: ExecutionPlan;
   try {

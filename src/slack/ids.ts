@@ -67,6 +67,8 @@ export const BLOCKS = {
   deviceSecretNote: 'device_secret_note',
   /** The approval message: its buttons, and the reject-reason modal's input. */
   approvalActions: 'approval_actions',
+  /** The approval message: Retry delivery, under a notification that used up its retries. */
+  deliveryActions: 'delivery_actions',
   rejectReason: 'reject_reason',
   // Extension form
   extensionNumber: 'extension_number',
@@ -112,4 +114,6 @@ export const ACTIONS = {
   /** The approval message's buttons (value: the request ID). */
   approve: 'approve_request',
   reject: 'reject_request',
+  /** The approval message: send the request's undelivered notifications again (value: the request ID). */
+  retryDelivery: 'retry_delivery',
 } as const;

@@ -68,6 +68,8 @@ export async function startSlackDouble() {
   const holds = new Map<string, { arrived: () => void; released: Promise<void> }[]>();
   const users = new Map<string, SlackUserEntry>();
   const usergroups = new Map<string, string[]>();
+  /** Handles of user groups (usergroups.list), by group ID. */
+  const usergroupHandles = new Map<string, string>();
   /** Latest version of every view, by id. */
   const views = new Map<string, SlackView>();
   /** Every view the bot sent, in order: the version the double answered, and the index its call got in `calls`. */
@@ -258,6 +260,11 @@ export async function startSlackDouble() {
         const group = usergroups.get(str(args.usergroup));
         return group ? { ok: true, users: [...group] } : { ok: false, error: 'no_such_subteam' };
       }
+      case 'usergroups.list':
+        return {
+          ok: true,
+          usergroups: [...usergroups].map(([id, members]) => ({ id, team_id: 'T0TEAM', handle: usergroupHandles.get(id) ?? id.toLowerCase(), name: usergroupHandles.get(id) ?? id, user_count: members.length, date_delete: 0 })),
+        };
       default:
         return { ok: true };
     }
@@ -449,9 +456,15 @@ export async function startSlackDouble() {
     removeSlackUser: (id: string) => {
       users.delete(id);
     },
-    /** Sets who is in a user group (usergroups.users.list); unknown groups answer `no_such_subteam`. */
-    setUsergroupUsers: (usergroupId: string, members: string[]) => {
+    /** Sets who is in a user group (usergroups.users.list) and, optionally, its handle (usergroups.list); unknown groups answer `no_such_subteam`. */
+    setUsergroupUsers: (usergroupId: string, members: string[], handle?: string) => {
       usergroups.set(usergroupId, [...members]);
+      if (handle !== undefined) usergroupHandles.set(usergroupId, handle);
+    },
+    /** Deletes a user group: usergroups.users.list then answers `no_such_subteam`. */
+    removeUsergroup: (usergroupId: string) => {
+      usergroups.delete(usergroupId);
+      usergroupHandles.delete(usergroupId);
     },
     /**
      * The last view the bot sent (by default through views.open, views.push or views.update), as the

@@ -43,6 +43,8 @@ export interface TestBotOptions {
   sameAs?: TestBot;
   /** Over HTTP (the default), or in Socket Mode (an app token, no signing secret). */
   transport?: SlackTransport;
+  /** Sets up the Slack double before the bot starts (e.g. the members of APPROVER_GROUP, read at start). */
+  prepareSlack?: (slack: SlackDouble) => void;
 }
 
 /** The app-level token a Socket Mode test bot connects with. */
@@ -91,7 +93,17 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
   const database = shared ? Object.assign(await openDatabase({ driver: 'postgres', url: shared.databaseUrl! }), { url: shared.databaseUrl }) : await openTestDatabase();
   const withReferenceData = shared !== undefined || (options.referenceData ?? 'demo') === 'demo';
   if (withReferenceData && !shared) await seedDemoReferenceData(database.db);
-  const bot = await startBot(config, createLogger(config.logLevel, stream), database);
+  options.prepareSlack?.(slack);
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config, createLogger(config.logLevel, stream), database);
+  } catch (err) {
+    // A refused start (a ConfigError the test expects) leaves nothing running.
+    await socket?.close();
+    if (!shared) await slack.close();
+    await rm(outbox, { recursive: true, force: true });
+    throw err;
+  }
   if (!withReferenceData) await clearReferenceData(database.db);
   const logText = () => chunks.join('');
   const baseUrl = `http://127.0.0.1:${bot.port}`;

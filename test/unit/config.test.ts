@@ -45,6 +45,23 @@ describe('configuration', () => {
     expect(problems({ ...withoutSecret, SLACK_SIGNING_SECRET: '  ' })).toContain('SLACK_SIGNING_SECRET is required');
   });
 
+  it('reads APPROVER_GROUP (ID or handle) and TWO_APPROVALS_FOR, and refuses four eyes with one approver', () => {
+    expect(parseConfig({ ...valid, APPROVER_GROUP: '@cc-admins' }).approverGroup).toBe('cc-admins');
+    expect(parseConfig({ ...valid, APPROVER_GROUP: 'S0123ABCD' }).approverGroup).toBe('S0123ABCD');
+    expect(parseConfig(valid)).toMatchObject({ approverGroup: undefined, twoApprovalsFor: [] });
+    // A group alone may name the approvers.
+    expect(parseConfig({ ...valid, APPROVER_IDS: '', APPROVER_GROUP: 'cc-admins' }).approverIds).toEqual([]);
+    expect(problems({ ...valid, APPROVER_GROUP: 'CC Admins!' })).toContain('APPROVER_GROUP must be a Slack user group ID');
+    expect(parseConfig({ ...valid, TWO_APPROVALS_FOR: 'admin, supervisor,admin' }).twoApprovalsFor).toEqual(['admin', 'supervisor']);
+    expect(problems({ ...valid, TWO_APPROVALS_FOR: 'admin,boss' })).toContain('TWO_APPROVALS_FOR must be user types (agent, supervisor, admin, non_agent)');
+    // Four eyes with one approver would deadlock: refused, naming the setting.
+    const one = problems({ ...valid, APPROVER_IDS: 'U0AAA', TWO_APPROVALS_FOR: 'admin' });
+    expect(one).toContain('TWO_APPROVALS_FOR needs at least two approvers');
+    expect(problems({ ...valid, APPROVER_IDS: 'U0AAA,U0AAA', TWO_APPROVALS_FOR: 'admin' })).toContain('TWO_APPROVALS_FOR needs at least two approvers');
+    // With a group, start-up checks its members once read (test/integration/approver-group.test.ts).
+    expect(parseConfig({ ...valid, APPROVER_IDS: 'U0AAA', APPROVER_GROUP: 'cc-admins', TWO_APPROVALS_FOR: 'admin' }).twoApprovalsFor).toEqual(['admin']);
+  });
+
   it('names every missing setting', () => {
     const message = problems({});
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'TENANT_SUFFIX', 'APPROVALS_CHANNEL']) expect(message).toContain(`${name} is required but not set`);

@@ -2,6 +2,9 @@ import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { notifications, type NotificationChannel } from '../schema/index.js';
 
+/** The payload key marking a settled row whose secret was erased. */
+export const SECRET_ERASED_KEY = 'secretErased';
+
 export interface NewNotification {
   /** Unique per notification, e.g. `request:<id>:welcome_email`: enqueueing the same one twice is a no-op. */
   readonly dedupeKey: string;
@@ -74,7 +77,13 @@ export interface Settlement {
 export async function settleNotification(db: Db, n: StoredNotification, settlement: Settlement, options: { fenced: boolean; secretKey: string }): Promise<StoredNotification | undefined> {
   const [row] = await db
     .update(notifications)
-    .set({ ...settlement, leasedUntil: null, payload: sql`${notifications.payload} - ${options.secretKey}::text` })
+    // A row that held a secret keeps a mark that it did (SECRET_ERASED_KEY): sent again without it, it
+    // would promise a password that is not there, so Retry delivery leaves such a row alone.
+    .set({
+      ...settlement,
+      leasedUntil: null,
+      payload: sql`(${notifications.payload} - ${options.secretKey}::text) || case when ${notifications.payload} ? ${options.secretKey}::text then jsonb_build_object(${SECRET_ERASED_KEY}::text, true) else '{}'::jsonb end`,
+    })
     .where(options.fenced ? stillClaimed(n) : and(eq(notifications.id, n.id), eq(notifications.state, 'queued')))
     .returning();
   return row;
@@ -88,4 +97,19 @@ export async function retryNotificationLater(db: Db, n: StoredNotification, retr
     .where(stillClaimed(n))
     .returning({ id: notifications.id });
   return row !== undefined;
+}
+
+/**
+ * Retry delivery: the request's dead notifications of these topics go back in the queue, due now, with
+ * a fresh count of attempts, in ONE guarded statement (only rows still dead, and never one whose
+ * secret was erased): of two clicks at once, the second finds nothing left to put back. Returns the
+ * rows put back.
+ */
+export async function requeueDeadNotifications(db: Db, requestId: string, topics: readonly string[], now: Date): Promise<{ id: string; topic: string }[]> {
+  if (topics.length === 0) return [];
+  return db
+    .update(notifications)
+    .set({ state: 'queued', attempts: 0, runAfter: now, leasedUntil: null, lastError: null })
+    .where(and(eq(notifications.requestId, requestId), eq(notifications.state, 'dead'), inArray(notifications.topic, [...topics]), sql`not (${notifications.payload} ? ${SECRET_ERASED_KEY}::text)`))
+    .returning({ id: notifications.id, topic: notifications.topic });
 }

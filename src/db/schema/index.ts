@@ -5,3 +5,4 @@ export * from './requests.js';
 export * from './audit.js';
 export * from './notifications.js';
 export * from './sign-in-attempts.js';
+export * from './request-approvals.js';

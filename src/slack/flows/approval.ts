@@ -32,6 +32,7 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
     result: status.result,
     remindedAt: request.remindedAt,
     deliveries: status.deliveries,
+    approvals: status.approvals,
   });
   return { request, message };
 }

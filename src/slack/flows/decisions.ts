@@ -20,3 +20,10 @@ export function decidedText(request: { state: RequestState; approverId: string |
       return 'This request expired without a decision. Nothing was changed.';
   }
 }
+
+/** Four eyes (TWO_APPROVALS_FOR): what the first approver is told, on their first click and on any later one. */
+export function awaitingSecondText(alreadyYours: boolean): string {
+  return alreadyYours
+    ? 'You have already approved this request. It needs a second approver, someone other than you and the requester. Nothing else was changed.'
+    : 'Your approval is recorded: 1 of 2. A second approver, someone other than you and the requester, must approve it before it is carried out.';
+}

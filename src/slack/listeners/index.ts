@@ -7,6 +7,7 @@ import { chooseCollections, selectOrDeselectAll } from './actions/collections.js
 import { editFromCard } from './actions/edit-user.js';
 import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
+import { retryDeliveryClicked } from './actions/retry-delivery.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
 import { provisionNewHire } from './shortcuts/provision-new-hire.js';
@@ -33,6 +34,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.editUser, editFromCard(deps, modals));
   app.action(ACTIONS.approve, approveClicked(deps));
   app.action(ACTIONS.reject, rejectClicked(deps));
+  app.action(ACTIONS.retryDelivery, retryDeliveryClicked(deps));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
   app.view(VIEWS.userEdit, userEditSubmitted(deps));

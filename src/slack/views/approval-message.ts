@@ -7,6 +7,8 @@ import { mrkdwn, requestFieldsBlocks, type RequestField } from './request-summar
 
 /** How one notification of a request stands, for the message's delivery line. */
 export interface DeliveryLine {
+  /** The notification's ID (not shown). */
+  id?: string;
   topic: string;
   state: 'queued' | 'sent' | 'skipped' | 'dead';
   /** Attempts claimed so far, the one in flight included. */
@@ -15,6 +17,8 @@ export interface DeliveryLine {
   sending: boolean;
   /** Why the last attempt failed, in safe words (deliveryProblem), or null. */
   problem: string | null;
+  /** Dead and Retry delivery can send it again (false: a DM whose one-time password was erased). Default true when dead. */
+  retryable?: boolean;
 }
 
 export interface ApprovalMessageInput {
@@ -31,6 +35,8 @@ export interface ApprovalMessageInput {
   result: string | null;
   remindedAt: Date | null;
   deliveries: DeliveryLine[];
+  /** TWO_APPROVALS_FOR: how many different approvers it needs, and who approved so far (the first of two). */
+  approvals?: { needed: number; by: readonly string[] };
 }
 
 const TOPIC_LABELS: Readonly<Record<string, string>> = {
@@ -42,7 +48,13 @@ const DELIVERY_LABELS: Readonly<Record<DeliveryLine['state'], string>> = {
   queued: 'queued',
   sent: 'sent',
   skipped: 'skipped (no Slack member with that email)',
-  dead: 'FAILED after retries',
+  dead: 'not delivered',
+};
+
+/** What a notification that used up its retries is called: what an approver can act on with Retry delivery. */
+const DEAD_LABELS: Readonly<Record<string, string>> = {
+  welcome_email: ':warning: email not delivered',
+  welcome_dm: ':warning: DM not delivered',
 };
 
 const STATE_LINES: Readonly<Record<RequestState, string>> = {
@@ -74,10 +86,17 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
         { type: 'button', action_id: ACTIONS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: input.requestId },
       ],
     });
+    const approvals = input.approvals;
+    if (approvals && approvals.needed > 1) {
+      const who = approvals.by.length > 0 ? ` (${approvals.by.map(userMention).join(', ')})` : '';
+      blocks.push({ type: 'context', elements: [mrkdwn(`:eyes: ${approvals.by.length} of ${approvals.needed} approvals${who} — needs ${approvals.needed} different approvers, not the requester`)] });
+    }
     if (input.remindedAt) blocks.push({ type: 'context', elements: [mrkdwn(`:bell: Still waiting — reminded ${slackDate(input.remindedAt)}`)] });
   } else {
     const lines = [STATE_LINES[input.state]];
     if (input.approverId && input.decidedAt) lines[0] += ` by ${userMention(input.approverId)} ${slackDate(input.decidedAt)}`;
+    const first = input.approvals && input.approvals.needed > 1 ? input.approvals.by.filter((id) => id !== input.approverId) : [];
+    if (first.length > 0) lines.push(`First approval by ${first.map(userMention).join(', ')}`);
     if (input.result) lines.push(mrkdwnLiteral(clipText(input.result, 500)));
     if (input.reason) lines.push(`${input.state === 'rejected' ? 'Reason' : 'Why'}: ${mrkdwnLiteral(clipText(input.reason, 500))}`);
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
@@ -86,6 +105,14 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
   if (deliveries.length > 0) {
     const parts = deliveries.map((d) => `${TOPIC_LABELS[d.topic] ?? d.topic}: ${deliveryState(d)}`);
     blocks.push({ type: 'context', elements: [mrkdwn(parts.join(' · '))] });
+    // Approvers only, checked when clicked (slack/listeners/actions/retry-delivery.ts).
+    if (deliveries.some((d) => d.state === 'dead' && d.retryable !== false)) {
+      blocks.push({
+        type: 'actions',
+        block_id: BLOCKS.deliveryActions,
+        elements: [{ type: 'button', action_id: ACTIONS.retryDelivery, text: { type: 'plain_text', text: 'Retry delivery' }, value: input.requestId }],
+      });
+    }
   }
   blocks.push({ type: 'context', elements: [mrkdwn(`Request ID ${mrkdwnCode(input.requestId)}`)] });
   const status = input.state === 'pending' ? 'waiting for approval' : input.state;
@@ -100,7 +127,10 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
 function deliveryState(d: DeliveryLine): string {
   const failed = d.sending ? d.attempts - 1 : d.attempts;
   const why = d.problem ? `: ${mrkdwnLiteral(d.problem)}` : '';
-  if (d.state === 'dead') return `${DELIVERY_LABELS.dead}${why}`;
+  if (d.state === 'dead') {
+    const cannot = d.retryable === false ? ' — its one-time password was erased, so give the user a new password' : '';
+    return `${DEAD_LABELS[d.topic] ?? DELIVERY_LABELS.dead} (${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}${why})${cannot}`;
+  }
   if (d.state !== 'queued') return DELIVERY_LABELS[d.state];
   const tries = `${failed} failed ${failed === 1 ? 'attempt' : 'attempts'}`;
   if (d.sending) return failed > 0 ? `sending again (${tries}${why})` : 'sending';

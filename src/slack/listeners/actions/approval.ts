@@ -7,7 +7,7 @@ import { referenceNames } from '../../../services/form-data.js';
 import { actorFor, APOLOGY_TEXT, type SlackDeps } from '../../context.js';
 import { refreshApprovalMessage } from '../../flows/approval.js';
 import { BUSY_TEXT, openModal, receivedTrigger, TriggerTooOld } from '../../flows/modal-trigger.js';
-import { decidedText, NOT_APPROVER_TEXT } from '../../flows/decisions.js';
+import { awaitingSecondText, decidedText, NOT_APPROVER_TEXT } from '../../flows/decisions.js';
 import { rejectReasonModal } from '../../views/approval-message.js';
 import { describeRequest } from '../../views/request-summary.js';
 
@@ -62,6 +62,9 @@ export const approveClicked =
           return void (await tell(result.reason));
         case 'already_decided':
           await tell(decidedText(result.request));
+          break;
+        case 'awaiting_second':
+          await tell(awaitingSecondText(result.alreadyYours));
           break;
         case 'failed':
           await tell(`The request could not be carried out: ${result.reason}`);
