@@ -225,7 +225,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     const message = t.slack.message((post.answer as { ts: string }).ts);
     expect(textOf(message.blocks)).toContain(`all ${all.length}`);
     await click(t, 'approve_request', message, APPROVER, 'approve-allcols');
-    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'allcols'))).length).toBe(1);
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'allcols'))).length, { timeout: 10_000 }).toBe(1);
     const [created] = await t.db.select().from(users).where(eq(users.username, 'allcols'));
     expect(await collectionIdsOfUserForTest(t.db, created!.id)).toEqual(all);
   });
@@ -242,7 +242,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     const { collectionIds: _dropped, ...older } = row!.payload as Record<string, unknown>;
     await t.db.update(requests).set({ payload: older }).where(eq(requests.id, row!.id));
     await click(t, 'approve_request', t.slack.message((post.answer as { ts: string }).ts), APPROVER, 'approve-oldclone');
-    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'oldclone'))).length).toBe(1);
+    await expect.poll(async () => (await t.db.select().from(users).where(eq(users.username, 'oldclone'))).length, { timeout: 10_000 }).toBe(1);
     const [created] = await t.db.select().from(users).where(eq(users.username, 'oldclone'));
     expect(await collectionIdsOfUserForTest(t.db, created!.id)).toEqual([all[1]]);
   });
