@@ -60,8 +60,11 @@ export async function approvalsNeededFor(deps: Pick<ServiceDeps, 'db'> & Partial
  */
 async function userTypesInvolved(db: Db, request: RequestRow): Promise<UserType[]> {
   const types: UserType[] = [];
-  const payload = request.payload as { userType?: unknown } | null;
-  if (payload && typeof payload === 'object' && typeof payload.userType === 'string' && isUserType(payload.userType)) types.push(payload.userType);
+  // A creation carries `userType`; an edit carries the type it sets in `after.userType`.
+  const payload = request.payload as { userType?: unknown; after?: { userType?: unknown } } | null;
+  for (const set of [payload?.userType, payload?.after?.userType]) {
+    if (typeof set === 'string' && isUserType(set)) types.push(set);
+  }
   if (request.targetUserId !== null) {
     const target = await findUserById(db, request.targetUserId);
     if (target) types.push(target.userType);
