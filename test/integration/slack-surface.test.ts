@@ -144,8 +144,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
     expect(agentText).not.toContain('Agent ID: —');
 
     since = t.slack.calls.length;
-    const rowBlock = first.blocks.find((b) => textOf([b]).includes('`find01`'))!;
-    await sendBlockAction(t.baseUrl, { actionId: 'clone_user', blockId: rowBlock.block_id, message: { blocks: first.blocks, ts: '1.1' }, responseUrl, ephemeral: true });
+    await sendBlockAction(t.baseUrl, { actionId: 'clone_user', blockId: 'user_actions_find01', message: { blocks: first.blocks, ts: '1.1' }, responseUrl, ephemeral: true });
     const clone = await t.slack.waitForView({ method: 'views.open', since });
     expect(clone.title?.text).toBe('Clone User');
     expect(textOf(clone.blocks)).toContain('find01');
