@@ -1,4 +1,4 @@
-import type { AnyBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, AnyBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { RequestState } from '../../../src/domain/request-state.js';
 import { ACTIONS, COMMAND } from '../../../src/slack/ids.js';
@@ -148,7 +148,7 @@ describe('appHomeView', () => {
 
   it('offers everyone a Find a user button', () => {
     for (const pendingForApproval of [null, []]) {
-      const buttons = appHomeView({ userId: 'U1', myRequests: [], pendingForApproval }).blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+      const buttons = appHomeView({ userId: 'U1', myRequests: [], pendingForApproval }).blocks.flatMap((b) => (b.type === 'actions' ? (b as ActionsBlock).elements : []));
       expect(buttons.map((e) => ('action_id' in e ? e.action_id : undefined))).toEqual([ACTIONS.findUser]);
     }
   });

@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { Button, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { cardActions } from '../../../src/domain/card-actions.js';
 import type { UserCard } from '../../../src/services/user-card.js';
@@ -51,7 +51,7 @@ function expectMessageWithinLimits(blocks: KnownBlock[]): void {
 }
 
 const buttonsOf = (blocks: KnownBlock[]): Button[] =>
-  blocks.flatMap((b) => (b.type === 'actions' ? (b as ActionsBlock).elements : [])).filter((e): e is Button => e.type === 'button');
+  blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).filter((e): e is Button => e.type === 'button');
 const all = (blocks: KnownBlock[]) => JSON.stringify(blocks);
 
 describe('userCardMessage', () => {
@@ -144,7 +144,7 @@ describe('userHistoryMessage', () => {
   });
 
   it('stays within the limits for a full page of long entries', () => {
-    const long = Array.from({ length: 25 }, (_, i) => ({ at: CREATED, actor: 'x'.repeat(300), action: 'y'.repeat(300), requestId: 'r'.repeat(300), details: Array.from({ length: 30 }, (_, j): [string, string] => [`k${j}${'k'.repeat(50)}`, 'v'.repeat(500)]) }));
+    const long = Array.from({ length: 25 }, () => ({ at: CREATED, actor: 'x'.repeat(300), action: 'y'.repeat(300), requestId: 'r'.repeat(300), details: Array.from({ length: 30 }, (_, j): [string, string] => [`k${j}${'k'.repeat(50)}`, 'v'.repeat(500)]) }));
     const { blocks } = userHistoryMessage(history({ total: 10_000, page: 7, pageSize: 25, entries: long }));
     expectMessageWithinLimits(blocks);
   });
