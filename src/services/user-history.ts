@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditCount, auditPage, userCardRow } from '../db/repositories/user-details.js';
 import type { ServiceDeps } from './context.js';
 import { parseInput } from './input.js';
+import { readAuditDetails } from '../domain/audit-details.js';
 
 export const HISTORY_PAGE_SIZE = 10;
 export const HISTORY_PAGE_MAX = 10_000;
@@ -12,8 +13,6 @@ export const userHistoryInput = z.object({
   pageSize: z.number().int().min(1).max(25).default(HISTORY_PAGE_SIZE),
 });
 
-/** Detail keys never shown, whatever a writer put there: the audit promises no secret, this makes sure. */
-const HIDDEN_DETAIL = /password|hash|secret|token|credential/i;
 
 export interface HistoryEntry {
   at: Date;
@@ -22,7 +21,7 @@ export interface HistoryEntry {
   action: string;
   /** The request the change came from (details.requestId), if any. */
   requestId: string | null;
-  /** The other scalar details, as `key: value` pairs, in the order stored. */
+  /** The other details that can be shown, as `key: value` pairs, in the order stored. */
   details: [key: string, value: string][];
 }
 
@@ -50,19 +49,6 @@ export async function userHistory(deps: Pick<ServiceDeps, 'db'>, raw: unknown): 
     page: input.page,
     pageSize: input.pageSize,
     total,
-    entries: rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, ...readDetails(r.details) })),
+    entries: rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, ...readAuditDetails(r.details) })),
   };
-}
-
-function readDetails(details: unknown): Pick<HistoryEntry, 'requestId' | 'details'> {
-  if (!details || typeof details !== 'object' || Array.isArray(details)) return { requestId: null, details: [] };
-  const record = details as Record<string, unknown>;
-  const requestId = typeof record.requestId === 'string' ? record.requestId : null;
-  const shown: [string, string][] = [];
-  for (const [key, value] of Object.entries(record)) {
-    if (key === 'requestId' || key === 'username' || HIDDEN_DETAIL.test(key)) continue;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') shown.push([key, String(value)]);
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) shown.push([key, value.length > 5 ? `${value.length} items` : value.join(', ')]);
-  }
-  return { requestId, details: shown };
 }

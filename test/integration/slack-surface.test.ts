@@ -136,7 +136,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
     expect(textOf(page2.body.blocks as ViewBlock[])).not.toContain('`find00`');
 
     since = t.slack.responses.length;
-    await sendBlockAction(t.baseUrl, { actionId: 'find_filter', message: { blocks: first.blocks, ts: '1.1' }, selectedOption: 'Agents', responseUrl, ephemeral: true });
+    await sendBlockAction(t.baseUrl, { actionId: 'find_filter', blockId: 'find_header', message: { blocks: first.blocks, ts: '1.1' }, selectedOption: 'Agents', responseUrl, ephemeral: true });
     const agents = await t.slack.waitForResponse(() => true, 3000, since);
     const agentText = textOf(agents.body.blocks as ViewBlock[]);
     expect(agentText).toContain('find04');

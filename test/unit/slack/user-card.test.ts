@@ -1,5 +1,6 @@
 import type { Button, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { readAuditDetails } from '../../../src/domain/audit-details.js';
 import { cardActions } from '../../../src/domain/card-actions.js';
 import type { UserCard } from '../../../src/services/user-card.js';
 import type { UserHistory } from '../../../src/services/user-history.js';
@@ -162,5 +163,30 @@ describe('userHistoryMessage', () => {
 
   it('round-trips a page value with a colon in the username', () => {
     expect(decodeHistoryPage(encodeHistoryPage('a:b', 12))).toEqual({ username: 'a:b', page: 12 });
+  });
+});
+
+describe('readAuditDetails', () => {
+  it('reads a change as field: old → new and never shows a secret-looking key', () => {
+    const shown = readAuditDetails({
+      requestId: 'r1',
+      username: 'jdoe',
+      changes: { siteKey: { from: 'austin-tx', to: 'tampa-fl' }, email: { from: null, to: 'a@b.c' }, passwordHash: { from: 'x', to: 'y' } },
+      deviceSecret: 'zzz',
+      note: 'moved',
+      collectionIds: [1, 2, 3, 4, 5, 6],
+      deep: [{ a: 1 }],
+    });
+    expect(shown).toEqual({
+      requestId: 'r1',
+      details: [
+        ['siteKey', 'austin-tx → tampa-fl'],
+        ['email', '— → a@b.c'],
+        ['note', 'moved'],
+        ['collectionIds', '6 items'],
+      ],
+    });
+    expect(readAuditDetails(null)).toEqual({ requestId: null, details: [] });
+    expect(readAuditDetails(['x'])).toEqual({ requestId: null, details: [] });
   });
 });

@@ -75,10 +75,15 @@ export const provisionCommand =
     }
     if (parsed.kind === 'show' || parsed.kind === 'history') {
       await ack();
-      const found = 'username' in parsed.target ? { username: parsed.target.username } : await usernameOfSlackMember(deps, client, parsed.target.slackUserId, parsed.kind);
-      if ('problem' in found) return void (await respond({ response_type: 'ephemeral', text: found.problem }));
-      const answer = parsed.kind === 'show' ? await cardAnswer(deps, command.user_id, found.username) : await historyAnswer(deps, found.username, 1);
-      return void (await respond({ response_type: 'ephemeral', ...answer }));
+      try {
+        const found = 'username' in parsed.target ? { username: parsed.target.username } : await usernameOfSlackMember(deps, client, parsed.target.slackUserId, parsed.kind);
+        if ('problem' in found) return void (await respond({ response_type: 'ephemeral', text: found.problem }));
+        const answer = parsed.kind === 'show' ? await cardAnswer(deps, command.user_id, found.username) : await historyAnswer(deps, found.username, 1);
+        return void (await respond({ response_type: 'ephemeral', ...answer }));
+      } catch (err) {
+        deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');
+        return void (await respond({ response_type: 'ephemeral', text: APOLOGY_TEXT }));
+      }
     }
 
     const release = gate.tryEnter();

@@ -45,6 +45,12 @@ const submitted = z.object({
   [BLOCKS.findType]: selected,
 });
 const KEY = /^[a-z0-9][a-z0-9._-]{0,39}$/;
+
+/** The value of a select's chosen option, or undefined when none is chosen. */
+function optionOf(block: unknown): string | undefined {
+  const parsed = selected.safeParse(block);
+  return parsed.success ? (parsed.data?.[ACTIONS.input]?.selected_option?.value ?? undefined) : undefined;
+}
 const STATUS = z.enum(['active', 'deactivated', 'all']);
 const KIND = z.enum(['all', 'agent', 'non_agent']);
 
@@ -57,11 +63,11 @@ export const findUserSubmitted =
   async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
     const userId = body.user.id;
     const values = submitted.safeParse(view.state.values);
-    const pick = (block: string) => (values.success ? values.data[block as keyof typeof values.data] : undefined) as { [ACTIONS.input]: { selected_option?: { value: string } | null } } | undefined;
-    const site = pick(BLOCKS.findSite)?.[ACTIONS.input].selected_option?.value;
-    const department = pick(BLOCKS.findDepartment)?.[ACTIONS.input].selected_option?.value;
-    const status = STATUS.safeParse(pick(BLOCKS.findStatus)?.[ACTIONS.input].selected_option?.value ?? 'active');
-    const kind = KIND.safeParse(pick(BLOCKS.findType)?.[ACTIONS.input].selected_option?.value ?? 'all');
+    const chosen = (block: keyof z.infer<typeof submitted>) => (values.success ? optionOf(values.data[block]) : undefined);
+    const site = chosen(BLOCKS.findSite);
+    const department = chosen(BLOCKS.findDepartment);
+    const status = STATUS.safeParse(chosen(BLOCKS.findStatus) ?? 'active');
+    const kind = KIND.safeParse(chosen(BLOCKS.findType) ?? 'all');
     if (!values.success || !status.success || !kind.success || (site !== undefined && !KEY.test(site)) || (department !== undefined && !KEY.test(department))) {
       return ack({ response_action: 'errors', errors: { [BLOCKS.findText]: 'This form is not one the bot made. Nothing was searched.' } });
     }
