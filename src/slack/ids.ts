@@ -26,10 +26,8 @@ export const VIEWS = {
   rejectReason: 'provision_reject_reason',
   /** Edit User: the User Info step prefilled from the user (private_metadata: user-form-state.ts, mode `e`). */
   userEdit: 'provision_user_edit',
-  /** The user card, opened as a modal from a find row or the App Home (no submit). */
-  userCard: 'provision_user_card',
-  /** A user's history, paged (no submit). */
-  userHistory: 'provision_user_history',
+  /** App Home's Find a user: the text and filters; the results go to the person's DM with the bot. */
+  findUser: 'provision_find_user',
   /** Offboarding: reason and effective time (private_metadata: the user's ID and version). */
   deactivate: 'provision_deactivate',
   /** Reactivation: a confirmation with an optional note. */
@@ -80,6 +78,12 @@ export const BLOCKS = {
   callRecording: 'call_recording',
   monitoring: 'monitoring',
   voicemailAccess: 'voicemail_access',
+  // Find a user (App Home)
+  findText: 'find_text',
+  findSite: 'find_site',
+  findDepartment: 'find_department',
+  findStatus: 'find_status',
+  findType: 'find_type',
 } as const;
 
 /** Action IDs of interactive elements (buttons, selects) that the app listens to. */
@@ -94,7 +98,7 @@ export const ACTIONS = {
   deselectAllAgents: 'deselect_all_agent_collections',
   /** Find results: a Clone button on each row (value: the username). */
   cloneUser: 'clone_user',
-  /** Find results: paging and the agent / non-agent filter (value: the encoded query). */
+  /** Find results: paging, and the agent / non-agent and status filters (value: the encoded query). */
   findPage: 'find_page',
   findFilter: 'find_filter',
   /** Find results: a View button on each row (value: the username): opens the user card. */
@@ -107,7 +111,7 @@ export const ACTIONS = {
   deactivateUser: 'card_deactivate_user',
   reactivateUser: 'card_reactivate_user',
   userHistory: 'card_user_history',
-  /** History paging (value: `<username>:<page>`). */
+  /** History paging (value: `<page>:<username>`). */
   historyPage: 'history_page',
   /** App Home: Find a user (opens a modal that asks for the text). */
   findUser: 'home_find_user',

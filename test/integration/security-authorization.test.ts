@@ -132,12 +132,14 @@ describe(`authorization of every Slack interaction (${testDriver})`, () => {
     }
 
     const messageActions: { actionId: string; blockId?: string; selectedOption?: string }[] = [
-      { actionId: ACTIONS.cloneUser, blockId: 'user_source' },
-      { actionId: ACTIONS.findFilter, selectedOption: 'Agents' },
+      { actionId: ACTIONS.cloneUser, blockId: 'user_actions_source' },
+      { actionId: ACTIONS.viewUser, blockId: 'user_actions_source' },
+      { actionId: ACTIONS.findFilter, blockId: 'find_header', selectedOption: 'Agents' },
+      { actionId: ACTIONS.findFilter, blockId: 'find_status', selectedOption: 'Active and deactivated' },
       { actionId: ACTIONS.findPage },
     ];
     for (const { actionId, blockId, selectedOption } of messageActions) {
-      it(`clicking ${actionId} on a find result is answered “not on the list”, with nothing opened or shown`, async () => {
+      it(`clicking ${actionId}${blockId ? ` in ${blockId}` : ''} on a find result is answered “not on the list”, with nothing opened or shown`, async () => {
         const before = await snapshot();
         const since = t.slack.calls.length;
         const url = t.slack.responseUrl(`outsider-${actionId}-${++sequence}`);

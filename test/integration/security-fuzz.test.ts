@@ -432,8 +432,11 @@ describe(`hostile input in every field (${testDriver})`, () => {
     const findMessage = (await (await sendSlashCommand(t.baseUrl, { text: 'find fuzz' })).json()) as { blocks: SlackView['blocks'] };
     const value = fc.oneof(
       fc.tuple(fc.constantFrom<'all' | 'agent' | 'non_agent'>('all', 'agent', 'non_agent'), fc.integer({ min: 1, max: 20 }), text).map(([kind, page, q]) => encodeFindQuery({ kind, page, text: q })),
+      fc
+        .tuple(fc.constantFrom<'active' | 'deactivated' | 'all'>('active', 'deactivated', 'all'), fc.constantFrom<string[]>([], ['austin-tx'], ['a', 'b.c_d-e']), text)
+        .map(([status, siteKeys, q]) => encodeFindQuery({ kind: 'all', page: 1, text: q, status, siteKeys: [...siteKeys], departmentKeys: [...siteKeys] })),
       text,
-      fc.tuple(fc.constantFrom('a|', 'g|0|', 'n|99999|', 'x|1|', 'a|1'), text).map(([head, rest]) => head + rest),
+      fc.tuple(fc.constantFrom('a|', 'g|0|', 'n|99999|', 'x|1|', 'a|1', 'ax|1|', 'ad|1|A||', 'gq|1|||', 'ad|1|a,,b||'), text).map(([head, rest]) => head + rest),
     );
     await fc.assert(
       fc.asyncProperty(value, fc.boolean(), async (v, viaFilter) => {
@@ -441,7 +444,7 @@ describe(`hostile input in every field (${testDriver})`, () => {
         const logsFrom = t.logs.length;
         const since = t.slack.calls.length;
         const ack = viaFilter
-          ? await sendBlockAction(t.baseUrl, { actionId: ACTIONS.findFilter, message: { blocks: findMessage.blocks, ts: '1.1' }, selectedOption: { text: { type: 'plain_text', text: 'x' }, value: v }, responseUrl: url, ephemeral: true })
+          ? await sendBlockAction(t.baseUrl, { actionId: ACTIONS.findFilter, blockId: 'find_header', message: { blocks: findMessage.blocks, ts: '1.1' }, selectedOption: { text: { type: 'plain_text', text: 'x' }, value: v }, responseUrl: url, ephemeral: true })
           : await sendBlockAction(t.baseUrl, { actionId: ACTIONS.findPage, blockId: 'forged', message: { blocks: [{ type: 'actions', block_id: 'forged', elements: [{ type: 'button', action_id: ACTIONS.findPage, value: v }] }], ts: '1.1' }, responseUrl: url, ephemeral: true });
         expect(ack.status).toBe(200);
         expect(ack.text).toBe('');

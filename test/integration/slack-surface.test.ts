@@ -136,7 +136,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
     expect(textOf(page2.body.blocks as ViewBlock[])).not.toContain('`find00`');
 
     since = t.slack.responses.length;
-    await sendBlockAction(t.baseUrl, { actionId: 'find_filter', message: { blocks: first.blocks, ts: '1.1' }, selectedOption: 'Agents', responseUrl, ephemeral: true });
+    await sendBlockAction(t.baseUrl, { actionId: 'find_filter', blockId: 'find_header', message: { blocks: first.blocks, ts: '1.1' }, selectedOption: 'Agents', responseUrl, ephemeral: true });
     const agents = await t.slack.waitForResponse(() => true, 3000, since);
     const agentText = textOf(agents.body.blocks as ViewBlock[]);
     expect(agentText).toContain('find04');
@@ -144,8 +144,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
     expect(agentText).not.toContain('Agent ID: —');
 
     since = t.slack.calls.length;
-    const rowBlock = first.blocks.find((b) => textOf([b]).includes('`find01`'))!;
-    await sendBlockAction(t.baseUrl, { actionId: 'clone_user', blockId: rowBlock.block_id, message: { blocks: first.blocks, ts: '1.1' }, responseUrl, ephemeral: true });
+    await sendBlockAction(t.baseUrl, { actionId: 'clone_user', blockId: 'user_actions_find01', message: { blocks: first.blocks, ts: '1.1' }, responseUrl, ephemeral: true });
     const clone = await t.slack.waitForView({ method: 'views.open', since });
     expect(clone.title?.text).toBe('Clone User');
     expect(textOf(clone.blocks)).toContain('find01');

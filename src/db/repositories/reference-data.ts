@@ -159,3 +159,12 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
     extensionRanges: rangeRows,
   };
 }
+
+/** Every site and department, retired ones too (users keep them): what a typed find filter is matched against. */
+export async function allSitesAndDepartments(db: Db): Promise<{ sites: Choice[]; departments: Choice[] }> {
+  const [siteRows, departmentRows] = await Promise.all([
+    db.select({ key: sites.key, name: sites.name }).from(sites).orderBy(asc(sites.name)),
+    db.select({ key: departments.key, name: departments.name }).from(departments).orderBy(asc(departments.name)),
+  ]);
+  return { sites: siteRows, departments: departmentRows };
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestKind, RequestState } from '../../domain/request-state.js';
 import type { Db } from '../client.js';
 import { requests } from '../schema/index.js';
@@ -55,6 +55,11 @@ export async function requestsOfRequester(db: Db, requesterId: string, limit: nu
 
 export async function requestsInState(db: Db, state: RequestState, limit: number): Promise<RequestRow[]> {
   return db.select().from(requests).where(eq(requests.state, state)).orderBy(desc(requests.createdAt)).limit(limit);
+}
+
+/** The most recently decided requests (approved, rejected, failed, expired), newest decision first. */
+export async function recentlyDecidedRequests(db: Db, limit: number): Promise<RequestRow[]> {
+  return db.select().from(requests).where(isNotNull(requests.decidedAt)).orderBy(desc(requests.decidedAt)).limit(limit);
 }
 
 /**

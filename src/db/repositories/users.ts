@@ -105,9 +105,10 @@ export async function markUserDeactivated(db: Db, userId: number, by: string, at
 export interface UserSearch {
   text?: string;
   kind: 'all' | 'agent' | 'non_agent';
-  siteKey?: string;
-  departmentKey?: string;
-  includeDeactivated: boolean;
+  /** Any of these sites / departments (an empty list filters nothing). */
+  siteKeys: readonly string[];
+  departmentKeys: readonly string[];
+  status: 'active' | 'deactivated' | 'all';
   limit: number;
   offset: number;
 }
@@ -127,7 +128,8 @@ export interface UserListRow {
 }
 
 /**
- * The Users page: text over names, username and email; agent / non-agent by whether an agent ID exists.
+ * The Users page: text over names, username, email, and the names of the site and department;
+ * agent / non-agent by whether an agent ID exists.
  * Ordered by username: unique, the same under every collation (PGlite sorts bytes, a server may not),
  * and served by the case-insensitive username index.
  */
@@ -137,15 +139,23 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
   if (text) {
     const pattern = likePattern(text, 'contains');
     const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
-    conditions.push(
-      or(ilike(users.username, pattern), ilike(users.email, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern), sql`${fullName} ilike ${pattern}`)!,
-    );
+    // Site and department names are matched in their own small tables first, so the users side stays
+    // an OR of indexed conditions on users alone (trigram indexes, and the site / department btrees)
+    // instead of a filter over a join.
+    const [siteKeys, departmentKeys] = await Promise.all([
+      db.select({ key: sites.key }).from(sites).where(ilike(sites.name, pattern)),
+      db.select({ key: departments.key }).from(departments).where(ilike(departments.name, pattern)),
+    ]);
+    const matches: SQL[] = [ilike(users.username, pattern), ilike(users.email, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern), sql`${fullName} ilike ${pattern}`];
+    if (siteKeys.length > 0) matches.push(inArray(users.siteKey, siteKeys.map((r) => r.key)));
+    if (departmentKeys.length > 0) matches.push(inArray(users.departmentKey, departmentKeys.map((r) => r.key)));
+    conditions.push(or(...matches)!);
   }
   if (q.kind === 'agent') conditions.push(isNotNull(users.agentId));
   if (q.kind === 'non_agent') conditions.push(isNull(users.agentId));
-  if (q.siteKey) conditions.push(eq(users.siteKey, q.siteKey));
-  if (q.departmentKey) conditions.push(eq(users.departmentKey, q.departmentKey));
-  if (!q.includeDeactivated) conditions.push(eq(users.status, 'active'));
+  if (q.siteKeys.length > 0) conditions.push(inArray(users.siteKey, [...q.siteKeys]));
+  if (q.departmentKeys.length > 0) conditions.push(inArray(users.departmentKey, [...q.departmentKeys]));
+  if (q.status !== 'all') conditions.push(eq(users.status, q.status));
 
   return db
     .select({

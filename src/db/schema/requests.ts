@@ -63,6 +63,8 @@ export const requests = pgTable(
     uniqueIndex('requests_open_change_per_user')
       .on(t.targetUserId)
       .where(sql`${t.targetUserId} is not null and ${t.state} in ('pending', 'approved')`),
+    // Approvers' App Home lists the last decisions.
+    index('requests_decided').on(t.decidedAt).where(sql`${t.decidedAt} is not null`),
     // The sweeper's scheduled work: approved requests whose time has come.
     index('requests_due').on(t.effectiveAt).where(sql`${t.state} = 'approved' and ${t.effectiveAt} is not null`),
   ],

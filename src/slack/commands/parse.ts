@@ -1,17 +1,32 @@
+import type { FindStatus } from '../views/model.js';
+
 /**
  * `/provision <subcommand> [argument]` as typed. Slack sends the text after the command; with
  * should_escape, a mention arrives as `<@U123|name>`.
  */
+export type UserReference = { username: string } | { slackUserId: string };
+
+/** The filters typed after `find`: site and department as typed (matched later), status and kind checked here. */
+export interface TypedFindFilters {
+  site?: string;
+  department?: string;
+  status?: FindStatus;
+  type?: 'all' | 'agent' | 'non_agent';
+}
+
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'user' }
   | { kind: 'agent' }
   | { kind: 'extension' }
-  | { kind: 'clone'; source: { username: string } | { slackUserId: string } }
-  | { kind: 'edit'; target: { username: string } | { slackUserId: string } }
-  | { kind: 'find'; text: string }
+  | { kind: 'clone'; source: UserReference }
+  | { kind: 'edit'; target: UserReference }
+  | { kind: 'show'; target: UserReference }
+  | { kind: 'history'; target: UserReference }
+  | { kind: 'find'; text: string; filters: TypedFindFilters }
   | { kind: 'unknown'; word: string }
-  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' };
+  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' }
+  | { kind: 'bad_argument'; subcommand: 'find'; problem: string };
 
 export function parseProvisionCommand(text: string): ParsedCommand {
   const [first = '', ...rest] = text.trim().split(/\s+/);
@@ -25,21 +40,71 @@ export function parseProvisionCommand(text: string): ParsedCommand {
     case 'agent':
     case 'extension':
       return { kind: word };
-    case 'clone': {
-      if (!argument) return { kind: 'missing_argument', subcommand: 'clone' };
-      return { kind: 'clone', source: userArgument(argument) };
-    }
+    case 'clone':
+      return argument ? { kind: 'clone', source: userReference(argument) } : { kind: 'missing_argument', subcommand: 'clone' };
     case 'edit':
-      return argument ? { kind: 'edit', target: userArgument(argument) } : { kind: 'missing_argument', subcommand: 'edit' };
+    case 'show':
+    case 'history':
+      return argument ? { kind: word, target: userReference(argument) } : { kind: 'missing_argument', subcommand: word };
     case 'find':
-      return argument ? { kind: 'find', text: argument } : { kind: 'missing_argument', subcommand: 'find' };
+      return argument ? parseFind(argument) : { kind: 'missing_argument', subcommand: 'find' };
     default:
       return { kind: 'unknown', word: first };
   }
 }
 
-/** A directory username (a leading @ dropped), or a Slack mention to match by email. */
-function userArgument(argument: string): { username: string } | { slackUserId: string } {
+function userReference(argument: string): UserReference {
   const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(argument);
   return mention?.[1] ? { slackUserId: mention[1] } : { username: argument.replace(/^@/, '') };
+}
+
+const FILTER_KEYS: Readonly<Record<string, keyof TypedFindFilters>> = {
+  site: 'site',
+  dept: 'department',
+  department: 'department',
+  status: 'status',
+  type: 'type',
+  kind: 'type',
+};
+const STATUS_WORDS: Readonly<Record<string, FindStatus>> = { active: 'active', deactivated: 'deactivated', inactive: 'deactivated', all: 'all' };
+const TYPE_WORDS: Readonly<Record<string, NonNullable<TypedFindFilters['type']>>> = {
+  all: 'all',
+  agent: 'agent',
+  agents: 'agent',
+  'non-agent': 'non_agent',
+  non_agent: 'non_agent',
+  nonagent: 'non_agent',
+  'non-agents': 'non_agent',
+};
+
+/**
+ * `find smith site:austin dept:"Billing Support" status:all type:agent`: `key:value` words (a value in
+ * double quotes may hold spaces) are filters, everything else is the search text. A word with a colon
+ * whose key is not a filter (`a:b`) stays text.
+ */
+function parseFind(argument: string): ParsedCommand {
+  const filters: TypedFindFilters = {};
+  const words: string[] = [];
+  for (const match of argument.matchAll(/([A-Za-z]+):"([^"]*)"?|([A-Za-z]+):(\S*)|(\S+)/g)) {
+    const key = (match[1] ?? match[3])?.toLowerCase();
+    const field = key === undefined ? undefined : FILTER_KEYS[key];
+    if (field === undefined) {
+      words.push(match[0]);
+      continue;
+    }
+    const value = (match[2] ?? match[4] ?? '').trim();
+    if (value === '') return { kind: 'bad_argument', subcommand: 'find', problem: `Say what ${key} to look for: ${key}:${field === 'status' ? 'all' : field === 'type' ? 'agent' : 'austin'}.` };
+    if (field === 'status') {
+      const status = STATUS_WORDS[value.toLowerCase()];
+      if (!status) return { kind: 'bad_argument', subcommand: 'find', problem: `status:${value} is not a status: use status:active, status:deactivated or status:all.` };
+      filters.status = status;
+    } else if (field === 'type') {
+      const type = TYPE_WORDS[value.toLowerCase()];
+      if (!type) return { kind: 'bad_argument', subcommand: 'find', problem: `${key}:${value} is not a kind of user: use type:agent, type:non-agent or type:all.` };
+      filters.type = type;
+    } else {
+      filters[field] = value;
+    }
+  }
+  return { kind: 'find', text: words.join(' '), filters };
 }

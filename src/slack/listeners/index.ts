@@ -8,11 +8,13 @@ import { editFromCard } from './actions/edit-user.js';
 import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
 import { retryDeliveryClicked } from './actions/retry-delivery.js';
+import { historyClicked, historyPaged, viewUserClicked } from './actions/user-card.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
 import { provisionNewHire } from './shortcuts/provision-new-hire.js';
 import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
+import { findUserClicked, findUserSubmitted } from './views/find-user.js';
 import { rejectReasonSubmitted } from './views/reject-reason.js';
 import { userEditSubmitted } from './views/user-edit.js';
 import { userInfoSubmitted } from './views/user-info.js';
@@ -32,6 +34,10 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.findFilter, findNavigate(deps));
   app.action(ACTIONS.cloneUser, cloneFromResults(deps, modals));
   app.action(ACTIONS.editUser, editFromCard(deps, modals));
+  app.action(ACTIONS.viewUser, viewUserClicked(deps));
+  app.action(ACTIONS.userHistory, historyClicked(deps));
+  app.action(ACTIONS.historyPage, historyPaged(deps));
+  app.action(ACTIONS.findUser, findUserClicked(deps, modals));
   app.action(ACTIONS.approve, approveClicked(deps));
   app.action(ACTIONS.reject, rejectClicked(deps));
   app.action(ACTIONS.retryDelivery, retryDeliveryClicked(deps));
@@ -42,6 +48,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.extension, extensionSubmitted(deps));
   app.view(VIEWS.agentExtension, agentExtensionDone(deps));
   app.view(VIEWS.rejectReason, rejectReasonSubmitted(deps));
+  app.view(VIEWS.findUser, findUserSubmitted(deps));
 
   app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps, modals));
   app.event('app_home_opened', appHomeOpened(deps));

@@ -8,7 +8,9 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} clone <username | @person>`, 'Request a new user with the settings and collections of an existing one'],
   [`${COMMAND} edit <username | @person>`, 'Request a change to an existing user (a move, another type, other collections)'],
   [`${COMMAND} extension`, 'Request a new extension (device)'],
-  [`${COMMAND} find <text>`, 'Search users by name, username or email'],
+  [`${COMMAND} find <text> [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]`, 'Search users by name, username, email, site or department; deactivated users only with status:'],
+  [`${COMMAND} show <username | @person>`, 'Show one user: setup, collections, sign-in, and what you can do with them'],
+  [`${COMMAND} history <username | @person>`, 'Show a user’s history, newest first'],
   [`${COMMAND} help`, 'Show this list'],
 ];
 
@@ -23,5 +25,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, show, history, help`, blocks };
 }

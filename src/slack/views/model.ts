@@ -103,12 +103,20 @@ export interface UserListItem {
   siteName: string | null;
   departmentName: string | null;
   extensionNumber: number | null;
+  /** Deactivated users are shown as such (absent: active). */
+  status?: 'active' | 'deactivated';
 }
 
+export type FindStatus = 'active' | 'deactivated' | 'all';
+
+/** A search of `/provision find`. Absent filters filter nothing; absent status is `active`. */
 export interface FindQuery {
   text: string;
   kind: 'all' | 'agent' | 'non_agent';
   page: number;
+  status?: FindStatus;
+  siteKeys?: string[];
+  departmentKeys?: string[];
 }
 
 /** A request as App Home and messages list it. The summary never holds a password or device secret. */
@@ -120,6 +128,9 @@ export interface RequestListItem {
   createdAt: Date;
   /** Rejection or failure reason. */
   reason: string | null;
+  /** Who decided and when (absent or null while undecided). */
+  approverId?: string | null;
+  decidedAt?: Date | null;
   /** e.g. "New agent jdoe (Jane Doe)". */
   title: string;
   fields: { label: string; value: string }[];

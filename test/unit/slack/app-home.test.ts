@@ -1,7 +1,7 @@
-import type { AnyBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, AnyBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { RequestState } from '../../../src/domain/request-state.js';
-import { COMMAND } from '../../../src/slack/ids.js';
+import { ACTIONS, COMMAND } from '../../../src/slack/ids.js';
 import { appHomeView } from '../../../src/slack/views/app-home.js';
 import { assertWithinSlackLimits } from '../../support/block-kit-limits.js';
 import type { RequestListItem } from '../../../src/slack/views/model.js';
@@ -142,6 +142,46 @@ describe('appHomeView', () => {
     expect(JSON.stringify(appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: [], referenceDataLoaded: true }).blocks)).not.toContain('no reference data');
     // Full lists and the notice still fit in a Home tab.
     const full = appHomeView({ userId: 'U1', myRequests: many(500, { state: 'completed' }), pendingForApproval: many(500), referenceDataLoaded: false });
+    assertWithinSlackLimits(full);
+    expect(full.blocks.length).toBeLessThanOrEqual(100);
+  });
+
+  it('offers everyone a Find a user button', () => {
+    for (const pendingForApproval of [null, []]) {
+      const buttons = appHomeView({ userId: 'U1', myRequests: [], pendingForApproval }).blocks.flatMap((b) => (b.type === 'actions' ? (b as ActionsBlock).elements : []));
+      expect(buttons.map((e) => ('action_id' in e ? e.action_id : undefined))).toEqual([ACTIONS.findUser]);
+    }
+  });
+
+  it('shows approvers the last decisions: what, outcome, who decided and when; not to others', () => {
+    const decided = new Date('2024-05-02T10:00:00Z');
+    const decisions = [
+      request({ id: 'd1', state: 'completed', approverId: 'U0APPROVER', decidedAt: decided, title: 'New agent ana (Ana A)' }),
+      request({ id: 'd2', state: 'rejected', approverId: 'U0APPROVER', decidedAt: decided, reason: 'duplicate <!here>', title: 'New user bob (Bob B)' }),
+      request({ id: 'd3', state: 'expired', approverId: null, decidedAt: decided, title: 'New user cy (Cy C)' }),
+    ];
+    const view = appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: [], recentDecisions: decisions });
+    assertWithinSlackLimits(view);
+    expect(JSON.stringify(view.blocks)).toContain('Last decisions');
+    const completed = sectionWith(view.blocks, 'ana');
+    expect(completed).toContain('Completed');
+    expect(completed).toContain('by <@U0APPROVER>');
+    expect(completed).toContain(`<!date^${decided.getTime() / 1000}^`);
+    expect(sectionWith(view.blocks, 'bob')).toContain('Reason: duplicate &lt;!here&gt;');
+    expect(sectionWith(view.blocks, 'Cy C')).not.toContain('by <@U0APPROVER>');
+    const none = appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: [], recentDecisions: [] });
+    expect(sectionWith(none.blocks, 'decided')).toContain('No request has been decided yet');
+    expect(JSON.stringify(appHomeView({ userId: 'U1', myRequests: [], pendingForApproval: null, recentDecisions: decisions }).blocks)).not.toContain('Last decisions');
+  });
+
+  it('stays within 100 blocks with full lists, the notice and the last decisions', () => {
+    const full = appHomeView({
+      userId: 'U1',
+      myRequests: many(500, { state: 'completed' }),
+      pendingForApproval: many(500),
+      recentDecisions: many(50, { state: 'rejected', approverId: 'U0APPROVER', decidedAt: CREATED }),
+      referenceDataLoaded: false,
+    });
     assertWithinSlackLimits(full);
     expect(full.blocks.length).toBeLessThanOrEqual(100);
   });

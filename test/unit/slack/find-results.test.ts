@@ -46,9 +46,17 @@ function sections(blocks: KnownBlock[]): SectionBlock[] {
 }
 
 function rowFor(blocks: KnownBlock[], username: string): SectionBlock {
-  const row = sections(blocks).find((s) => s.accessory?.type === 'button' && s.accessory.value === username);
+  const row = sections(blocks).find((s) => s.block_id === `user_${username}`);
   if (!row) throw new Error(`no row for ${username}`);
   return row;
+}
+
+/** Each row's View and Clone buttons, in the actions block under its text. */
+function rowButtons(blocks: KnownBlock[]): Button[] {
+  return blocks
+    .filter((b): b is ActionsBlock => b.type === 'actions' && (b.block_id ?? '').startsWith('user_actions_'))
+    .flatMap((b) => b.elements)
+    .filter((e): e is Button => e.type === 'button');
 }
 
 function textOf(b: SectionBlock): string {
@@ -110,16 +118,48 @@ describe('findResultsMessage', () => {
     expect(n).not.toMatch(/\d/);
   });
 
-  it('gives every row a Clone button carrying its username', () => {
+  it('gives every row a View and a Clone button carrying its username', () => {
     const { blocks } = build({ rows: [agent, nonAgent, user(7)] });
-    const buttons = sections(blocks)
-      .map((s) => s.accessory)
-      .filter((e): e is Button => e?.type === 'button');
-    expect(buttons.map((b) => [b.action_id, b.value, b.text.text])).toEqual([
+    expect(rowButtons(blocks).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
+      [ACTIONS.viewUser, 'jdoe', 'View'],
       [ACTIONS.cloneUser, 'jdoe', 'Clone'],
+      [ACTIONS.viewUser, 'rroe', 'View'],
       [ACTIONS.cloneUser, 'rroe', 'Clone'],
+      [ACTIONS.viewUser, 'user7', 'View'],
       [ACTIONS.cloneUser, 'user7', 'Clone'],
     ]);
+    expectActionIdsUniquePerBlock(blocks);
+  });
+
+  it('shows a deactivated user as such', () => {
+    const { blocks } = build({ rows: [{ ...agent, status: 'deactivated' }, nonAgent] });
+    expect(textOf(rowFor(blocks, 'jdoe'))).toContain('*Deactivated*');
+    expect(textOf(rowFor(blocks, 'rroe'))).not.toContain('Deactivated');
+  });
+
+  it('says which filters apply, and offers the status filter with the current status, each option the query on page 1', () => {
+    const q = query({ status: 'all', siteKeys: ['austin-tx'], departmentKeys: ['sales', 'billing-support'], page: 3 });
+    const { blocks } = build({ query: q, hasMore: true });
+    expect(textOf(sections(blocks)[0]!)).toBe('Users matching *jane* · site `austin-tx` · department `sales` or `billing-support` · deactivated included — page 3');
+    const status = blocks.find((b): b is ActionsBlock => b.type === 'actions' && b.block_id === 'find_status')!.elements[0] as StaticSelect;
+    expect(status.action_id).toBe(ACTIONS.findFilter);
+    expect(status.options?.map((o) => o.text.text)).toEqual(['Active', 'Deactivated', 'Active and deactivated']);
+    expect(status.options?.map((o) => decodeFindQuery(o.value!))).toEqual([
+      { ...q, page: 1, status: 'active' },
+      { ...q, page: 1, status: 'deactivated' },
+      { ...q, page: 1, status: 'all' },
+    ]);
+    expect(status.initial_option).toEqual(status.options?.[2]);
+    // The kind filter keeps the other filters.
+    expect(decodeFindQuery(filterOf(blocks).options![1]!.value!)).toEqual({ ...q, page: 1, kind: 'agent' });
+    for (const b of pageButtons(blocks)) expect(decodeFindQuery(b.value!)).toMatchObject({ status: 'all', siteKeys: ['austin-tx'], departmentKeys: ['sales', 'billing-support'] });
+  });
+
+  it('offers no selects when the filter keys leave no room in a 75-character option, and says to type them', () => {
+    const keys = Array.from({ length: 3 }, (_, i) => `${'k'.repeat(35)}${i}`);
+    const { blocks } = build({ query: query({ siteKeys: keys }) });
+    expect(() => filterOf(blocks)).toThrow();
+    expect(JSON.stringify(blocks)).toContain('Type the command again to change the filters.');
   });
 
   it('shows no paging buttons on a single page', () => {
@@ -186,8 +226,8 @@ describe('findResultsMessage', () => {
 
   it('stays within 50 blocks for a full page, and for more rows than a page', () => {
     const rows = Array.from({ length: FIND_PAGE_SIZE }, (_, i) => user(i));
-    const full = build({ query: query({ page: 2 }), rows, hasMore: true });
-    expect(sections(full.blocks).filter((s) => s.accessory?.type === 'button')).toHaveLength(20);
+    const full = build({ query: query({ page: 2, status: 'all', siteKeys: ['austin-tx'] }), rows, hasMore: true });
+    expect(rowButtons(full.blocks).filter((b) => b.action_id === ACTIONS.viewUser)).toHaveLength(20);
     expect(full.blocks.length).toBeLessThanOrEqual(50);
     expect(pageButtons(full.blocks)).toHaveLength(2);
 
@@ -232,6 +272,9 @@ describe('encodeFindQuery / decodeFindQuery', () => {
     { text: 'a|b|c', kind: 'non_agent', page: 10_000 },
     { text: '', kind: 'all', page: 7 },
     { text: '😀 <!channel> "quoted"', kind: 'agent', page: 1 },
+    { text: 'a|b', kind: 'agent', page: 2, status: 'deactivated', siteKeys: ['austin-tx', 'tampa-fl'], departmentKeys: [] },
+    { text: '', kind: 'all', page: 1, status: 'all', siteKeys: [], departmentKeys: ['sales'] },
+    { text: 'x', kind: 'non_agent', page: 1, status: 'active', siteKeys: ['remote'], departmentKeys: ['a.b_c-d'] },
   ])('round-trips %j', (q) => {
     const encoded = encodeFindQuery(q);
     expect(encoded.length).toBeLessThanOrEqual(2000);
@@ -259,6 +302,11 @@ describe('encodeFindQuery / decodeFindQuery', () => {
     `a|1|${'x'.repeat(201)}`,
     '{"text":"jane","kind":"all","page":1}',
     ' a|1|jane',
+    'aq|1|||jane',
+    'ad|1|AUSTIN||jane',
+    'ad|1|a,,b||jane',
+    'ad|1|a b||jane',
+    `ad|1|${Array.from({ length: 11 }, (_, i) => `k${i}`).join(',')}||jane`,
   ])('refuses the forged value %j', (value) => {
     expect(() => decodeFindQuery(value)).toThrow();
   });

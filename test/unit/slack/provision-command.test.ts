@@ -17,7 +17,19 @@ describe('parseProvisionCommand', () => {
     ['clone <@W012AB3CD>', { kind: 'clone', source: { slackUserId: 'W012AB3CD' } }],
     ['clone', { kind: 'missing_argument', subcommand: 'clone' }],
     ['find', { kind: 'missing_argument', subcommand: 'find' }],
-    ['find  jane   doe ', { kind: 'find', text: 'jane doe' }],
+    ['find  jane   doe ', { kind: 'find', text: 'jane doe', filters: {} }],
+    ['find smith site:austin status:all type:agent dept:billing', { kind: 'find', text: 'smith', filters: { site: 'austin', status: 'all', type: 'agent', department: 'billing' } }],
+    ['find Site:"Austin, TX" DEPARTMENT:"Billing Support" kind:non-agent', { kind: 'find', text: '', filters: { site: 'Austin, TX', department: 'Billing Support', type: 'non_agent' } }],
+    ['find status:deactivated', { kind: 'find', text: '', filters: { status: 'deactivated' } }],
+    ['find mailto:x a:b', { kind: 'find', text: 'mailto:x a:b', filters: {} }],
+    ['find jane status:gone', { kind: 'bad_argument', subcommand: 'find', problem: 'status:gone is not a status: use status:active, status:deactivated or status:all.' }],
+    ['find jane type:robot', { kind: 'bad_argument', subcommand: 'find', problem: 'type:robot is not a kind of user: use type:agent, type:non-agent or type:all.' }],
+    ['find jane site:', { kind: 'bad_argument', subcommand: 'find', problem: 'Say what site to look for: site:austin.' }],
+    ['show jdoe', { kind: 'show', target: { username: 'jdoe' } }],
+    ['show <@U012AB3CD|jane>', { kind: 'show', target: { slackUserId: 'U012AB3CD' } }],
+    ['history @jdoe', { kind: 'history', target: { username: 'jdoe' } }],
+    ['show', { kind: 'missing_argument', subcommand: 'show' }],
+    ['history', { kind: 'missing_argument', subcommand: 'history' }],
     ['delete everyone', { kind: 'unknown', word: 'delete' }],
   ])('%j → %j', (text, expected) => {
     expect(parseProvisionCommand(text)).toEqual(expected);
@@ -28,7 +40,16 @@ describe('helpMessage', () => {
   it('lists every subcommand with its usage', () => {
     const { blocks, text } = helpMessage();
     const shown = JSON.stringify(blocks);
-    for (const usage of ['/provision user', '/provision agent', '/provision clone &lt;username | @person&gt;', '/provision extension', '/provision find &lt;text&gt;', '/provision help']) {
+    for (const usage of [
+      '/provision user',
+      '/provision agent',
+      '/provision clone &lt;username | @person&gt;',
+      '/provision extension',
+      '/provision find &lt;text&gt; [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]',
+      '/provision show &lt;username | @person&gt;',
+      '/provision history &lt;username | @person&gt;',
+      '/provision help',
+    ]) {
       expect(shown).toContain(usage);
     }
     expect(text).toContain('/provision');

@@ -22,9 +22,22 @@ export const findNavigate =
       deps.logger.warn({ userId: body.user.id }, 'find: refused a malformed query value');
       return;
     }
-    const result = await searchUsers(deps.services, { text: query.text.slice(0, 200), kind: query.kind, page: query.page, pageSize: FIND_PAGE_SIZE });
-    await respond({ response_type: 'ephemeral', replace_original: true, ...findResultsMessage({ query, rows: result.rows, hasMore: result.hasMore, pageSize: FIND_PAGE_SIZE }) });
+    await respond({ response_type: 'ephemeral', replace_original: true, ...(await findAnswer(deps, query)) });
   };
+
+/** The results message of a find: the command's answer, a page or filter change, the App Home's DM. */
+export async function findAnswer(deps: SlackDeps, query: FindQuery): Promise<ReturnType<typeof findResultsMessage>> {
+  const result = await searchUsers(deps.services, {
+    text: query.text.slice(0, 200),
+    kind: query.kind,
+    status: query.status ?? 'active',
+    siteKeys: query.siteKeys ?? [],
+    departmentKeys: query.departmentKeys ?? [],
+    page: query.page,
+    pageSize: FIND_PAGE_SIZE,
+  });
+  return findResultsMessage({ query, rows: result.rows, hasMore: result.hasMore, pageSize: FIND_PAGE_SIZE });
+}
 
 /** The Clone button on a result row opens the Clone User modal for that user. */
 export const cloneFromResults =

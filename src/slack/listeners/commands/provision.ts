@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { isInvalidInput } from '../../../domain/errors.js';
 import { extensionFormData } from '../../../services/form-data.js';
-import { usernameForEmail } from '../../../services/find-user.js';
-import { searchUsers } from '../../../services/search-users.js';
+import { resolvePlaceFilters } from '../../../services/find-filters.js';
 import { parseProvisionCommand, type ParsedCommand } from '../../commands/parse.js';
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { BUSY_TEXT, modalRefusal, openModal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
@@ -10,7 +9,10 @@ import { openUserEditForm } from '../../flows/user-edit-form.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
-import { FIND_PAGE_SIZE, findResultsMessage } from '../../views/find-results.js';
+import { usernameOfSlackMember } from '../../member-username.js';
+import type { FindQuery } from '../../views/model.js';
+import { findAnswer } from '../actions/find.js';
+import { cardAnswer, historyAnswer } from '../actions/user-card.js';
 import { escapeMrkdwn } from '../../../text/mrkdwn.js';
 import { helpMessage } from '../../views/help.js';
 
@@ -22,10 +24,20 @@ function problemWith(parsed: ParsedCommand): string | undefined {
     case 'unknown':
       return `${COMMAND} ${parsed.word} is not a command I know.`;
     case 'missing_argument':
-      if (parsed.subcommand === 'edit') return `Say whom to edit: ${COMMAND} edit jdoe, or ${COMMAND} edit @Jane Doe.`;
-      return parsed.subcommand === 'clone'
-        ? `Say whom to clone: ${COMMAND} clone jdoe, or ${COMMAND} clone @Jane Doe.`
-        : `Say what to look for: ${COMMAND} find jane.`;
+      switch (parsed.subcommand) {
+        case 'edit':
+          return `Say whom to edit: ${COMMAND} edit jdoe, or ${COMMAND} edit @Jane Doe.`;
+        case 'clone':
+          return `Say whom to clone: ${COMMAND} clone jdoe, or ${COMMAND} clone @Jane Doe.`;
+        case 'show':
+        case 'history':
+          return `Say whose ${parsed.subcommand === 'show' ? 'card' : 'history'} to show: ${COMMAND} ${parsed.subcommand} jdoe, or ${COMMAND} ${parsed.subcommand} @Jane Doe.`;
+        case 'find':
+          return `Say what to look for: ${COMMAND} find jane.`;
+      }
+      return undefined;
+    case 'bad_argument':
+      return parsed.problem;
     default:
       return undefined;
   }
@@ -48,9 +60,33 @@ export const provisionCommand =
     if (!deps.access.canRequest(command.user_id)) return ack({ response_type: 'ephemeral', text: NOT_ALLOWED_TEXT });
 
     if (parsed.kind === 'find') {
-      const query = { text: parsed.text, kind: 'all' as const, page: 1 };
-      const result = await searchUsers(deps.services, { text: parsed.text.slice(0, 200), pageSize: FIND_PAGE_SIZE });
-      return ack({ response_type: 'ephemeral', ...findResultsMessage({ query, rows: result.rows, hasMore: result.hasMore, pageSize: FIND_PAGE_SIZE }) });
+      let places;
+      try {
+        places = await resolvePlaceFilters(deps.services, { site: parsed.filters.site, department: parsed.filters.department });
+      } catch (err) {
+        if (!isInvalidInput(err)) throw err;
+        return ack({ response_type: 'ephemeral', text: `${escapeMrkdwn(err.issues.map((i) => i.message).join('. '))}.` });
+      }
+      const query: FindQuery = { text: parsed.text.slice(0, 200), kind: parsed.filters.type ?? 'all', page: 1, status: parsed.filters.status ?? 'active', ...places };
+      return ack({ response_type: 'ephemeral', ...(await findAnswer(deps, query)) });
+    }
+    // A card or a history by username answers in the acknowledgement; by @mention it needs users.info
+    // first, so it acks at once and answers through respond.
+    if ((parsed.kind === 'show' || parsed.kind === 'history') && 'username' in parsed.target) {
+      const answer = parsed.kind === 'show' ? await cardAnswer(deps, command.user_id, parsed.target.username) : await historyAnswer(deps, parsed.target.username, 1);
+      return ack({ response_type: 'ephemeral', ...answer });
+    }
+    if (parsed.kind === 'show' || parsed.kind === 'history') {
+      await ack();
+      try {
+        const found = 'username' in parsed.target ? { username: parsed.target.username } : await usernameOfSlackMember(deps, client, parsed.target.slackUserId, parsed.kind);
+        if ('problem' in found) return void (await respond({ response_type: 'ephemeral', text: found.problem }));
+        const answer = parsed.kind === 'show' ? await cardAnswer(deps, command.user_id, found.username) : await historyAnswer(deps, found.username, 1);
+        return void (await respond({ response_type: 'ephemeral', ...answer }));
+      } catch (err) {
+        deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');
+        return void (await respond({ response_type: 'ephemeral', text: APOLOGY_TEXT }));
+      }
     }
 
     const release = gate.tryEnter();
@@ -69,7 +105,7 @@ export const provisionCommand =
           await openModal(client, trigger, extensionModal({ purpose: 'standalone', choices: await extensionFormData(deps.services) }));
           return;
         case 'clone': {
-          const found = 'username' in parsed.source ? { username: parsed.source.username } : await usernameOfSlackMember(deps, client, parsed.source.slackUserId);
+          const found = 'username' in parsed.source ? { username: parsed.source.username } : await usernameOfSlackMember(deps, client, parsed.source.slackUserId, 'clone');
           if ('problem' in found) {
             await respond({ response_type: 'ephemeral', text: found.problem });
             return;
@@ -105,41 +141,3 @@ export const provisionCommand =
       release();
     }
   };
-
-type MemberLookup = { username: string } | { problem: string };
-
-/**
- * A Slack member → their directory username, matched by the email on their Slack profile. Each way
- * this can fail is told as what it is: Slack refusing or failing users.info (logged with its error
- * code) is not the same as a person with no directory user.
- */
-async function usernameOfSlackMember(deps: SlackDeps, client: Args['client'], slackUserId: string, subcommand: 'clone' | 'edit' = 'clone'): Promise<MemberLookup> {
-  const byUsername = `${COMMAND} ${subcommand} &lt;username&gt;`;
-  let email: string | undefined;
-  try {
-    const info = await client.users.info({ user: slackUserId });
-    email = info.user?.profile?.email;
-  } catch (err) {
-    const code = slackErrorCode(err);
-    deps.logger.warn({ slackUserId, slackError: code }, `users.info failed for /provision ${subcommand} @someone`);
-    if (code === 'user_not_found') return { problem: `Slack does not know the person you mentioned (users.info answered user_not_found). ${subcommand === 'edit' ? 'Edit' : 'Clone'} by username instead: ${byUsername}.` };
-    return { problem: `I could not ask Slack who the person you mentioned is: users.info failed (${escapeMrkdwn(code)}). Nothing was changed. Try again in a moment, or ${subcommand} by username: ${byUsername}.` };
-  }
-  if (!email) {
-    deps.logger.warn({ slackUserId }, `users.info gave no email for /provision ${subcommand} @someone (no email on the profile, or no users:read.email scope)`);
-    return { problem: `Slack did not give me the email of the person you mentioned, so I cannot match them to a directory user. ${subcommand === 'edit' ? 'Edit' : 'Clone'} by username instead: ${byUsername}.` };
-  }
-  const username = await usernameForEmail(deps.services, email);
-  return username ? { username } : { problem: `That person has no user in the directory (no user has their Slack email). Try ${COMMAND} find &lt;name&gt;.` };
-}
-
-/** The error code of a failed Web API call: Slack's own (`data.error`), else the client's (`code`). */
-function slackErrorCode(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const data = (err as { data?: { error?: unknown } }).data;
-    if (data && typeof data.error === 'string') return data.error;
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return 'unknown error';
-}

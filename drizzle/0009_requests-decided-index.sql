@@ -1,0 +1,1 @@
+CREATE INDEX "requests_decided" ON "requests" USING btree ("decided_at") WHERE "requests"."decided_at" is not null;

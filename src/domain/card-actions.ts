@@ -1,0 +1,17 @@
+/**
+ * Which buttons a user card offers its viewer. Everyone who may make requests may ask for any change
+ * (each is a request an approver decides), so they see them all; Deactivate shows for an active user,
+ * Reactivate for a deactivated one. Someone who may see cards but not make requests (an approver the
+ * operator left off the requesters, were the policy ever to allow that) sees only History.
+ */
+export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'history';
+
+export function cardActions(viewer: { canRequest: boolean }, status: 'active' | 'deactivated'): CardAction[] {
+  if (!viewer.canRequest) return ['history'];
+  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', 'history'];
+}
+
+/** Who may see a user card and its history: requesters and approvers. */
+export function maySeeCards(viewer: { canRequest: boolean; isApprover: boolean }): boolean {
+  return viewer.canRequest || viewer.isApprover;
+}

@@ -1,0 +1,88 @@
+import type { ActionsBlock, Button, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
+import type { CardAction } from '../../domain/card-actions.js';
+import type { UserCard } from '../../services/user-card.js';
+import { ACTIONS } from '../ids.js';
+import { clipText } from '../../text/clip.js';
+import { deviceTypeLabel } from '../../text/device-type.js';
+import { mrkdwnCode, mrkdwnLiteral, slackDate, userMention } from '../../text/mrkdwn.js';
+import { mrkdwn } from './request-summary.js';
+
+const USER_TYPE_LABELS: Readonly<Record<UserCard['userType'], string>> = { agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin', non_agent: 'Non-agent' };
+/** Collections listed by name on the card; the rest are counted ("and N more"). */
+export const CARD_COLLECTIONS_SHOWN = 30;
+const NAME_MAX = 100;
+
+const BUTTONS: Readonly<Record<CardAction, { actionId: string; label: string }>> = {
+  edit: { actionId: ACTIONS.editUser, label: 'Edit' },
+  clone: { actionId: ACTIONS.cloneUser, label: 'Clone' },
+  deactivate: { actionId: ACTIONS.deactivateUser, label: 'Deactivate' },
+  reactivate: { actionId: ACTIONS.reactivateUser, label: 'Reactivate' },
+  history: { actionId: ACTIONS.userHistory, label: 'History' },
+};
+
+/**
+ * The user card, an ephemeral message: who the user is and how they are set up, and the buttons its
+ * viewer may use (each carries the username). It shows only what `UserCard` holds, which has no
+ * password, hash or device secret.
+ */
+export function userCardMessage(card: UserCard, actions: readonly CardAction[]): { text: string; blocks: KnownBlock[] } {
+  const name = `${card.firstName} ${card.lastName}`.trim() || card.username;
+  const status = card.status === 'active' ? ':large_green_circle: Active' : `:no_entry_sign: *Deactivated*${card.deactivatedAt ? ` ${slackDate(card.deactivatedAt)}` : ''}${card.deactivatedBy ? ` by ${userMention(card.deactivatedBy, 40)}` : ''}`;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      block_id: 'card_title',
+      text: mrkdwn(`*${mrkdwnLiteral(clipText(name, NAME_MAX))}* ${mrkdwnCode(card.username)}\n${status}${card.email ? ` · ${mrkdwnLiteral(clipText(card.email, 254))}` : ''}`),
+    },
+    fieldsSection('card_setup', [
+      ['User type', USER_TYPE_LABELS[card.userType] ?? mrkdwnLiteral(card.userType)],
+      ['Agent ID', card.agentId === null ? '— (non-agent)' : String(card.agentId)],
+      ['Extension', card.extension ? `${card.extension.number} · ${mrkdwnLiteral(deviceTypeLabel(card.extension.deviceType))}` : '—'],
+      ['Site', shown(card.siteName)],
+      ['Department', shown(card.departmentName)],
+      ['Billing unit', shown(card.billingUnitName)],
+      ['Profile', shown(card.profileName)],
+    ]),
+    fieldsSection('card_account', [
+      ['Created', `${slackDate(card.createdAt)} by ${userMention(card.createdBy, 40)}`],
+      ['Last sign-in', card.lastSignInAt ? slackDate(card.lastSignInAt) : 'Never'],
+      ['Sign-in', card.lockedUntil ? `:lock: Locked until ${slackDate(card.lockedUntil, '{time}')}` : 'Not locked'],
+    ]),
+    { type: 'section', block_id: 'card_collections', text: mrkdwn(collectionsText(card.collections)) },
+  ];
+  if (actions.length > 0) blocks.push(buttons(card.username, actions));
+  if (actions.includes('edit')) {
+    blocks.push({ type: 'context', elements: [mrkdwn('Edit, Deactivate and Reactivate make requests: a contact-center admin approves each one.')] });
+  }
+  return { text: `${clipText(name, NAME_MAX)} (${card.username}): ${card.status}`, blocks };
+}
+
+function fieldsSection(blockId: string, fields: [label: string, value: string][]): SectionBlock {
+  // At most 10 fields per section, each within 2000 characters (values are clipped where they are made).
+  return { type: 'section', block_id: blockId, fields: fields.map(([label, value]): MrkdwnElement => mrkdwn(`*${label}*\n${value}`)) };
+}
+
+function collectionsText(collections: UserCard['collections']): string {
+  if (collections.length === 0) return '*Collections (0)*\nNone';
+  const shownOnes = collections.slice(0, CARD_COLLECTIONS_SHOWN).map((c) => `${mrkdwnLiteral(clipText(c.name, 60))}${c.retired ? ' (retired)' : ''}`);
+  const more = collections.length - shownOnes.length;
+  return `*Collections (${collections.length})*\n${shownOnes.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+}
+
+function buttons(username: string, actions: readonly CardAction[]): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'card_actions',
+    elements: actions.map((a): Button => ({
+      type: 'button',
+      action_id: BUTTONS[a].actionId,
+      text: { type: 'plain_text', text: BUTTONS[a].label },
+      value: username,
+      ...(a === 'deactivate' ? { style: 'danger' as const } : {}),
+    })),
+  };
+}
+
+function shown(text: string | null): string {
+  return text === null || text.trim() === '' ? '—' : mrkdwnLiteral(clipText(text, 200));
+}
