@@ -4,7 +4,7 @@ import { NAME_MAX_LENGTH } from '../../../src/domain/person.js';
 
 /**
  * The rules of the new-hire reader one by one, each case a post whose answer changes if that rule
- * breaks (they were written against StrykerJS's surviving mutants; docs/mutation-equivalents.md).
+ * breaks (they were written against StrykerJS's surviving mutants; the README lists the ones judged equivalent).
  */
 const read = (post: string): NewHireFields => extractNewHire(post, 'US');
 const LONGEST = 'A' + 'a'.repeat(NAME_MAX_LENGTH - 1);
