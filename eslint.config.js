@@ -29,6 +29,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/notifications/**'],
+    rules: {
+      // notifications/ formats what services hand it; it knows neither the Slack app nor the use cases.
+      'no-restricted-imports': ['error', { patterns: ['../slack/*', '../services/*'] }],
+    },
+  },
+  {
     files: ['src/slack/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['../db/*', '../../db/*', 'drizzle-orm*', 'postgres', '@electric-sql/*'] }],

@@ -20,9 +20,11 @@ export interface NewHireFields {
 const MAX_TEXT = 10_000;
 
 export function extractNewHire(text: string, defaultCountry: CountryCode): NewHireFields {
+  // Stryker disable next-line ConditionalExpression,MethodExpression,StringLiteral: without this guard extract() still gives {} for blank text and its try/catch gives {} for a non-string
   if (typeof text !== 'string' || text.trim() === '') return {};
   try {
     return extract(text.slice(0, MAX_TEXT), defaultCountry);
+  // Stryker disable next-line BlockStatement: no input is known to throw; the catch is a guard, its {} cannot be told from an empty result
   } catch {
     return {};
   }
@@ -59,6 +61,7 @@ function toPlainText(text: string): string {
     const bar = inner.indexOf('|');
     const target = bar === -1 ? inner : inner.slice(0, bar);
     const label = bar === -1 ? '' : inner.slice(bar + 1);
+    // Stryker disable next-line MethodExpression,StringLiteral: the address pattern stops at ':' and '?', so the scheme and the query never reach the address
     if (/^mailto:/i.test(target)) return ` ${target.slice('mailto:'.length).split('?')[0] ?? ''} `;
     if (/^tel:/i.test(target)) return ` ${label || target.slice('tel:'.length)} `;
     if (target.startsWith('@') || target.startsWith('#')) return ' ';
@@ -176,6 +179,7 @@ function search(searched: string, original: string, country: CountryCode, replac
   return findPhoneNumbersInText(searched, { defaultCountry: country, extended: true }).map((f) => {
     // A number found after a rewritten "00" starts at that 00 in the original.
     const start = replaced.has(f.startsAt - 1) ? f.startsAt - 1 : f.startsAt;
+    // Stryker disable next-line MethodExpression: a found number starts and ends on a digit, + or bracket: nothing to trim
     let written = original.slice(start, f.endsAt).trim();
     // "ext. 12" is not something the Phone Number field takes.
     if (f.number.ext) written = written.replace(/[\s,;]*(?:ext\.?|extension|x|#)\s*\d+$/i, '').trim();
@@ -221,7 +225,8 @@ function findName(text: string): FoundName | null {
   return fromLabels(text) ?? fromIntroduction(text) ?? fromCapitalisedWords(text);
 }
 
-const SEPARATOR = String.raw`[*_\s]*(?::|：|\s[-–—]\s)[*_\s]*`;
+// The value is on the label's own line: after an empty "First Name:" the next line is not the name.
+const SEPARATOR = String.raw`[*_\s]*(?::|：|\s[-–—]\s)[*_ \t]*`;
 const FULL_NAME_LABEL = new RegExp(
   `(?:full |employee |legal |new hire |new hire's |hire |candidate |staff )?name(?: of (?:the )?new hire)?${SEPARATOR}([^\\n]+)`,
   'giu',
@@ -272,7 +277,9 @@ function labelledFullName(value: string): FoundName | null {
   // "Doe, Jane": one word, a comma, then one or two words and nothing else.
   const inverted = /^\s*([\p{L}\p{M}'’.-]+)\s*,\s*([\p{L}\p{M}'’.-]+(?:\s+[\p{L}\p{M}'’.-]+)?)\s*(?:[([|/;]|\s[-–—]\s|$)/u.exec(clean);
   if (inverted?.[1] && inverted[2]) {
+    // Stryker disable next-line MethodExpression: the group ends on a name character: nothing to trim
     const first = inverted[2].trim();
+    // Stryker disable next-line MethodExpression: the group holds no space: nothing to trim
     const last = inverted[1].trim();
     if (first.length <= NAME_MAX_LENGTH && last.length <= NAME_MAX_LENGTH) return { first, last };
   }
@@ -288,6 +295,7 @@ function fromIntroduction(text: string): FoundName | null {
     // A name follows within a short stretch: looking further only finds other words.
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 160);
     // The rest of the sentence; "Q." (an initial) does not end it.
+    // Stryker disable next-line StringLiteral: split() always gives a first element
     const sentence = rest.split(/(?<!(?:^|\s)\p{Lu})\.(?=\s|$)|[!?\n]/u)[0] ?? '';
     const runs = nameRuns(stripFormatting(sentence));
     const best = runs.find((r) => r.length >= 2) ?? runs[0];
@@ -310,6 +318,7 @@ function nameRuns(text: string): string[][] {
   const runs: string[][] = [];
   let current: string[] = [];
   const close = (): void => {
+    // Stryker disable next-line StringLiteral: the loop runs only while current has a last element
     while (current.length > 0 && PARTICLES.has(current[current.length - 1] ?? '')) current.pop();
     if (current.length > 0 && current.length <= 4) runs.push(current);
     current = [];
@@ -336,6 +345,7 @@ function nameRuns(text: string): string[][] {
  * name word, at most five. A value that does not start with a name word gives nothing.
  */
 function nameWords(value: string): string[] | null {
+  // Stryker disable next-line StringLiteral: split() always gives a first element
   const head = stripFormatting(value).split(/[([|/;,]|\s[-–—]\s/u)[0] ?? '';
   const words: string[] = [];
   for (const token of head.trim().split(/\s+/u)) {
@@ -345,14 +355,17 @@ function nameWords(value: string): string[] | null {
     words.push(word);
     if (words.length === 5) break;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: every caller treats an empty list like null (no name words, no name)
   return words.length > 0 ? words : null;
 }
 
 /** The first word is the first name, the rest the last name; a middle initial stays with the first name. */
 function split(words: readonly string[]): FoundName | null {
+  // Stryker disable next-line StringLiteral: words[1] exists whenever there are three words
   const withInitial = words.length >= 3 && INITIAL.test(words[1] ?? '');
   const first = withInitial ? words.slice(0, 2).join(' ') : words[0];
   const rest = words.slice(withInitial ? 2 : 1);
+  // Stryker disable next-line ConditionalExpression: callers pass at least one word, so first is always set
   if (!first) return null;
   const lastName = rest.join(' ');
   const name: FoundName = {};

@@ -4,7 +4,7 @@ import { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '../domain/password.js'
 import { escapeHtml } from '../text/html.js';
 
 /**
- * The sign-in door's HTML: the sign-in form, the change-password form and the signed-in page, with
+ * The sign-in door's HTML: the sign-in form, the change-password form and the password-accepted page, with
  * their one style block. Pages are plain template strings; every value that came from a person or a
  * message goes through escapeHtml. No script at all, so the security policy allows none.
  */
@@ -49,12 +49,16 @@ ${messages(state)}
   return page('Change your password', body);
 }
 
-export function signedInPage(signInName: string): string {
+/**
+ * The answer to a correct password that needs no change. It is not a signed-in state: this page keeps
+ * no session (every form asks for the password again), so it says only that the password was accepted.
+ */
+export function passwordAcceptedPage(signInName: string): string {
   const body = `
-<h1>Signed in</h1>
-<p role="status">You are signed in as <strong>${escapeHtml(signInName.trim())}</strong>. Your password is set; there is nothing else to do here.</p>
+<h1>Password accepted</h1>
+<p role="status">The password for <strong>${escapeHtml(signInName.trim())}</strong> is correct and needs no change. This page keeps no session, so nothing keeps you signed in here and there is nothing else to do.</p>
 <p><a href="${ACCOUNT_PATH}?change=1">Change your password</a></p>`;
-  return page('Signed in', body);
+  return page('Password accepted', body);
 }
 
 function messages(state: FormState): string {

@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../services/context.js';
 import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, warmUpSignIn, type AttemptContext } from '../services/sign-in.js';
 import { SignInBusy } from '../services/sign-in-hash-slots.js';
 import { TooManyAttempts } from '../services/sign-in-throttle.js';
-import { ACCOUNT_PATH, changePage, page, signedInPage, signInPage } from './account-pages.js';
+import { ACCOUNT_PATH, changePage, page, passwordAcceptedPage, signInPage } from './account-pages.js';
 import { apiTokenCheck } from './api-tokens.js';
 import { MAX_BODY_BYTES, mediaType, readBody } from './bounded-body.js';
 import { clientAddress } from './client-address.js';
@@ -201,7 +201,7 @@ async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessa
     if ('issues' in result) sendHtml(res, 400, signInPage({ signInName, issues: result.issues }));
     else if (!result.ok) sendHtml(res, 401, signInPage({ signInName, error: failedMessage() }));
     else if (result.passwordChangeRequired) sendHtml(res, 200, changePage({ signInName, notice: 'You signed in with a one-time password. Choose your own password to continue: type the one-time password once more, then your new password twice.' }));
-    else sendHtml(res, 200, signedInPage(signInName));
+    else sendHtml(res, 200, passwordAcceptedPage(signInName));
     return;
   }
 

@@ -13,12 +13,13 @@ import {
   type RequestRow,
 } from '../db/repositories/requests.js';
 import type { Db } from '../db/client.js';
-import { approvalReminder, requesterNotice } from '../notifications/messages.js';
+import { approvalReminder } from '../notifications/messages.js';
+import { requesterOutcomeNotice } from '../notifications/requester-notices.js';
 import { SYSTEM_ACTOR, type Actor, type ServiceDeps } from './context.js';
 import { toExtensionView, type ExtensionView } from './create-extension.js';
 import { fourEyesStep, type FourEyesStep } from './four-eyes.js';
 import { DRAW_AGAIN, executePlan, explainExecutionError, planRequest, type ExecutionPlan } from './request-execution.js';
-import { expiredText, failedText, rejectedText, REQUESTER_TOPICS } from './request-notices.js';
+import { expiredFacts, failedFacts, rejectedFacts } from './request-notices.js';
 import { toPublicUser, type PublicUser } from './user-view.js';
 
 /**
@@ -139,7 +140,7 @@ async function markFailed(deps: ServiceDeps, actor: Actor, requestId: string, re
     const approved = await decide(tx, actor, locked, 'approved', now, { approverId: actor.id, decidedAt: now });
     const failed = await decide(tx, actor, approved, 'failed', now, { reason });
     await enqueueNotifications(tx, [
-      requesterNotice({ requestId, requesterId: failed.requesterId, topic: REQUESTER_TOPICS.failed, text: failedText(failed, actor.id, reason) }),
+      requesterOutcomeNotice(failedFacts(failed, actor.id, reason)),
     ]);
     return { outcome: 'failed', request: failed, reason };
   });
@@ -154,7 +155,7 @@ export async function rejectRequest(deps: ServiceDeps, actor: Actor, requestId: 
     if (locked.state !== 'pending') return { outcome: 'already_decided', request: locked };
     const rejected = await decide(tx, actor, locked, 'rejected', now, { approverId: actor.id, decidedAt: now, reason: why });
     await enqueueNotifications(tx, [
-      requesterNotice({ requestId, requesterId: rejected.requesterId, topic: REQUESTER_TOPICS.rejected, text: rejectedText(rejected, actor.id, why) }),
+      requesterOutcomeNotice(rejectedFacts(rejected, actor.id, why)),
     ]);
     return { outcome: 'rejected', request: rejected };
   });
@@ -181,7 +182,7 @@ export async function remindAndExpire(deps: ServiceDeps, hours: { remindAfterHou
     }
     await enqueueNotifications(
       tx,
-      expired.map((r) => requesterNotice({ requestId: r.id, requesterId: r.requesterId, topic: REQUESTER_TOPICS.expired, text: expiredText(r, hours.expireAfterHours) })),
+      expired.map((r) => requesterOutcomeNotice(expiredFacts(r, hours.expireAfterHours))),
     );
 
     const cutoff = before(hours.remindAfterHours);

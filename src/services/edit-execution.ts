@@ -1,7 +1,7 @@
 import { emailInUseMessage } from '../domain/email.js';
 import { InvalidInput, issue, reject, type FieldIssue } from '../domain/errors.js';
 import { typedExtensionNumber } from '../domain/extension-number.js';
-import { andMore, changedMeanwhileText, changeLines, changeLineText, clipList, diffUser, NEW_EXTENSION, type DiffNames, type FieldChange } from '../domain/user-diff.js';
+import { changedMeanwhileText, changeLines, changeLineText, clipList, diffUser, NEW_EXTENSION, type DiffNames, type FieldChange } from '../domain/user-diff.js';
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { assignExtensionIfFree, findExtensionByNumber, findExtensionOfUser, releaseExtensionOfUser, type ExtensionRow } from '../db/repositories/extensions.js';
@@ -11,15 +11,14 @@ import type { RequestRow } from '../db/repositories/requests.js';
 import { addUserCollections, findUserByEmail, findUserById, nextAgentIdSql, removeUserCollections, updateUserAtVersion, type UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
-import { requesterNotice } from '../notifications/messages.js';
+import { requesterOutcomeNotice, type AppliedEdit, type RequesterNoticeFacts } from '../notifications/requester-notices.js';
 import { clipText } from '../text/clip.js';
-import { escapeMrkdwn, userMention } from '../text/mrkdwn.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
-import { editRequestPayload, editSubject, type EditRequestPayload } from './edit-payload.js';
+import { editRequestPayload, type EditRequestPayload } from './edit-payload.js';
 import { editableLookOf, editNames, resolveEditReferences } from './edit-user.js';
 import { parseInput, throwIfAny } from './input.js';
-import { REQUESTER_TOPICS } from './request-notices.js';
+import { requestSubject } from './request-notices.js';
 
 /**
  * Carrying out an approved edit, in request-execution's two halves. `planEdit` checks before any
@@ -141,7 +140,7 @@ export async function executeEdit(tx: Db, actor: Actor, request: RequestRow, pla
     },
   });
   const notifications: NewNotification[] = [
-    requesterNotice({ requestId: request.id, requesterId: request.requesterId, topic: REQUESTER_TOPICS.completed, text: completedEditText(request, actor.id, plan, user) }),
+    requesterOutcomeNotice(completedEditFacts(request, actor.id, plan, user)),
   ];
   return extension ? { user, extension, notifications } : { user, notifications };
 }
@@ -176,13 +175,12 @@ export function explainEditConflict(err: unknown, plan: EditPlan): unknown {
   }
 }
 
-function completedEditText(request: RequestRow, approverId: string, plan: EditPlan, user: UserRow): string {
-  const lines = changeLines(plan.changes, plan.names);
-  const { shown, more } = clipList(lines, NOTICE_LINES_MAX);
-  const list = shown.map((l) => `• ${escapeMrkdwn(clipText(changeLineText(l), NOTICE_LINE_MAX))}`);
-  if (more > 0) list.push(`• ${andMore(more)}`);
-  const agent = user.agentId !== null && !isAgentType(plan.payload.before.userType) ? ` Their agent ID is ${user.agentId}.` : '';
-  return [`:white_check_mark: Your request for ${editSubject(request.payload)} was approved by ${userMention(approverId)} and is done.${agent}`, ...list].join('\n');
+/** The requester's notice of an applied edit: its change lines, clipped; notifications/ words it. */
+function completedEditFacts(request: RequestRow, approverId: string, plan: EditPlan, user: UserRow): RequesterNoticeFacts {
+  const { shown, more } = clipList(changeLines(plan.changes, plan.names), NOTICE_LINES_MAX);
+  const newAgentId = user.agentId !== null && !isAgentType(plan.payload.before.userType) ? user.agentId : null;
+  const applied: AppliedEdit = { kind: 'edit', lines: shown.map((l) => clipText(changeLineText(l), NOTICE_LINE_MAX)), more, newAgentId };
+  return { requestId: request.id, requesterId: request.requesterId, subject: requestSubject(request), outcome: 'completed', approverId, created: applied };
 }
 
 /** What the approval message says an applied edit did, e.g. "Changes applied to jdoe (agent ID 1003, extension 1500)". */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { NEW_EXTENSION } from '../domain/user-diff.js';
 import { USER_TYPES } from '../domain/user-types.js';
-import { escapeMrkdwn } from '../text/mrkdwn.js';
 import { createExtensionInput } from './create-extension.js';
 
 /**
@@ -51,10 +50,3 @@ export function isEditPayload(p: object): p is EditRequestPayload {
   return 'before' in p && 'after' in p && 'version' in p;
 }
 
-/** "changes to Jane Doe (jdoe)", escaped for mrkdwn, for the requester's notices. */
-export function editSubject(payload: unknown): string {
-  const parsed = editRequestPayload.safeParse(payload);
-  if (!parsed.success) return 'a change to a user';
-  const { before, username } = parsed.data;
-  return `changes to ${escapeMrkdwn(before.firstName)} ${escapeMrkdwn(before.lastName)} (${escapeMrkdwn(username)})`;
-}

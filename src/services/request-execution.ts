@@ -9,14 +9,15 @@ import type { RequestRow } from '../db/repositories/requests.js';
 import type { UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
-import { requesterNotice, welcomeNotifications } from '../notifications/messages.js';
+import { welcomeNotifications } from '../notifications/messages.js';
+import { requesterOutcomeNotice } from '../notifications/requester-notices.js';
 import { withCloneDefaults } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { extensionTakenError, prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
 import { explainUserConflict, prepareUser, writeUser, type InitialCredential, type PreparedUser } from './create-user.js';
 import { executeEdit, explainEditConflict, planEdit, type EditPlan } from './edit-execution.js';
 import { parseInput } from './input.js';
-import { completedExtensionText, completedUserText, REQUESTER_TOPICS } from './request-notices.js';
+import { completedExtensionFacts, completedUserFacts } from './request-notices.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import type { UserInfoInput } from './user-fields.js';
 
@@ -133,7 +134,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
-    const notice = requesterNotice({ requestId: request.id, requesterId: request.requesterId, topic: REQUESTER_TOPICS.completed, text: completedExtensionText(request, actor.id, extension) });
+    const notice = requesterOutcomeNotice(completedExtensionFacts(request, actor.id, extension));
     return { extension, notifications: [notice] };
   }
 
@@ -153,12 +154,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
       passwordFromRequester: plan.credential.kind === 'typed',
       ...(plan.oneTimePassword === undefined ? {} : { oneTimePassword: plan.oneTimePassword }),
     }),
-    requesterNotice({
-      requestId: request.id,
-      requesterId: request.requesterId,
-      topic: REQUESTER_TOPICS.completed,
-      text: completedUserText(request, actor.id, { signInName: signIn, agentId: user.agentId, extensionNumber: assigned?.number ?? null, hasEmail: user.email !== null }),
-    }),
+    requesterOutcomeNotice(completedUserFacts(request, actor.id, { signInName: signIn, agentId: user.agentId, extensionNumber: assigned?.number ?? null, hasEmail: user.email !== null })),
   ];
   // The row as it is now: assigned to the new user (writeUser refuses to go on otherwise).
   return assigned ? { user, extension: { ...assigned, assignedUserId: user.id }, notifications } : { user, notifications };

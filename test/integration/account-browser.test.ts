@@ -93,8 +93,8 @@ describe.skipIf(!haveBrowser)(`first sign-in in a browser (${testDriver})`, () =
     // …the new one does.
     await page.getByLabel('Password', { exact: true }).fill(NEW);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
-    expect(await page.getByRole('status').textContent()).toContain('You are signed in as jdoe@abc');
+    await page.getByRole('heading', { name: 'Password accepted' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('The password for jdoe@abc is correct');
 
     expect(consoleProblems.filter((p) => !p.includes('401') && !p.includes('400'))).toEqual([]);
   });

@@ -150,7 +150,7 @@ describe(`account page and sign-in API over HTTP (${testDriver})`, () => {
 
     const again = await postForm({ action: 'sign-in', signInName: 'jdoe4@abc', password: NEW });
     expect(again.status).toBe(200);
-    expect(again.text).toContain('<h1>Signed in</h1>');
+    expect(again.text).toContain('<h1>Password accepted</h1>');
   });
 
   it('escapes what was typed, and refuses a form of another type or action', async () => {
