@@ -13,6 +13,8 @@ import { findRequestById, type RequestRow } from '../db/repositories/requests.js
 import { findUserById } from '../db/repositories/users.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
+import { isLifecycleKind } from './lifecycle-payload.js';
+import { lifecycleResult } from './lifecycle-status.js';
 import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 
 /** Everything the approval message shows about a request, read in one place. */
@@ -42,6 +44,7 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'>, requ
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {
   if (request.state !== 'completed') return null;
+  if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
     if (!user) return null;

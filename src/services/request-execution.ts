@@ -15,6 +15,8 @@ import type { Actor, ServiceDeps } from './context.js';
 import { extensionTakenError, prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
 import { explainUserConflict, prepareUser, writeUser, type InitialCredential, type PreparedUser } from './create-user.js';
 import { parseInput } from './input.js';
+import { executeDeactivation, planDeactivation, type DeactivationPlan } from './offboarding.js';
+import { executeReactivation, planReactivation, type ReactivationPlan } from './reactivation.js';
 import { completedExtensionText, completedUserText, REQUESTER_TOPICS } from './request-notices.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import type { UserInfoInput } from './user-fields.js';
@@ -43,7 +45,9 @@ export type ExecutionPlan =
       newExtension?: NewExtensionPlan;
       audit: { action: string; details: Record<string, unknown> };
     }
-  | { kind: 'extension'; newExtension: NewExtensionPlan };
+  | { kind: 'extension'; newExtension: NewExtensionPlan }
+  | DeactivationPlan
+  | ReactivationPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -57,6 +61,8 @@ export interface ExecutionResult {
  * since it was submitted) and prepares its writes. Throws InvalidInput when it can no longer be done.
  */
 export async function planRequest(deps: ServiceDeps, request: RequestRow): Promise<ExecutionPlan> {
+  if (request.kind === 'deactivate_user') return planDeactivation(deps, request);
+  if (request.kind === 'reactivate_user') return planReactivation(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -126,6 +132,8 @@ function throwAll(results: PromiseSettledResult<unknown>[]): void {
 /** The plan's writes and the notifications that report them, inside the caller's transaction. */
 export async function executePlan(tx: Db, actor: Actor, request: RequestRow, plan: ExecutionPlan, context: { now: Date; tenantSuffix: string; accountUrl: string }): Promise<ExecutionResult> {
   const { now } = context;
+  if (plan.kind === 'deactivate') return executeDeactivation(tx, actor, request, plan, now);
+  if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
@@ -169,6 +177,7 @@ export const DRAW_AGAIN = Symbol('draw again');
  */
 export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
   if (isInvalidInput(err)) return err;
+  if (plan.kind === 'deactivate' || plan.kind === 'reactivate') return err;
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);
   }

@@ -1,6 +1,7 @@
 import type { RequestRow } from '../db/repositories/requests.js';
 import { typedExtensionNumber } from '../domain/extension-number.js';
 import { escapeMrkdwn as escape, userMention as mention } from '../text/mrkdwn.js';
+import { isLifecycleKind, lifecycleSubject } from './lifecycle-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 
 /**
@@ -16,6 +17,7 @@ export const REQUESTER_TOPICS = {
 
 /** "Jane Doe (jdoe)", "a clone of asmith: Jane Doe (jdoe)", "extension 1500 (Jane's softphone)". */
 export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): string {
+  if (isLifecycleKind(request.kind)) return lifecycleSubject(request);
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);
     if (!parsed.success) return 'a new extension';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { referenceNames } from '../../services/form-data.js';
 import type { SubmittedRequest } from '../../services/submit-request.js';
-import type { ExtensionRequestPayload, UserRequestPayload } from '../../services/request-payload.js';
+import type { StoredPayload } from '../../services/request-payload.js';
 import type { SlackDeps } from '../context.js';
 import { describeRequest, requestConfirmationMessage } from '../views/request-summary.js';
 
@@ -13,7 +13,7 @@ export async function sendConfirmation(
   deps: SlackDeps,
   client: WebClient,
   requesterId: string,
-  request: SubmittedRequest<UserRequestPayload | ExtensionRequestPayload>,
+  request: SubmittedRequest<StoredPayload>,
 ): Promise<void> {
   try {
     const summary = describeRequest(request.kind, request.payload, await referenceNames(deps.services));

@@ -1,11 +1,12 @@
 import type { KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { RequestKind } from '../../domain/request-state.js';
 import type { UserType } from '../../domain/user-types.js';
-import type { ExtensionRequestPayload, UserRequestPayload } from '../../services/request-payload.js';
+import type { ExtensionRequestPayload, StoredPayload, UserRequestPayload } from '../../services/request-payload.js';
 import { typedExtensionNumber } from '../../domain/extension-number.js';
 import { clipText } from '../../text/clip.js';
 import { deviceTypeLabel } from '../../text/device-type.js';
 import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
+import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
 
 /**
  * How a request reads to people: a one-line title and the seed's fields, as plain text (not mrkdwn:
@@ -68,8 +69,9 @@ const KIND_NOUNS: Readonly<Record<RequestKind, string>> = {
 /** A request whose stored details cannot be read (see parseStoredPayload): said so, nothing guessed. */
 export const UNREADABLE_DETAILS = 'The stored details of this request cannot be read. It was logged; an operator can look it up by its request ID.';
 
-export function describeRequest(kind: RequestKind, payload: UserRequestPayload | ExtensionRequestPayload | null, names: ReferenceNames): RequestSummary {
+export function describeRequest(kind: RequestKind, payload: StoredPayload | null, names: ReferenceNames): RequestSummary {
   if (payload === null) return { title: `${KIND_NOUNS[kind]} (unreadable)`, fields: [{ label: 'Details', value: UNREADABLE_DETAILS }] };
+  if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);
