@@ -32,6 +32,7 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
     result: status.result,
     remindedAt: request.remindedAt,
     deliveries: status.deliveries,
+    runsAt: request.effectiveAt,
   });
   return { request, message };
 }

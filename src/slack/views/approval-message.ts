@@ -31,6 +31,8 @@ export interface ApprovalMessageInput {
   result: string | null;
   remindedAt: Date | null;
   deliveries: DeliveryLine[];
+  /** A scheduled request's effective time: once approved, it waits for it (requests.effective_at). */
+  runsAt?: Date | null;
 }
 
 const TOPIC_LABELS: Readonly<Record<string, string>> = {
@@ -76,7 +78,8 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
     });
     if (input.remindedAt) blocks.push({ type: 'context', elements: [mrkdwn(`:bell: Still waiting — reminded ${slackDate(input.remindedAt)}`)] });
   } else {
-    const lines = [STATE_LINES[input.state]];
+    const runsAt = input.state === 'approved' ? input.runsAt : null;
+    const lines = [runsAt ? `:calendar: *Approved*, runs at ${slackDate(runsAt)}` : STATE_LINES[input.state]];
     if (input.approverId && input.decidedAt) lines[0] += ` by ${userMention(input.approverId)} ${slackDate(input.decidedAt)}`;
     if (input.result) lines.push(mrkdwnLiteral(clipText(input.result, 500)));
     if (input.reason) lines.push(`${input.state === 'rejected' ? 'Reason' : 'Why'}: ${mrkdwnLiteral(clipText(input.reason, 500))}`);

@@ -8,6 +8,8 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} clone <username | @person>`, 'Request a new user with the settings and collections of an existing one'],
   [`${COMMAND} extension`, 'Request a new extension (device)'],
   [`${COMMAND} find <text>`, 'Search users by name, username or email'],
+  [`${COMMAND} deactivate <username | @person>`, 'Offboard a user, now or at a date and time: sign-in refused, extension freed, history kept'],
+  [`${COMMAND} reactivate <username>`, 'Make a deactivated user active again, with a new one-time password'],
   [`${COMMAND} help`, 'Show this list'],
 ];
 
@@ -22,5 +24,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, extension, find, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, extension, find, deactivate, reactivate, help`, blocks };
 }

@@ -6,6 +6,7 @@ import { searchUsers } from '../../../services/search-users.js';
 import { parseProvisionCommand, type ParsedCommand } from '../../commands/parse.js';
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { BUSY_TEXT, modalRefusal, openModal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
+import { openUserChange } from '../../flows/user-change.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
@@ -15,15 +16,20 @@ import { helpMessage } from '../../views/help.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
+const MISSING_ARGUMENT: Readonly<Record<'clone' | 'find' | 'deactivate' | 'reactivate', string>> = {
+  clone: `Say whom to clone: ${COMMAND} clone jdoe, or ${COMMAND} clone @Jane Doe.`,
+  find: `Say what to look for: ${COMMAND} find jane.`,
+  deactivate: `Say whom to offboard: ${COMMAND} deactivate jdoe, or ${COMMAND} deactivate @Jane Doe.`,
+  reactivate: `Say whom to reactivate: ${COMMAND} reactivate jdoe.`,
+};
+
 /** What to say about a command that cannot run as typed, or undefined when it can. */
 function problemWith(parsed: ParsedCommand): string | undefined {
   switch (parsed.kind) {
     case 'unknown':
       return `${COMMAND} ${parsed.word} is not a command I know.`;
     case 'missing_argument':
-      return parsed.subcommand === 'clone'
-        ? `Say whom to clone: ${COMMAND} clone jdoe, or ${COMMAND} clone @Jane Doe.`
-        : `Say what to look for: ${COMMAND} find jane.`;
+      return MISSING_ARGUMENT[parsed.subcommand];
     default:
       return undefined;
   }
@@ -75,6 +81,10 @@ export const provisionCommand =
           await openUserForm(deps, client, trigger, command.user_id, 'clone', { sourceUsername: found.username });
           return;
         }
+        case 'deactivate':
+        case 'reactivate':
+          await openUserChange(deps, client, trigger, parsed.kind, parsed.target, (text) => respond({ response_type: 'ephemeral', text }));
+          return;
       }
     } catch (err) {
       if (isInvalidInput(err)) {
