@@ -96,7 +96,7 @@ export async function submitDeactivation(deps: ServiceDeps, actor: Actor, raw: u
   const userIssue = target.status !== 'active' ? issue('username', 'already_deactivated', `${target.username} is already deactivated`) : (versionIssue(target, input.version) ?? (await openChangeIssue(deps, target)));
   if (userIssue) issues.push(userIssue);
   const reason = validateOptionalText('reason', input.reason, CHANGE_REASON_MAX_LENGTH);
-  if (!reason.ok) issues.push(reason.ok === false && reason.issue.code === 'too_long' ? issue('reason', 'too_long', `A reason can be at most ${CHANGE_REASON_MAX_LENGTH} characters`) : reason.issue);
+  if (!reason.ok) issues.push(reason.issue.code === 'too_long' ? issue('reason', 'too_long', `A reason can be at most ${CHANGE_REASON_MAX_LENGTH} characters`) : reason.issue);
   else if (reason.value === null) issues.push(issue('reason', 'required', 'Say why this person is offboarded: the approvers read it'));
   const now = deps.now();
   const timeIssue = effectiveTimeIssue('effectiveAt', input.effectiveAt, now);
@@ -124,7 +124,9 @@ export async function storeChange<P>(deps: ServiceDeps, actor: Actor, kind: 'dea
     });
     return { id: row.id, kind, payload };
   } catch (err) {
-    if (violatedUniqueConstraint(err) === 'requests_open_change_per_user') throw new InvalidInput([openChangeIssueFor(target.username, undefined)]);
+    // The payload's username falls under requests_open_username too: either index means a twin is open.
+    const violated = violatedUniqueConstraint(err);
+    if (violated === 'requests_open_change_per_user' || violated === 'requests_open_username') throw new InvalidInput([openChangeIssueFor(target.username, undefined)]);
     throw err;
   }
 }
