@@ -22,7 +22,8 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
   let deps: ReturnType<typeof depsFor>;
   beforeAll(async () => {
     t = await startTestBot({ PUBLIC_URL: 'https://provision.example.com' });
-    deps = depsFor(t.db);
+    // The bot's own clock: a request made with the fixtures' fixed clock would look days old to its sweeper.
+    deps = depsFor(t.db, { now: () => new Date() });
   });
   afterAll(async () => {
     await t?.close();
@@ -62,7 +63,8 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     expect(freed?.deviceSecret).not.toBe(secretBefore);
     expect((await signIn(t, 'jleaver@abc', DEFAULT_PASSWORD)).status).toBe(401);
     const trail = await auditTrailOf(t.db, 'user', user.id);
-    expect(trail.at(-2)).toMatchObject({ action: 'user.deactivated', details: expect.objectContaining({ freedExtension: extension.number, requestId: request.id }) });
+    const deactivated = trail.find((e) => e.action === 'user.deactivated');
+    expect(deactivated?.details).toMatchObject({ freedExtension: extension.number, requestId: request.id, deviceSecretRotated: true });
 
     // The requester by DM, the approvers in the approval message's thread; the message says it is done.
     await drain(t);
@@ -98,7 +100,9 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     const view = await commandModal(t, 'deactivate jpast');
     const past = String(Math.floor(Date.now() / 1000) - 3600);
     const late = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Reason: 'Left', When: 'At a date and time', 'Date and time': past }) });
-    expect(late.body).toEqual({ response_action: 'errors', errors: { [BLOCKS.offboardAt]: expect.stringMatching(/already passed/) } });
+    expect(late.body?.response_action).toBe('errors');
+    expect(Object.keys(late.body?.errors ?? {})).toEqual([BLOCKS.offboardAt]);
+    expect(late.body?.errors?.[BLOCKS.offboardAt]).toMatch(/already passed/);
     const none = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Reason: 'Left', When: 'At a date and time' }) });
     expect(none.body).toEqual({ response_action: 'errors', errors: { [BLOCKS.offboardAt]: 'Pick a date and time, or choose Now' } });
     expect(await requestCount()).toBe(before);
