@@ -49,7 +49,7 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     expect(ack.body).toEqual({ response_action: 'clear' });
     const request = (await latestRequestFor(t, user.id))!;
     expect(request).toMatchObject({ kind: 'deactivate_user', state: 'pending', effectiveAt: null, requesterId: REQUESTER });
-    const confirmation = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === REQUESTER, 3000, since);
+    const confirmation = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === REQUESTER && /waiting for approval/.test(String(c.args.text)), 3000, since);
     expect(JSON.stringify(confirmation.args)).toContain('Offboard jleaver');
     const message = await approvalMessageOf(t, request.id);
     expect(JSON.stringify(message.blocks)).toContain('Left the company &lt;!channel&gt;');
@@ -69,7 +69,7 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     // The requester by DM, the approvers in the approval message's thread; the message says it is done.
     await drain(t);
     await expect.poll(() => t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === REQUESTER && /jleaver is deactivated/.test(String(c.args.text)))).toBe(true);
-    expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts && /jleaver is deactivated/.test(String(c.args.text)))).toHaveLength(1);
+    await expect.poll(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts && /jleaver is deactivated/.test(String(c.args.text))).length).toBe(1);
     await expect.poll(() => JSON.stringify(t.slack.message(message.ts).blocks)).toContain(`extension ${extension.number} freed`);
     expect(JSON.stringify(t.slack.calls)).not.toContain(freed!.deviceSecret);
   });
@@ -122,7 +122,7 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     const message = await approvalMessageOf(t, request.id);
     await expect.poll(() => JSON.stringify(t.slack.message(message.ts).blocks)).toContain(`runs at <!date^${at}^`);
     await drain(t);
-    expect(t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === REQUESTER && /It runs <!date\^/.test(String(c.args.text)))).toBe(true);
+    await expect.poll(() => t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === REQUESTER && /It runs <!date\^/.test(String(c.args.text)))).toBe(true);
 
     // Not due yet: a sweep leaves it alone.
     await t.bot.sweeper.runOnce();
@@ -137,7 +137,7 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     expect((await findExtensionByNumber(t.db, extension.number))?.assignedUserId).toBeNull();
     expect((await auditTrailOf(t.db, 'user', user.id)).filter((e) => e.action === 'user.deactivated')).toHaveLength(1);
     await drain(t);
-    expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts && /jlater is deactivated/.test(String(c.args.text)))).toHaveLength(1);
+    await expect.poll(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts && /jlater is deactivated/.test(String(c.args.text))).length).toBe(1);
     await expect.poll(() => JSON.stringify(t.slack.message(message.ts).blocks)).toContain('Approved and completed');
     expect(await t.db.select().from(notifications).where(and(eq(notifications.requestId, request.id), eq(notifications.topic, 'request_completed')))).toHaveLength(1);
   });
