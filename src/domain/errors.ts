@@ -26,6 +26,11 @@ export const ERROR_CODES = [
   'already_deactivated',
   'not_allowed',
   'invalid_transition',
+  /** A user change: a time that has passed, another change still open, a user changed since the form opened. */
+  'in_the_past',
+  'change_pending',
+  'not_deactivated',
+  'user_changed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -85,3 +85,16 @@ function problemFor(reason: string): FieldIssue {
 function fail(code: FieldIssue['code'], message: string): PhoneResult {
   return { ok: false, issue: issue(FIELD, code, message) };
 }
+
+/**
+ * The digits of a stored E.164 number as it is usually typed at home: the national number, without
+ * the country code (+1 555 555 1234 → 5555551234). A reactivated user's default password is built
+ * from these, the typed form being long gone; an unparsable value gives all its digits.
+ */
+export function nationalDigits(e164: string): string {
+  try {
+    return parsePhoneNumberWithError(e164).nationalNumber;
+  } catch {
+    return e164.replace(/\D/g, '');
+  }
+}

@@ -25,6 +25,8 @@ export interface WelcomeFacts {
   oneTimePassword?: string;
   /** The requester typed the first password: the user gets it from them, not from the default rule. */
   passwordFromRequester?: boolean;
+  /** The account existed and was deactivated: it is active again (the welcome is sent anew). */
+  reactivated?: boolean;
 }
 
 const FROM_REQUESTER_WORDS = 'Your first password is the one the person who asked for your account chose: ask them for it.';
@@ -48,7 +50,7 @@ export function welcomeNotifications(f: WelcomeFacts): NewNotification[] {
   if (!f.email) return [];
   const email: EmailPayload = {
     to: { name: `${f.firstName} ${f.lastName}`.trim(), address: f.email },
-    subject: `Your contact-center account is ready: sign in as ${f.signInName}`,
+    subject: `Your contact-center account is ${f.reactivated ? 'active again' : 'ready'}: sign in as ${f.signInName}`,
     text: welcomeEmailText(f),
     html: welcomeEmailHtml(f),
   };
@@ -117,11 +119,15 @@ function emailPasswordWords(f: WelcomeFacts): string {
   return `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
 }
 
+function createdOrReactivated(f: WelcomeFacts): string {
+  return f.reactivated ? 'reactivated' : 'created';
+}
+
 function welcomeEmailText(f: WelcomeFacts): string {
   return [
     `Hello ${f.firstName},`,
     '',
-    'Your contact-center account has been created.',
+    `Your contact-center account has been ${createdOrReactivated(f)}.`,
     '',
     `Sign in as: ${f.signInName}`,
     '',
@@ -140,7 +146,7 @@ function welcomeEmailHtml(f: WelcomeFacts): string {
     '<!doctype html>',
     '<html><body style="font-family: sans-serif; line-height: 1.5">',
     `<p>Hello ${escapeHtml(f.firstName)},</p>`,
-    '<p>Your contact-center account has been created.</p>',
+    `<p>Your contact-center account has been ${createdOrReactivated(f)}.</p>`,
     `<p>Sign in as: <strong>${escapeHtml(f.signInName)}</strong></p>`,
     `<p>${escapeHtml(emailPasswordWords(f))}</p>`,
     `<p><a href="${url}">Sign in and change your password</a><br>${url}</p>`,
@@ -157,7 +163,7 @@ function welcomeDm(f: WelcomeFacts): { text: string; blocks: SlackBlock[] } {
     : f.passwordFromRequester
       ? `You must change your password when you first sign in. ${FROM_REQUESTER_WORDS}${expiry}`
       : `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
-  const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been created.`;
+  const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been ${createdOrReactivated(f)}.`;
   const signIn = `*Sign in as:* \`${escapeMrkdwn(f.signInName)}\``;
   const link = `<${escapeMrkdwn(f.accountUrl)}|Sign in and change your password>`;
   return {

@@ -16,6 +16,8 @@ import { editResultText } from './edit-execution.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
 import { approvalsNeededFor } from './four-eyes.js';
+import { isLifecycleKind } from './lifecycle-payload.js';
+import { lifecycleResult } from './lifecycle-status.js';
 import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 
 /** Everything the approval message shows about a request, read in one place. */
@@ -51,6 +53,7 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'> & Par
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {
   if (request.state !== 'completed') return null;
   if (request.kind === 'edit_user') return editResultText(deps, request);
+  if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
     if (!user) return null;

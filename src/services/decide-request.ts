@@ -1,5 +1,6 @@
 import { issue, InvalidInput, isInvalidInput, reject } from '../domain/errors.js';
 import { validateOptionalText } from '../domain/person.js';
+import { isScheduledAfter } from '../domain/offboarding.js';
 import { assertTransition, type RequestState } from '../domain/request-state.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { enqueueNotifications } from '../db/repositories/notifications.js';
@@ -19,7 +20,8 @@ import { SYSTEM_ACTOR, type Actor, type ServiceDeps } from './context.js';
 import { toExtensionView, type ExtensionView } from './create-extension.js';
 import { fourEyesStep, type FourEyesStep } from './four-eyes.js';
 import { DRAW_AGAIN, executePlan, explainExecutionError, planRequest, type ExecutionPlan } from './request-execution.js';
-import { expiredFacts, failedFacts, rejectedFacts } from './request-notices.js';
+import { expiredFacts, failedFacts, rejectedFacts, requestSubject } from './request-notices.js';
+import { scheduledNotice } from '../notifications/lifecycle-notices.js';
 import { toPublicUser, type PublicUser } from './user-view.js';
 
 /**
@@ -38,6 +40,8 @@ export interface ApproveOptions {
 
 export type ApproveResult =
   | { outcome: 'completed'; request: RequestRow; user?: PublicUser; extension?: ExtensionView }
+  /** Approved ahead of its effective time (a scheduled offboarding): the sweeper carries it out then. */
+  | { outcome: 'scheduled'; request: RequestRow }
   | { outcome: 'failed'; request: RequestRow; reason: string }
   | { outcome: 'already_decided'; request: RequestRow }
   | { outcome: 'not_allowed'; reason: string }
@@ -91,6 +95,10 @@ async function attemptApproval(deps: ServiceDeps, actor: Actor, requestId: strin
       if (!locked) return notFound();
       if (locked.state !== 'pending') return { outcome: 'already_decided', request: locked };
       const approved = await decide(tx, actor, locked, 'approved', now, { approverId: actor.id, decidedAt: now });
+      if (approved.effectiveAt && isScheduledAfter(approved.effectiveAt, now)) {
+        await enqueueNotifications(tx, [scheduledNotice(approved, requestSubject(approved), actor.id, approved.effectiveAt)]);
+        return { outcome: 'scheduled', request: approved };
+      }
       const done = await executePlan(tx, actor, approved, plan, { now, tenantSuffix: deps.settings.tenantSuffix, accountUrl: options.accountUrl });
       const completed = await decide(tx, actor, approved, 'completed', now, { resultUserId: done.user?.id ?? null, resultExtensionId: done.extension?.id ?? null });
       await enqueueNotifications(tx, done.notifications);
@@ -203,7 +211,7 @@ export async function remindAndExpire(deps: ServiceDeps, hours: { remindAfterHou
 }
 
 /** One state move of a locked request, checked against the domain's transitions, with its audit row. */
-async function decide(tx: Db, actor: Actor, request: RequestRow, to: RequestState, at: Date, changes: RequestChanges): Promise<RequestRow> {
+export async function decide(tx: Db, actor: Actor, request: RequestRow, to: RequestState, at: Date, changes: RequestChanges): Promise<RequestRow> {
   assertTransition(request.state, to);
   const moved = await moveRequest(tx, request.id, request.state, to, at, changes);
   if (!moved) throw new Error(`request ${request.id} left ${request.state} while locked`);

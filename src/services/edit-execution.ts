@@ -1,3 +1,4 @@
+import { generateDeviceSecret } from '../domain/device-secret.js';
 import { emailInUseMessage } from '../domain/email.js';
 import { InvalidInput, issue, reject, type FieldIssue } from '../domain/errors.js';
 import { typedExtensionNumber } from '../domain/extension-number.js';
@@ -110,8 +111,9 @@ export async function executeEdit(tx: Db, actor: Actor, request: RequestRow, pla
 
   let extension: ExtensionRow | undefined;
   if (after.extensionNumber !== before.extensionNumber) {
-    // One extension per user: the old one is freed before another is assigned.
-    if (before.extensionNumber !== null) await releaseExtensionOfUser(tx, userId);
+    // One extension per user: the old one is freed before another is assigned, with a new device
+    // secret, so the phone set up for this user cannot register on it once someone else holds it.
+    if (before.extensionNumber !== null) await releaseExtensionOfUser(tx, userId, generateDeviceSecret());
     const target = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, context.now) : plan.assign;
     if (target) {
       if (!(await assignExtensionIfFree(tx, target.id, userId))) throw new InvalidInput([extensionAssignedIssue(target.number)]);

@@ -8,7 +8,7 @@ import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, findExtensionOfUser } from '../db/repositories/extensions.js';
 import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
-import { findOpenChangeOfUser, insertRequest } from '../db/repositories/requests.js';
+import { findOpenChangeForUser, insertRequest } from '../db/repositories/requests.js';
 import { activeCollectionIdsOfUser, findUserByEmail, findUserByUsername, type UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
 import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
@@ -68,7 +68,7 @@ export async function editTarget(deps: Pick<ServiceDeps, 'db'>, username: string
   const user = username.includes('\u0000') ? undefined : await findUserByUsername(deps.db, username);
   if (!user) return reject('username', 'not_found', `There is no user ${username} to edit`);
   if (user.status !== 'active') reject('username', 'already_deactivated', `${user.username} is deactivated, so there is nothing to edit`);
-  const open = await findOpenChangeOfUser(deps.db, user.id);
+  const open = await findOpenChangeForUser(deps.db, user.id);
   if (open) throw new InvalidInput([openChangeIssue(user.username, open.kind)]);
   return { user, look: await editableLookOf(deps.db, user) };
 }
@@ -114,7 +114,7 @@ export async function submitEditRequest(deps: ServiceDeps, actor: Actor, raw: un
     // names the user, one open request per username).
     const violated = violatedUniqueConstraint(err);
     if (violated === 'requests_open_change_per_user' || violated === 'requests_open_username') {
-      const open = await findOpenChangeOfUser(deps.db, payload.userId);
+      const open = await findOpenChangeForUser(deps.db, payload.userId);
       throw new InvalidInput([openChangeIssue(payload.username, open?.kind)]);
     }
     const database = databaseErrorFacts(err);

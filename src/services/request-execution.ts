@@ -18,6 +18,8 @@ import { explainUserConflict, prepareUser, writeUser, type InitialCredential, ty
 import { executeEdit, explainEditConflict, planEdit, type EditPlan } from './edit-execution.js';
 import { parseInput } from './input.js';
 import { completedExtensionFacts, completedUserFacts } from './request-notices.js';
+import { executeDeactivation, planDeactivation, type DeactivationPlan } from './offboarding.js';
+import { executeReactivation, planReactivation, type ReactivationPlan } from './reactivation.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import type { UserInfoInput } from './user-fields.js';
 
@@ -46,7 +48,9 @@ export type ExecutionPlan =
       audit: { action: string; details: Record<string, unknown> };
     }
   | { kind: 'extension'; newExtension: NewExtensionPlan }
-  | EditPlan;
+  | EditPlan
+  | DeactivationPlan
+  | ReactivationPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -61,6 +65,8 @@ export interface ExecutionResult {
  */
 export async function planRequest(deps: ServiceDeps, request: RequestRow): Promise<ExecutionPlan> {
   if (request.kind === 'edit_user') return planEdit(deps, request);
+  if (request.kind === 'deactivate_user') return planDeactivation(deps, request);
+  if (request.kind === 'reactivate_user') return planReactivation(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -131,6 +137,8 @@ function throwAll(results: PromiseSettledResult<unknown>[]): void {
 export async function executePlan(tx: Db, actor: Actor, request: RequestRow, plan: ExecutionPlan, context: { now: Date; tenantSuffix: string; accountUrl: string }): Promise<ExecutionResult> {
   if (plan.kind === 'edit') return executeEdit(tx, actor, request, plan, context);
   const { now } = context;
+  if (plan.kind === 'deactivate') return executeDeactivation(tx, actor, request, plan, now);
+  if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
@@ -169,6 +177,7 @@ export const DRAW_AGAIN = Symbol('draw again');
  */
 export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
   if (isInvalidInput(err)) return err;
+  if (plan.kind === 'deactivate' || plan.kind === 'reactivate') return err;
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);
   }

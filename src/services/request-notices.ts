@@ -2,6 +2,7 @@ import type { RequestRow } from '../db/repositories/requests.js';
 import { typedExtensionNumber } from '../domain/extension-number.js';
 import type { CreatedExtension, CreatedUser, RequesterNoticeFacts, RequestSubject } from '../notifications/requester-notices.js';
 import { editRequestPayload } from './edit-payload.js';
+import { deactivationPayload, reactivationPayload } from './lifecycle-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 
 /**
@@ -19,6 +20,12 @@ export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): R
     if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
     const { before, username } = parsed.data;
     return { kind: 'user_change', change: 'edit', firstName: before.firstName, lastName: before.lastName, username };
+  }
+  if (request.kind === 'deactivate_user' || request.kind === 'reactivate_user') {
+    const parsed = (request.kind === 'deactivate_user' ? deactivationPayload : reactivationPayload).safeParse(request.payload);
+    if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
+    const { firstName, lastName, username } = parsed.data;
+    return { kind: 'user_change', change: request.kind === 'deactivate_user' ? 'deactivate' : 'reactivate', firstName, lastName, username };
   }
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);

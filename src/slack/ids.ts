@@ -68,6 +68,13 @@ export const BLOCKS = {
   /** The approval message: Retry delivery, under a notification that used up its retries. */
   deliveryActions: 'delivery_actions',
   rejectReason: 'reject_reason',
+  /** Offboarding modal: the person (when a leaver post matched several), reason, when, and the date and time. */
+  offboardPerson: 'offboard_person',
+  offboardReason: 'offboard_reason',
+  offboardWhen: 'offboard_when',
+  offboardAt: 'offboard_at',
+  /** Reactivation modal: the optional note for the approvers. */
+  reactivateNote: 'reactivate_note',
   // Extension form
   extensionNumber: 'extension_number',
   deviceName: 'device_name',

@@ -1,11 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import { requestsToAnnounce } from '../services/approval-status.js';
 import { remindAndExpire } from '../services/decide-request.js';
+import { carryOutDueRequests } from '../services/scheduled-changes.js';
 import type { SlackDeps } from './context.js';
 import { announceRequest, refreshApprovalMessage } from './flows/approval.js';
 
 export interface Sweeper {
-  /** One pass now: post missing approval messages, remind approvers, expire old requests. */
+  /** One pass now: post missing approval messages, carry out scheduled requests now due, remind approvers, expire old requests. */
   runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -20,6 +21,11 @@ export function startSweeper(deps: SlackDeps, client: WebClient, options: { inte
   let running: Promise<void> | undefined;
   const runOnce = async (): Promise<void> => {
     for (const id of await requestsToAnnounce(deps.services)) await announceRequest(deps, client, id);
+    // Scheduled offboardings whose time has come (or passed while the bot was down): each once, across instances.
+    const due = await carryOutDueRequests(deps.services, { accountUrl: deps.accountUrl });
+    for (const { requestId, err } of due.errors) deps.logger.error({ err, requestId }, 'a scheduled request could not be carried out; the next sweep tries again');
+    for (const request of [...due.completed, ...due.failed]) await refreshApprovalMessage(deps, client, request.id);
+    if (due.completed.length + due.failed.length > 0) deps.logger.info({ completed: due.completed.length, failed: due.failed.length }, 'sweep: scheduled requests carried out');
     const { reminded, expired } = await remindAndExpire(deps.services, {
       remindAfterHours: deps.approvals.remindAfterHours,
       expireAfterHours: deps.approvals.expireAfterHours,
@@ -38,6 +44,8 @@ export function startSweeper(deps: SlackDeps, client: WebClient, options: { inte
   };
   const timer = options.intervalMs > 0 ? setInterval(tick, options.intervalMs) : undefined;
   timer?.unref();
+  // A first pass at start: what fell due while no instance ran (a scheduled offboarding) is done now, not a minute later.
+  if (timer) tick();
   return {
     runOnce,
     async stop() {

@@ -8,7 +8,6 @@ import { findRequestById } from '../../src/db/repositories/requests.js';
 import { collections, requests, users } from '../../src/db/schema/index.js';
 import type { Actor } from '../../src/services/context.js';
 import { approveRequest, type ApproveResult } from '../../src/services/decide-request.js';
-import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { editFormData, submitEditRequest } from '../../src/services/edit-user.js';
 import { executePlan, planRequest } from '../../src/services/request-execution.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
@@ -16,7 +15,7 @@ import { expectIssue } from '../support/expect-issue.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
 import { rowCounts, storedUser } from '../support/queries.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
-import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
+import { deactivationThroughApproval, extensionThroughApproval, setupRequester, userThroughApproval } from '../support/through-approval.js';
 
 const approver: Actor = { id: 'U0APPROVER', portalAdmin: false };
 const secondApprover: Actor = { id: 'U0APPROVER2', portalAdmin: false };
@@ -94,7 +93,7 @@ describe(`editing users: checks, approval, races (${testDriver})`, () => {
     await expectIssue(submitEditRequest(deps, requester, await edit('same', { phone: '+1 555 555 1234 5678 999' })), 'phone', 'phone_too_long');
     await expectIssue(submitEditRequest(deps, requester, { ...(await edit('same')), username: 'nobody' }), 'username', 'not_found');
     await expectIssue(editFormData(deps, requester, 'nobody'), 'username', 'not_found');
-    await deactivateUser(deps, requester, { username: 'gone' });
+    await deactivationThroughApproval(deps, setupRequester, 'gone');
     await expectIssue(editFormData(deps, requester, 'gone'), 'username', 'already_deactivated');
     expect(gone.status).toBe('active');
     expect({ ...(await rowCounts(database.db)), requests: await requestCount() }).toMatchObject({ users: before.users, audit: before.audit + 1, requests: before.requests });
@@ -148,7 +147,7 @@ describe(`editing users: checks, approval, races (${testDriver})`, () => {
   it('fails an edit approved after the user was deactivated, with that reason', async () => {
     await userThroughApproval(deps, requester, janeDoe({ username: 'leaver' }));
     const submitted = await submitEditRequest(deps, requester, await edit('leaver', { lastName: 'Doe-Smith' }));
-    await deactivateUser(deps, requester, { username: 'leaver' });
+    await deactivationThroughApproval(deps, setupRequester, 'leaver');
     const failed = expectOutcome(await approveRequest(deps, approver, submitted.id, options), 'failed');
     expect(failed.reason).toBe('leaver was deactivated since this request was made');
     expect(await storedUser(database.db, 'leaver')).toMatchObject({ lastName: 'Doe', status: 'deactivated' });

@@ -1,14 +1,19 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { findExtensionByNumber } from '../../src/db/repositories/extensions.js';
-import { deactivateUser } from '../../src/services/deactivate-user.js';
+import { auditEvents, requests } from '../../src/db/schema/index.js';
+import type { InvalidInput } from '../../src/domain/errors.js';
+import { approveRequest } from '../../src/services/decide-request.js';
+import { offboardingTarget, submitDeactivation } from '../../src/services/offboarding.js';
 import { searchUsers } from '../../src/services/search-users.js';
 import { submitUserRequest } from '../../src/services/submit-request.js';
 import { depsFor, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
 import { expectIssue } from '../support/expect-issue.js';
-import { storedUser } from '../support/queries.js';
+import { rowCounts, storedUser } from '../support/queries.js';
+import { approver, deactivationThroughApproval } from '../support/through-approval.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 import { extensionThroughApproval, userRequestThroughApproval, userThroughApproval } from '../support/through-approval.js';
 
@@ -82,22 +87,57 @@ describe(`search and deactivate (${testDriver})`, () => {
     await expectIssue(searchUsers(deps, { pageSize: 51 }), 'pageSize', 'invalid_format');
   });
 
-  it('deactivates a user: the extension is freed, history and collections stay, the username stays taken', async () => {
+  it('deactivates a user through an approved request: sign-in refused, extension freed with a new device secret, history and collections kept, username taken', async () => {
     const before = await storedUser(database.db, 'aalvarez');
     const collectionsBefore = await collectionIdsOfUserForTest(database.db, before!.id);
+    const secretBefore = (await findExtensionByNumber(database.db, agentExtension))!.deviceSecret;
 
-    expect(await deactivateUser(deps, requester, { username: 'AAlvarez' })).toEqual({ username: 'aalvarez', freedExtension: agentExtension });
-    expect((await findExtensionByNumber(database.db, agentExtension))?.assignedUserId).toBeNull();
+    const result = await deactivationThroughApproval(deps, requester, 'AAlvarez');
+    expect(result.user?.username).toBe('aalvarez');
+    const freed = await findExtensionByNumber(database.db, agentExtension);
+    expect(freed?.assignedUserId).toBeNull();
+    expect(freed?.deviceSecret).not.toBe(secretBefore);
+    expect(freed?.deviceSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const after = await storedUser(database.db, 'aalvarez');
-    expect(after).toMatchObject({ status: 'deactivated', deactivatedBy: requester.id, agentId: before!.agentId });
+    expect(after).toMatchObject({ status: 'deactivated', deactivatedBy: approver.id, agentId: before!.agentId, version: before!.version + 1 });
     expect(await collectionIdsOfUserForTest(database.db, before!.id)).toEqual(collectionsBefore);
-    expect((await auditTrailOf(database.db, 'user', before!.id)).map((e) => e.action)).toEqual(['user.created', 'user.deactivated']);
+    const trail = await auditTrailOf(database.db, 'user', before!.id);
+    expect(trail.map((e) => e.action)).toEqual(['user.created', 'user.deactivated']);
+    const details = trail[1]!.details as { freedExtension: number; collections: { id: number; name: string }[]; deviceSecretRotated: boolean };
+    expect(details.freedExtension).toBe(agentExtension);
+    expect(details.deviceSecretRotated).toBe(true);
+    expect(details.collections.map((c) => c.id)).toEqual(collectionsBefore);
+    expect(JSON.stringify(trail)).not.toContain(freed!.deviceSecret);
 
     expect(usernames(await searchUsers(deps, { text: 'alvarez' }))).toEqual([]);
     expect(usernames(await searchUsers(deps, { text: 'alvarez', includeDeactivated: true }))).toEqual(['aalvarez']);
     await expectIssue(submitUserRequest(deps, requester, { kind: 'create_user', input: { username: 'aalvarez', firstName: 'A', lastName: 'B', phone: '555-555-1234' } }), 'username', 'username_taken');
-    await expectIssue(deactivateUser(deps, requester, { username: 'aalvarez' }), 'username', 'already_deactivated');
-    await expectIssue(deactivateUser(deps, requester, { username: 'nobody' }), 'username', 'not_found');
+
+    // Refused, and nothing stored: already deactivated, nobody by that name.
+    const stored = async () => ({ ...(await rowCounts(database.db)), requests: (await database.db.select().from(requests)).length });
+    const requestsBefore = await stored();
+    await expectIssue(offboardingTarget(deps, 'aalvarez'), 'username', 'already_deactivated');
+    await expectIssue(submitDeactivation(deps, requester, { userId: before!.id, version: after!.version, reason: 'again', effectiveAt: null }), 'username', 'already_deactivated');
+    await expectIssue(offboardingTarget(deps, 'nobody'), 'username', 'not_found');
+    expect(await stored()).toEqual(requestsBefore);
+  });
+
+  it('two identical offboarding submissions at once leave one request; two approvers at once free the extension once', async () => {
+    const target = await offboardingTarget(deps, 'cchen');
+    const ask = () => submitDeactivation(deps, requester, { userId: target.id, version: target.version, reason: 'Left', effectiveAt: null });
+    const submitted = await Promise.allSettled([ask(), ask(), ask()]);
+    expect(submitted.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    for (const s of submitted) if (s.status === 'rejected') expect((s.reason as InvalidInput).issues[0]).toMatchObject({ field: 'username', code: 'change_pending' });
+    const id = (submitted.find((s) => s.status === 'fulfilled') as PromiseFulfilledResult<{ id: string }>).value.id;
+    // A second change of the same user while this one is open is refused too.
+    await expectIssue(ask(), 'username', 'change_pending');
+
+    const approvers = [approver, { id: 'U0APPROVER2', portalAdmin: false }, { id: 'U0APPROVER3', portalAdmin: false }];
+    const outcomes = await Promise.all(approvers.map((a) => approveRequest(deps, a, id, { allowSelfApproval: false, accountUrl: 'https://x.example/account' })));
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['already_decided', 'already_decided', 'completed']);
+    const released = (await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'extension.released'))).filter((e) => (e.details as { fromUserId: number }).fromUserId === target.id);
+    expect(released).toHaveLength(1);
+    expect((await auditTrailOf(database.db, 'user', target.id)).filter((e) => e.action === 'user.deactivated')).toHaveLength(1);
   });
 
   it('frees the extension for the next agent', async () => {

@@ -3,11 +3,11 @@ import type { Database } from '../../src/db/client.js';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { auditEvents } from '../../src/db/schema/index.js';
 import { InvalidInput } from '../../src/domain/errors.js';
-import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn } from '../../src/services/sign-in.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, testClock } from '../support/fixtures.js';
 import { expectIssue } from '../support/expect-issue.js';
 import { storedUser } from '../support/queries.js';
+import { deactivationThroughApproval } from '../support/through-approval.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 import { userRequestThroughApproval } from '../support/through-approval.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
@@ -194,7 +194,7 @@ describe(`first sign-in (${testDriver})`, () => {
 
   it('refuses a deactivated user, even with the right password', async () => {
     const { deps, signInName } = await newJane('jdoe10');
-    await deactivateUser(deps, requester, { username: 'jdoe10' });
+    await deactivationThroughApproval(deps, requester, 'jdoe10');
     expect(await signIn(deps, { signInName, password: DEFAULT })).toEqual(INVALID);
     expect((await trail('jdoe10')).at(-1)?.details).toMatchObject({ reason: 'deactivated' });
   });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.js';
 import { assertWithinSlackLimits } from '../support/block-kit-limits.js';
 import { fillView, inputLabels, type ViewBlock } from '../support/fill-view.js';
@@ -8,7 +7,7 @@ import { APPROVER, OUTSIDER, REQUESTER, appHomeOpened, sendBlockAction, sendEven
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
-import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
+import { deactivationThroughApproval, extensionThroughApproval, setupRequester, userThroughApproval } from '../support/through-approval.js';
 
 interface Answer {
   response_type?: string;
@@ -52,7 +51,7 @@ describe(`find by every filter, and App Home's Find a user, end to end (${testDr
         ...(extension ? { extensionNumber: extension.number } : {}),
       });
     }
-    await deactivateUser(deps, { id: APPROVER, portalAdmin: false }, { username: 'ddavis' });
+    await deactivationThroughApproval(deps, setupRequester, 'ddavis');
   });
   afterAll(async () => t?.close());
 

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensions, users } from '../../src/db/schema/index.js';
-import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { MAX_FAILED_SIGN_INS } from '../../src/services/sign-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { assertWithinSlackLimits } from '../support/block-kit-limits.js';
@@ -11,7 +10,7 @@ import { APPROVER, OUTSIDER, REQUESTER, sendBlockAction } from '../support/slack
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
-import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
+import { deactivationThroughApproval, extensionThroughApproval, setupRequester, userThroughApproval } from '../support/through-approval.js';
 
 interface Answer {
   response_type?: string;
@@ -151,7 +150,7 @@ describe(`the user card, end to end (${testDriver})`, () => {
   });
 
   it('a deactivated user shows as such and offers Reactivate instead of Deactivate', async () => {
-    await deactivateUser(depsFor(t.db, { now: () => new Date() }), { id: APPROVER, portalAdmin: false }, { username: 'cagent' });
+    await deactivationThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, 'cagent');
     const card = await command('show cagent');
     expect(textOf(card.blocks)).toContain('*Deactivated*');
     expect(textOf(card.blocks)).toContain('by <@U0APPROVER>');

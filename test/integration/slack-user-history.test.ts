@@ -1,7 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, users } from '../../src/db/schema/index.js';
-import { deactivateUser } from '../../src/services/deactivate-user.js';
 import { unlockAccount } from '../../src/services/unlock-account.js';
 import { accessPolicy } from '../../src/domain/access.js';
 import { ACTIONS } from '../../src/slack/ids.js';
@@ -12,7 +11,7 @@ import { APPROVER, OUTSIDER, REQUESTER, sendBlockAction } from '../support/slack
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
-import { userThroughApproval } from '../support/through-approval.js';
+import { deactivationThroughApproval, setupRequester, userThroughApproval } from '../support/through-approval.js';
 
 interface Answer {
   response_type?: string;
@@ -56,7 +55,7 @@ describe(`a user's history, paged, end to end (${testDriver})`, () => {
     // Real entries from real use cases: an approver ending lockouts, then the deactivation.
     const access = accessPolicy({ requesterIds: [REQUESTER], approverIds: [APPROVER], portalAdminIds: [] });
     for (let i = 0; i < UNLOCKS; i++) await unlockAccount(deps, access, { id: APPROVER, portalAdmin: false }, { username: 'hist' });
-    await deactivateUser(deps, { id: APPROVER, portalAdmin: false }, { username: 'hist' });
+    await deactivationThroughApproval(deps, setupRequester, 'hist');
   });
   afterAll(async () => t?.close());
 

@@ -1,5 +1,6 @@
 import type { Actor, ServiceDeps } from '../../src/services/context.js';
 import { approveRequest, type ApproveResult } from '../../src/services/decide-request.js';
+import { offboardingTarget, submitDeactivation } from '../../src/services/offboarding.js';
 import { submitExtensionRequest, submitUserRequest } from '../../src/services/submit-request.js';
 import type { CreateExtensionInput } from '../../src/services/create-extension.js';
 import type { CreateUserInput } from '../../src/services/create-user.js';
@@ -49,4 +50,13 @@ export async function extensionThroughApproval(deps: ServiceDeps, requesterActor
 /** The outcome and its reason: never the request's payload, which holds a typed password's hash. */
 function describe(result: ApproveResult): string {
   return 'reason' in result ? `${result.outcome}: ${result.reason}` : result.outcome;
+}
+
+/** A user offboarded the way production does it: an offboarding request, effective now, approved. */
+export async function deactivationThroughApproval(deps: ServiceDeps, requesterActor: Actor, username: string, reason = 'Left the company') {
+  const target = await offboardingTarget(deps, username);
+  const submitted = await submitDeactivation(deps, requesterActor, { userId: target.id, version: target.version, reason, effectiveAt: null });
+  const result = await approveRequest(deps, approver, submitted.id, { allowSelfApproval: false, accountUrl: ACCOUNT_URL });
+  if (result.outcome !== 'completed' || !result.user) throw new Error(`setup deactivation of ${username} ended ${describe(result)}`);
+  return result;
 }

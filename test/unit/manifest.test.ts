@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SHORTCUTS } from '../../src/slack/ids.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const schemaPath = path.resolve(repoRoot, '..', 'shared', 'slack', 'manifest.schema.json');
@@ -84,14 +85,15 @@ describe('manifest.yml', () => {
     expect(commands.map((c) => c.command)).toEqual(['/provision']);
     expect(commands[0]).toMatchObject({
       url: 'https://provision.example.com/slack/events',
-      usage_hint: '[user | agent | clone <username|@user> | extension | find <text> | help]',
+      usage_hint: '[user | agent | clone <username|@user> | extension | find <text> | deactivate <username|@user> | reactivate <username> | help]',
       should_escape: true,
     });
   });
 
-  it('declares the new-hire message shortcut', () => {
+  it('declares the new-hire and the leaver message shortcuts, with the callback IDs the bot listens to', () => {
     expect(loadManifest().features?.shortcuts).toEqual([
-      expect.objectContaining({ name: 'Provision this new hire', type: 'message', callback_id: 'provision_new_hire' }),
+      expect.objectContaining({ name: 'Provision this new hire', type: 'message', callback_id: SHORTCUTS.provisionNewHire }),
+      expect.objectContaining({ name: 'Offboard this person', type: 'message', callback_id: SHORTCUTS.offboardPerson }),
     ]);
   });
 

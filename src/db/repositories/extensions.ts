@@ -51,8 +51,12 @@ export async function assignExtensionIfFree(db: Db, extensionId: number, userId:
   return rows.length === 1;
 }
 
-export async function releaseExtensionOfUser(db: Db, userId: number): Promise<ExtensionRow | undefined> {
-  const [row] = await db.update(extensions).set({ assignedUserId: null }).where(eq(extensions.assignedUserId, userId)).returning();
+/**
+ * Frees the user's extension and gives it a new device secret (the caller's, from the CSPRNG), so the
+ * old phone, which still holds the previous secret, cannot register any more.
+ */
+export async function releaseExtensionOfUser(db: Db, userId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
+  const [row] = await db.update(extensions).set({ assignedUserId: null, deviceSecret: newDeviceSecret }).where(eq(extensions.assignedUserId, userId)).returning();
   return row;
 }
 

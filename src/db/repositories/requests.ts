@@ -1,11 +1,14 @@
-import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestKind, RequestState } from '../../domain/request-state.js';
 import type { Db } from '../client.js';
 import { requests } from '../schema/index.js';
 
 export type RequestRow = typeof requests.$inferSelect;
 
-export async function insertRequest(db: Db, values: { kind: RequestKind; payload: unknown; requesterId: string; createdAt: Date; targetUserId?: number }): Promise<RequestRow> {
+export async function insertRequest(
+  db: Db,
+  values: { kind: RequestKind; payload: unknown; requesterId: string; createdAt: Date; targetUserId?: number | null; effectiveAt?: Date | null },
+): Promise<RequestRow> {
   const [row] = await db
     .insert(requests)
     .values({ ...values, updatedAt: values.createdAt })
@@ -29,13 +32,33 @@ export async function findOpenRequestForUsername(db: Db, username: string): Prom
   return row;
 }
 
-/** The open (pending or approved) change of this user (an edit, a deactivation, a reactivation), if any. */
-export async function findOpenChangeOfUser(db: Db, userId: number): Promise<RequestRow | undefined> {
+/** The open (pending or approved) change of this user, if any: there is at most one (requests_open_change_per_user). */
+export async function findOpenChangeForUser(db: Db, userId: number): Promise<RequestRow | undefined> {
   const [row] = await db
     .select()
     .from(requests)
     .where(and(eq(requests.targetUserId, userId), sql`${requests.state} in ('pending', 'approved')`))
     .limit(1);
+  return row;
+}
+
+/** Approved requests whose effective time has come, earliest first (served by the requests_due index). */
+export async function dueRequestIds(db: Db, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(eq(requests.state, 'approved'), isNotNull(requests.effectiveAt), lte(requests.effectiveAt, now)))
+    .orderBy(asc(requests.effectiveAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Like lockRequest, but a row another transaction holds is skipped (`FOR UPDATE SKIP LOCKED`):
+ * undefined then. Two sweepers on two instances never wait on, nor both carry out, one request.
+ */
+export async function lockRequestUnlessBusy(db: Db, id: string): Promise<RequestRow | undefined> {
+  const [row] = await db.select().from(requests).where(eq(requests.id, id)).for('update', { skipLocked: true });
   return row;
 }
 

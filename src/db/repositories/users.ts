@@ -93,13 +93,63 @@ export async function removeUserCollections(db: Db, userId: number, collectionId
   await db.delete(userCollections).where(and(eq(userCollections.userId, userId), inArray(userCollections.collectionId, [...collectionIds])));
 }
 
-export async function markUserDeactivated(db: Db, userId: number, by: string, at: Date): Promise<boolean> {
-  const rows = await db
+/**
+ * Deactivates the user only while still active and at the version the request was made against: the
+ * conditions are in the UPDATE itself, so two concurrent carry-outs deactivate once. Bumps the version.
+ */
+export async function markUserDeactivated(db: Db, values: { userId: number; version: number; by: string; at: Date }): Promise<UserRow | undefined> {
+  const [row] = await db
     .update(users)
-    .set({ status: 'deactivated', deactivatedBy: by, deactivatedAt: at })
-    .where(and(eq(users.id, userId), eq(users.status, 'active')))
-    .returning({ id: users.id });
-  return rows.length === 1;
+    .set({ status: 'deactivated', deactivatedBy: values.by, deactivatedAt: values.at, version: sql`${users.version} + 1` })
+    .where(and(eq(users.id, values.userId), eq(users.status, 'active'), eq(users.version, values.version)))
+    .returning();
+  return row;
+}
+
+/**
+ * Reactivates a deactivated user at the version the request was made against, with a fresh one-time
+ * password (its hash) and no lockout left over. Bumps the version.
+ */
+export async function markUserReactivated(
+  db: Db,
+  values: { userId: number; version: number; passwordHash: string; passwordOneTime: boolean; passwordExpiresAt: Date | null },
+): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({
+      status: 'active',
+      deactivatedBy: null,
+      deactivatedAt: null,
+      passwordHash: values.passwordHash,
+      passwordOneTime: values.passwordOneTime,
+      passwordExpiresAt: values.passwordExpiresAt,
+      failedSignIns: 0,
+      lockedUntil: null,
+      version: sql`${users.version} + 1`,
+    })
+    .where(and(eq(users.id, values.userId), eq(users.status, 'deactivated'), eq(users.version, values.version)))
+    .returning();
+  return row;
+}
+
+/** The user's collections (retired ones too), by ID: what a deactivation records in its history. */
+export async function collectionsOfUser(db: Db, userId: number): Promise<{ id: number; name: string }[]> {
+  return db
+    .select({ id: collections.id, name: collections.name })
+    .from(userCollections)
+    .innerJoin(collections, eq(collections.id, userCollections.collectionId))
+    .where(eq(userCollections.userId, userId))
+    .orderBy(asc(userCollections.collectionId));
+}
+
+/** Active users with this first and last name, whatever the case: whom a leaver post may name. */
+export async function activeUsersNamed(db: Db, firstName: string, lastName: string, limit: number): Promise<UserRow[]> {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.status, 'active'), sql`lower(${users.firstName}) = lower(${firstName})`, sql`lower(${users.lastName}) = lower(${lastName})`))
+    .orderBy(sql`lower(${users.username})`)
+    .limit(limit);
 }
 
 export interface UserSearch {

@@ -23,9 +23,10 @@ export type ParsedCommand =
   | { kind: 'edit'; target: UserReference }
   | { kind: 'show'; target: UserReference }
   | { kind: 'history'; target: UserReference }
+  | { kind: 'deactivate' | 'reactivate'; target: UserReference }
   | { kind: 'find'; text: string; filters: TypedFindFilters }
   | { kind: 'unknown'; word: string }
-  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' }
+  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' | 'deactivate' | 'reactivate' }
   | { kind: 'bad_argument'; subcommand: 'find'; problem: string };
 
 export function parseProvisionCommand(text: string): ParsedCommand {
@@ -48,6 +49,11 @@ export function parseProvisionCommand(text: string): ParsedCommand {
       return argument ? { kind: word, target: userReference(argument) } : { kind: 'missing_argument', subcommand: word };
     case 'find':
       return argument ? parseFind(argument) : { kind: 'missing_argument', subcommand: 'find' };
+    case 'deactivate':
+    case 'offboard':
+      return argument ? { kind: 'deactivate', target: userReference(argument) } : { kind: 'missing_argument', subcommand: 'deactivate' };
+    case 'reactivate':
+      return argument ? { kind: 'reactivate', target: userReference(argument) } : { kind: 'missing_argument', subcommand: 'reactivate' };
     default:
       return { kind: 'unknown', word: first };
   }

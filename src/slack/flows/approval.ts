@@ -33,6 +33,7 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
     remindedAt: request.remindedAt,
     deliveries: status.deliveries,
     approvals: status.approvals,
+    runsAt: request.effectiveAt,
   });
   return { request, message };
 }

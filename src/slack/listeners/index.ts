@@ -9,12 +9,16 @@ import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
 import { retryDeliveryClicked } from './actions/retry-delivery.js';
 import { historyClicked, historyPaged, viewUserClicked } from './actions/user-card.js';
+import { userLifecycleClicked } from './actions/user-lifecycle.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
+import { offboardPerson } from './shortcuts/offboard-person.js';
 import { provisionNewHire } from './shortcuts/provision-new-hire.js';
 import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
 import { findUserClicked, findUserSubmitted } from './views/find-user.js';
+import { deactivateSubmitted } from './views/deactivate.js';
+import { reactivateSubmitted } from './views/reactivate.js';
 import { rejectReasonSubmitted } from './views/reject-reason.js';
 import { userEditSubmitted } from './views/user-edit.js';
 import { userInfoSubmitted } from './views/user-info.js';
@@ -41,6 +45,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.approve, approveClicked(deps));
   app.action(ACTIONS.reject, rejectClicked(deps));
   app.action(ACTIONS.retryDelivery, retryDeliveryClicked(deps));
+  app.action(ACTIONS.deactivateUser, userLifecycleClicked(deps, modals, 'deactivate'));
+  app.action(ACTIONS.reactivateUser, userLifecycleClicked(deps, modals, 'reactivate'));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
   app.view(VIEWS.userEdit, userEditSubmitted(deps));
@@ -49,7 +55,10 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.agentExtension, agentExtensionDone(deps));
   app.view(VIEWS.rejectReason, rejectReasonSubmitted(deps));
   app.view(VIEWS.findUser, findUserSubmitted(deps));
+  app.view(VIEWS.deactivate, deactivateSubmitted(deps));
+  app.view(VIEWS.reactivate, reactivateSubmitted(deps));
 
   app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps, modals));
+  app.shortcut(SHORTCUTS.offboardPerson, offboardPerson(deps, modals));
   app.event('app_home_opened', appHomeOpened(deps));
 }

@@ -37,6 +37,8 @@ export interface ApprovalMessageInput {
   deliveries: DeliveryLine[];
   /** TWO_APPROVALS_FOR: how many different approvers it needs, and who approved so far (the first of two). */
   approvals?: { needed: number; by: readonly string[] };
+  /** A scheduled request's effective time: once approved, it waits for it (requests.effective_at). */
+  runsAt?: Date | null;
 }
 
 const TOPIC_LABELS: Readonly<Record<string, string>> = {
@@ -93,7 +95,8 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
     }
     if (input.remindedAt) blocks.push({ type: 'context', elements: [mrkdwn(`:bell: Still waiting — reminded ${slackDate(input.remindedAt)}`)] });
   } else {
-    const lines = [STATE_LINES[input.state]];
+    const runsAt = input.state === 'approved' ? input.runsAt : null;
+    const lines = [runsAt ? `:calendar: *Approved*, runs at ${slackDate(runsAt)}` : STATE_LINES[input.state]];
     if (input.approverId && input.decidedAt) lines[0] += ` by ${userMention(input.approverId)} ${slackDate(input.decidedAt)}`;
     const first = input.approvals && input.approvals.needed > 1 ? input.approvals.by.filter((id) => id !== input.approverId) : [];
     if (first.length > 0) lines.push(`First approval by ${first.map(userMention).join(', ')}`);

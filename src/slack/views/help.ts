@@ -11,6 +11,8 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} find <text> [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]`, 'Search users by name, username, email, site or department; deactivated users only with status:'],
   [`${COMMAND} show <username | @person>`, 'Show one user: setup, collections, sign-in, and what you can do with them'],
   [`${COMMAND} history <username | @person>`, 'Show a user’s history, newest first'],
+  [`${COMMAND} deactivate <username | @person>`, 'Offboard a user, now or at a date and time: sign-in refused, extension freed, history kept'],
+  [`${COMMAND} reactivate <username>`, 'Make a deactivated user active again, with a new one-time password'],
   [`${COMMAND} help`, 'Show this list'],
 ];
 
@@ -25,5 +27,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, show, history, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, show, history, deactivate, reactivate, help`, blocks };
 }

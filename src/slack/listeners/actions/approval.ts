@@ -70,6 +70,7 @@ export const approveClicked =
           await tell(`The request could not be carried out: ${result.reason}`);
           break;
         case 'completed':
+        case 'scheduled':
           break;
       }
     } catch (err) {

@@ -6,6 +6,7 @@ import { parseProvisionCommand, type ParsedCommand } from '../../commands/parse.
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { BUSY_TEXT, modalRefusal, openModal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
 import { openUserEditForm } from '../../flows/user-edit-form.js';
+import { openUserChange } from '../../flows/user-change.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
@@ -34,6 +35,10 @@ function problemWith(parsed: ParsedCommand): string | undefined {
           return `Say whose ${parsed.subcommand === 'show' ? 'card' : 'history'} to show: ${COMMAND} ${parsed.subcommand} jdoe, or ${COMMAND} ${parsed.subcommand} @Jane Doe.`;
         case 'find':
           return `Say what to look for: ${COMMAND} find jane.`;
+        case 'deactivate':
+          return `Say whom to offboard: ${COMMAND} deactivate jdoe, or ${COMMAND} deactivate @Jane Doe.`;
+        case 'reactivate':
+          return `Say whom to reactivate: ${COMMAND} reactivate jdoe.`;
       }
       return undefined;
     case 'bad_argument':
@@ -122,6 +127,10 @@ export const provisionCommand =
           await openUserEditForm(deps, client, { trigger }, command.user_id, found.username);
           return;
         }
+        case 'deactivate':
+        case 'reactivate':
+          await openUserChange(deps, client, trigger, parsed.kind, parsed.target, (text) => respond({ response_type: 'ephemeral', text }));
+          return;
       }
     } catch (err) {
       if (isInvalidInput(err)) {
