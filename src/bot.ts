@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { databaseTarget } from './embedded-database.js';
 import { hasReferenceData } from './db/repositories/reference-data.js';
 import { accountRoutes } from './http/account.js';
 import { healthRoute } from './http/health.js';
@@ -43,13 +44,16 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, logger: Logger, opened?: Database): Promise<RunningBot> {
   const identity = resolveBotIdentity(config.slack.botToken, config.slack.apiUrl, logger);
-  const database = opened ?? (await openDatabase(config.database));
+  const database = opened ?? (await openDatabase(databaseTarget(config)));
   logger.info(
     { driver: database.driver, location: database.location },
     database.driver === 'pglite'
       ? `database: embedded PGlite in ${database.location} (for trying the bot and small single-instance setups; set DATABASE_URL for Postgres)`
       : `database: Postgres at ${database.location}`,
   );
+  const made = database.newFolder;
+  if (made?.from === 'template') logger.info({ template: made.template, built: made.built }, `new embedded database: a copy of the template ${made.template}${made.built ? ' (built just now: the next new database is a copy at once)' : ''}`);
+  else if (made) logger.warn({ why: made.why }, `new embedded database: created from scratch, ${made.why}`);
   try {
     await database.migrate();
     await ensureReferenceData(database, config, logger);
