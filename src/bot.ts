@@ -39,12 +39,13 @@ export interface RunningBot {
 }
 
 /**
- * Opens the database (or takes one already open: tests hand in their own), migrates, makes sure there
- * is reference data, then starts the Slack app.
+ * Opens the database (or takes one already open, or opening: tests hand in their own, and main.ts
+ * starts opening it before this module loads), migrates, makes sure there is reference data, then
+ * starts the Slack app.
  */
-export async function startBot(config: Config, logger: Logger, opened?: Database): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, opened?: Database | Promise<Database>): Promise<RunningBot> {
   const identity = resolveBotIdentity(config.slack.botToken, config.slack.apiUrl, logger);
-  const database = opened ?? (await openDatabase(databaseTarget(config)));
+  const database = await (opened ?? openDatabase(databaseTarget(config)));
   logger.info(
     { driver: database.driver, location: database.location },
     database.driver === 'pglite'

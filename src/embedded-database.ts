@@ -15,7 +15,7 @@ export const DEFAULT_TEMPLATE_DIR = new URL('../node_modules/.cache/provision-bo
  */
 export function embeddedTemplate(templateDir: string | undefined, referenceDataFile: string | undefined): PgliteTemplate {
   const cacheDir = templateDir ?? DEFAULT_TEMPLATE_DIR;
-  if (referenceDataFile) return { cacheDir, name: 'migrated', inputs: async () => [] };
+  if (referenceDataFile) return { cacheDir, name: 'migrated', inputs: () => Promise.resolve([]) };
   return {
     cacheDir,
     name: 'demo',
