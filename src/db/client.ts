@@ -142,7 +142,7 @@ async function fromTemplate(template: PgliteTemplate, dataDir: string, migration
     await copyTemplate(source.dir, dataDir);
     return { from: 'template', template: basename(source.dir), built: source.built };
   } catch (err) {
-    // The folder was empty or missing before: what the copy left is removed, so initdb finds it empty.
+    // The folder was new (see isNewFolder): what the copy left is removed, so initdb finds it empty.
     for (const entry of await readdir(dataDir).catch(() => [])) await rm(join(dataDir, entry), { recursive: true, force: true });
     return { from: 'initdb', why: `copying the template ${basename(source.dir)} failed (${problem(err)})` };
   }

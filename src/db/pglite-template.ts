@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { access, copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Db } from './client.js';
@@ -66,10 +66,17 @@ const exists = (path: string) => access(path).then(
 /** True when `dir` holds a database (PGlite writes PG_VERSION at initdb; a copy writes it last). */
 export const holdsDatabase = (dir: string) => exists(join(dir, 'PG_VERSION'));
 
-/** True when `dir` is missing or empty: the only folders a template is copied into. */
+/** Written into a folder before a template is copied into it, removed once the copy is whole. */
+const COPYING = '.copying-template';
+
+/**
+ * True when `dir` is missing or empty, or holds a copy that was cut short (the marker, no
+ * PG_VERSION): the only folders a template is copied into. Any other folder is left to PGlite.
+ */
 export async function isNewFolder(dir: string): Promise<boolean> {
-  const entries = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : null));
-  return entries !== null && entries.length === 0;
+  const entries: string[] | null = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : null));
+  if (entries === null) return false;
+  return entries.length === 0 || (entries.includes(COPYING) && !entries.includes('PG_VERSION'));
 }
 
 /**
@@ -125,12 +132,15 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Copies the template into a new (missing or empty) folder, PG_VERSION last: a copy cut short leaves
- * a folder without it, which the next start treats as new and copies into again.
+ * Copies the template into a new folder (see isNewFolder), PG_VERSION last: a copy cut short leaves
+ * the marker and no PG_VERSION, which the next start treats as new and copies into again.
  */
 export async function copyTemplate(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  await writeFile(join(to, COPYING), '');
   await copyTree(from, to, 'PG_VERSION');
   await copyFile(join(from, 'PG_VERSION'), join(to, 'PG_VERSION'));
+  await rm(join(to, COPYING), { force: true });
 }
 
 /**
