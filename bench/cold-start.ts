@@ -10,6 +10,8 @@ export interface StartFigure {
   readyMs: number;
   /** VmRSS after settling, in MiB. */
   rssMb: number;
+  /** VmRSS once idle (idleMs after the first 200), when asked for. */
+  idleRssMb?: number;
 }
 
 export interface StartOptions {
@@ -18,6 +20,12 @@ export interface StartOptions {
   env: Record<string, string>;
   /** How long to wait after the first 200 before reading RSS. */
   settleMs: number;
+  /**
+   * Also read RSS this long after the first 200. V8 keeps the young generation it grew while loading
+   * the modules until its memory reducer runs, some 10–30 s into an idle process; only then is the RSS
+   * what an idle bot holds for hours.
+   */
+  idleMs?: number;
   timeoutMs?: number;
 }
 
@@ -75,7 +83,11 @@ export async function measureStart(options: StartOptions): Promise<StartFigure> 
     }
     const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
     await new Promise((r) => setTimeout(r, options.settleMs));
-    return { readyMs, rssMb: await rssMb(child.pid!) };
+    const settled = await rssMb(child.pid!);
+    const { idleMs } = options;
+    if (idleMs === undefined) return { readyMs, rssMb: settled };
+    await new Promise((r) => setTimeout(r, Math.max(0, idleMs - options.settleMs)));
+    return { readyMs, rssMb: settled, idleRssMb: await rssMb(child.pid!) };
   } finally {
     await stop(child);
   }

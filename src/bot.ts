@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { databaseTarget } from './embedded-database.js';
 import { hasReferenceData } from './db/repositories/reference-data.js';
 import { accountRoutes } from './http/account.js';
 import { healthRoute } from './http/health.js';
@@ -41,18 +42,22 @@ export interface RunningBot {
 }
 
 /**
- * Opens the database (or takes one already open: tests hand in their own), migrates, makes sure there
- * is reference data, then starts the Slack app.
+ * Opens the database (or takes one already open, or opening: tests hand in their own, and main.ts
+ * starts opening it before this module loads), migrates, makes sure there is reference data, then
+ * starts the Slack app.
  */
-export async function startBot(config: Config, logger: Logger, opened?: Database): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, opened?: Database | Promise<Database>): Promise<RunningBot> {
   const identity = resolveBotIdentity(config.slack.botToken, config.slack.apiUrl, logger);
-  const database = opened ?? (await openDatabase(config.database));
+  const database = await (opened ?? openDatabase(databaseTarget(config)));
   logger.info(
     { driver: database.driver, location: database.location },
     database.driver === 'pglite'
       ? `database: embedded PGlite in ${database.location} (for trying the bot and small single-instance setups; set DATABASE_URL for Postgres)`
       : `database: Postgres at ${database.location}`,
   );
+  const made = database.newFolder;
+  if (made?.from === 'template') logger.info({ template: made.template, built: made.built }, `new embedded database: a copy of the template ${made.template}${made.built ? ' (built just now: the next new database is a copy at once)' : ''}`);
+  else if (made) logger.warn({ why: made.why }, `new embedded database: created from scratch, ${made.why}`);
   let group: ApproverGroup | undefined;
   try {
     await database.migrate();

@@ -56,10 +56,12 @@ const flag = z
 const databaseFields = {
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
   PGLITE_DIR: z.string().min(1).default('./data/pglite'),
+  /** Where the templates of new embedded databases are kept; undefined = node_modules/.cache/provision-bot. */
+  PGLITE_TEMPLATE_DIR: optionalText,
 };
 
-function databaseTarget(env: { DATABASE_URL?: string | undefined; PGLITE_DIR: string }) {
-  return env.DATABASE_URL ? ({ driver: 'postgres', url: env.DATABASE_URL } as const) : ({ driver: 'pglite', dataDir: env.PGLITE_DIR } as const);
+function databaseTarget(env: { DATABASE_URL?: string | undefined; PGLITE_DIR: string; PGLITE_TEMPLATE_DIR?: string | undefined }) {
+  return env.DATABASE_URL ? ({ driver: 'postgres', url: env.DATABASE_URL } as const) : ({ driver: 'pglite', dataDir: env.PGLITE_DIR, templateDir: env.PGLITE_TEMPLATE_DIR } as const);
 }
 
 const schema = z

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, stdSerializers, type Logger as Pino } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { queryErrorFacts, type QueryErrorFacts } from './db/errors.js';
 
@@ -19,7 +20,10 @@ export function logFormatFor(isTTY: boolean | undefined): LogFormat {
  * pino-pretty as a stream inside this process, not as a worker transport: every line has passed the
  * redaction and the serializers below before it is made readable, exactly as the JSON lines have.
  */
-function prettyStream(destination: NodeJS.WritableStream | undefined, colorize: boolean): NodeJS.WritableStream {
+function prettyStream(destination: NodeJS.WritableStream | undefined): NodeJS.WritableStream {
+  // Required here, not imported at the top: a bot whose stdout is not a terminal never loads it.
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  const colorize = destination === undefined && pinoPretty.isColorSupported;
   return pinoPretty({ colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', ...(destination ? { destination } : {}) });
 }
 
@@ -29,7 +33,7 @@ function prettyStream(destination: NodeJS.WritableStream | undefined, colorize: 
  * purpose; errors go through serializeError.
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
-  const stream = format === 'pretty' ? prettyStream(destination, destination === undefined && pinoPretty.isColorSupported) : destination;
+  const stream = format === 'pretty' ? prettyStream(destination) : destination;
   return pino(
     {
       level,

@@ -1,5 +1,7 @@
+import type { RunningBot } from './bot.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startBot, type RunningBot } from './bot.js';
+import { openDatabase } from './db/client.js';
+import { databaseTarget } from './embedded-database.js';
 import { createLogger, logFormatFor, type Logger } from './logger.js';
 
 /** Composition root: read config, start, and stop cleanly on SIGTERM / SIGINT. */
@@ -15,7 +17,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel, undefined, logFormatFor(process.stdout.isTTY));
-  const bot = await startBot(config, logger);
+  // The database starts opening before the Slack side loads: PGlite compiles its WASM on other threads
+  // while this one loads Bolt and the listeners, so a start costs the longer of the two, not their sum.
+  const database = openDatabase(databaseTarget(config));
+  database.catch(() => undefined); // awaited by startBot, which reports a failure
+  const { startBot } = await import('./bot.js');
+  const bot = await startBot(config, logger, database);
 
   const stop = stopOnSignals(bot, logger, STOP_DEADLINE_MS);
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { copyTemplate, ensureTemplate, isNewFolder, type NewFolder, type PgliteTemplate } from './pglite-template.js';
 import * as schema from './schema/index.js';
 
 /**
@@ -15,6 +17,8 @@ export interface Database {
   readonly driver: DatabaseDriver;
   /** Where the data lives, for the start-up line: a host/database, or the PGlite folder. Never a password. */
   readonly location: string;
+  /** PGlite in a folder that had no database yet: how it was made (copied from a template, or initdb). */
+  readonly newFolder?: NewFolder;
   migrate(): Promise<void>;
   /** A round trip to the database, for /healthz. */
   ping(): Promise<void>;
@@ -23,10 +27,19 @@ export interface Database {
 
 export type DatabaseTarget =
   | { driver: 'postgres'; url: string; poolSize?: number }
-  /** `dataDir` undefined = in memory; `loadDataDir` starts from a dump (tests clone a migrated database). */
-  | { driver: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+  | {
+      driver: 'pglite';
+      /** Undefined = in memory. */
+      dataDir?: string;
+      /** Starts from a dump (tests clone a migrated database). */
+      loadDataDir?: Blob;
+      /** A new (missing or empty) dataDir starts as a copy of this template instead of running initdb. */
+      template?: PgliteTemplate;
+      /** The migrations to apply; drizzle/ unless a test says otherwise. */
+      migrationsFolder?: string;
+    };
 
-const migrationsFolder = new URL('../../drizzle', import.meta.url).pathname;
+const MIGRATIONS_FOLDER = new URL('../../drizzle', import.meta.url).pathname;
 
 /** Opens the database; drivers are imported lazily so a Postgres deployment never loads PGlite's WASM. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -49,7 +62,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       const single = postgres(url, { max: 1, onnotice: () => undefined });
       try {
         await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migrate(drizzle(single), { migrationsFolder });
+        await migrate(drizzle(single), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await single.end();
       }
@@ -61,19 +74,38 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(target: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
+/**
+ * Postgres's shared buffers live in PGlite's WASM memory, and all of it becomes resident: the default
+ * 128 MB was a third of the process's RSS, and zeroing it a tenth of a second of every start. One
+ * connection and a small directory need far less; the operating system's page cache sits below it.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+type PgliteTarget = Omit<Extract<DatabaseTarget, { driver: 'pglite' }>, 'driver'>;
+
+async function openPglite(target: PgliteTarget): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   // pg_trgm backs the trigram indexes `/provision find` uses (drizzle/0003); Postgres ships it as a contrib extension.
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
+  const migrationsFolder = target.migrationsFolder ?? MIGRATIONS_FOLDER;
+  let newFolder: NewFolder | undefined;
+  if (target.dataDir && !target.loadDataDir && (await isNewFolder(target.dataDir))) {
+    newFolder = target.template ? await fromTemplate(target.template, target.dataDir, migrationsFolder) : { from: 'initdb', why: 'no template' };
+  }
   // PGlite creates its own folder but not the folders above it (./data on a fresh clone).
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-  const client = await PGlite.create(target.dataDir, { extensions: { pg_trgm }, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
+  const client = await PGlite.create(target.dataDir, {
+    extensions: { pg_trgm },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+    ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
+  });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,
     driver: 'pglite',
     location: target.dataDir ?? 'memory',
+    ...(newFolder ? { newFolder } : {}),
     async migrate() {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       await migrate(db, { migrationsFolder });
@@ -84,6 +116,39 @@ async function openPglite(target: { dataDir?: string; loadDataDir?: Blob }): Pro
     close: () => client.close(),
   };
 }
+
+/** Builds the template now unless it is current (`npm ci` does this for the default one). */
+export function buildTemplate(template: PgliteTemplate, migrationsFolder = MIGRATIONS_FOLDER): Promise<{ dir: string; built: boolean }> {
+  return ensureTemplate(template, migrationsFolder, async (dir) => {
+    const building = await openPglite({ dataDir: dir, migrationsFolder });
+    await building.migrate();
+    return building;
+  });
+}
+
+/**
+ * Fills a new folder from the template, building the template first when there is none yet. A
+ * template that cannot be built (a read-only cache folder) or copied leaves the folder as it was, and
+ * PGlite creates the database there itself, as it would without a template.
+ */
+async function fromTemplate(template: PgliteTemplate, dataDir: string, migrationsFolder: string): Promise<NewFolder> {
+  let source: { dir: string; built: boolean };
+  try {
+    source = await buildTemplate(template, migrationsFolder);
+  } catch (err) {
+    return { from: 'initdb', why: `no template: building one in ${template.cacheDir} failed (${problem(err)})` };
+  }
+  try {
+    await copyTemplate(source.dir, dataDir);
+    return { from: 'template', template: basename(source.dir), built: source.built };
+  } catch (err) {
+    // The folder was new (see isNewFolder): what the copy left is removed, so initdb finds it empty.
+    for (const entry of await readdir(dataDir).catch(() => [])) await rm(join(dataDir, entry), { recursive: true, force: true });
+    return { from: 'initdb', why: `copying the template ${basename(source.dir)} failed (${problem(err)})` };
+  }
+}
+
+const problem = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** An arbitrary constant: the advisory lock key for "migrations in progress". */
 const MIGRATION_LOCK_ID = 7_240_501;

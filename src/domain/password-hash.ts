@@ -36,6 +36,16 @@ export async function hashPassword(pw: string): Promise<string> {
 }
 
 /**
+ * A hash in today's encoding that no password matches: a random salt and a random key, not derived
+ * from anything. Verifying against it costs the same one scrypt as against a stored hash (the cost
+ * comes from the parameters in the encoding; no password derives to a random key but by a 2^-512
+ * chance). Making it costs no scrypt, so sign-in needs nothing computed at start-up.
+ */
+export function unmatchableHash(): string {
+  return [PREFIX, LOG2_N, R, P, randomBytes(SALT_BYTES).toString('base64'), randomBytes(KEY_BYTES).toString('base64')].join('$');
+}
+
+/**
  * False for a wrong password and for anything that is not a hash this module wrote: never throws, and
  * fails closed. Each refusal is its own early return (an unreadable encoding, an error from scrypt),
  * so none of them can fall through to the comparison.

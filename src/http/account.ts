@@ -3,7 +3,7 @@ import type { CustomRoute } from '@slack/bolt';
 import { isInvalidInput, type FieldIssue } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { ServiceDeps } from '../services/context.js';
-import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, warmUpSignIn, type AttemptContext } from '../services/sign-in.js';
+import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, type AttemptContext } from '../services/sign-in.js';
 import { SignInBusy } from '../services/sign-in-hash-slots.js';
 import { TooManyAttempts } from '../services/sign-in-throttle.js';
 import { ACCOUNT_PATH, changePage, page, passwordAcceptedPage, signInPage } from './account-pages.js';
@@ -50,8 +50,6 @@ export interface AccountHttpOptions {
 }
 
 export function accountRoutes(deps: ServiceDeps, logger: Logger, options: AccountHttpOptions = { apiTokens: [], trustProxyHops: 0, https: false }): CustomRoute[] {
-  // The first attempt after start-up should not be the one that makes the dummy hash.
-  warmUpSignIn().catch((err: unknown) => logger.error({ err }, 'sign-in: could not prepare the dummy hash'));
   const tokenAccepted = apiTokenCheck(options.apiTokens);
   const context = (req: IncomingMessage, channel: AttemptContext['channel']): AttemptContext => ({ channel, clientAddress: clientAddress(req, options.trustProxyHops) });
   const guarded = (name: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, kind: 'html' | 'json') => {

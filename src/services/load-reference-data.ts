@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseReferenceData } from '../domain/reference-data.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { syncReferenceData } from '../db/repositories/reference-data.js';
 import type { Db } from '../db/client.js';
@@ -20,6 +19,8 @@ export const DEMO_REFERENCE_DATA = new URL('../../reference-data/demo.yml', impo
  * the same file changes nothing; a file with errors changes nothing and names every line at fault.
  */
 export async function loadReferenceData(db: Db, text: string, fileName: string, actor = 'system') {
+  // The parser brings yaml along: loaded when a file is, not in every idle process.
+  const { parseReferenceData } = await import('../domain/reference-data.js');
   const parsed = parseReferenceData(text, fileName);
   if (!parsed.ok) throw new ReferenceDataError(parsed.errors);
   const { data } = parsed;

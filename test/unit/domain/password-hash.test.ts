@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { scryptSync } from 'node:crypto';
-import { hashPassword, needsRehash, SCRYPT_MAX_MEMORY, verifyPassword } from '../../../src/domain/password-hash.js';
+import { hashPassword, needsRehash, SCRYPT_MAX_MEMORY, unmatchableHash, verifyPassword } from '../../../src/domain/password-hash.js';
 
 // Each hash costs about 0.3 s and 128 MB, so two are made once and shared.
 describe('password hashing', () => {
@@ -176,5 +176,23 @@ describe('stored hashes: what is read, and what wants a rehash', () => {
     expect(await verifyPassword('right password', [...parts.slice(0, 4), `${parts[4]}!`, parts[5]].join('$'))).toBe(false);
     expect(await verifyPassword('right password', [...parts.slice(0, 5), `!${parts[5]}`].join('$'))).toBe(false);
     expect(await verifyPassword('right password', [...parts.slice(0, 4), '', parts[5]].join('$'))).toBe(false);
+  });
+});
+
+// Sign-in verifies against it when there is no user's hash: the same encoding as a real hash makes
+// verifying cost the same one scrypt, and nothing derived it, so no password matches.
+describe('the unmatchable hash', () => {
+  it('has exactly the shape and parameters of a real hash, so verifying against it costs the same', async () => {
+    const dummy = unmatchableHash();
+    const real = await hashPassword('Jd5555551234!!');
+    const shape = (h: string) => h.split('$').map((part, i) => (i < 4 ? part : Buffer.from(part, 'base64').length));
+    expect(shape(dummy)).toEqual(shape(real));
+    expect(needsRehash(dummy)).toBe(false);
+  });
+
+  it('matches no password, and two are never alike', async () => {
+    const dummy = unmatchableHash();
+    expect(unmatchableHash()).not.toBe(dummy);
+    for (const password of ['', 'Jd5555551234!!', dummy]) expect(await verifyPassword(password, dummy)).toBe(false);
   });
 });
