@@ -4,17 +4,16 @@ import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js
 import { hashPassword } from '../domain/password-hash.js';
 import { validateOptionalText } from '../domain/person.js';
 import { nationalDigits } from '../domain/phone.js';
-import { signInName } from '../domain/sign-in-name.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import type { RequestRow } from '../db/repositories/requests.js';
 import { findUserById, markUserReactivated } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
-import { welcomeNotifications } from '../notifications/messages.js';
 import type { Actor, ServiceDeps } from './context.js';
 import type { InitialCredential } from './create-user.js';
 import { parseInput } from './input.js';
 import { reactivatedNotices } from '../notifications/lifecycle-notices.js';
 import { requestSubject } from './request-notices.js';
+import { welcomeOf } from './welcome.js';
 import { CHANGE_REASON_MAX_LENGTH, reactivationPayload, type ReactivationPayload } from './lifecycle-payload.js';
 import { storeChange } from './offboarding.js';
 import type { ExecutionResult } from './request-execution.js';
@@ -105,20 +104,10 @@ export async function executeReactivation(tx: Db, actor: Actor, request: Request
     entityId: user.id,
     details: { requestId: request.id, username: user.username, requestedBy: request.requesterId, approvedBy: request.approverId, passwordKind: plan.credential.kind, note: plan.payload.note },
   });
-  const signIn = signInName(user.username, context.tenantSuffix);
+  const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword, reactivated: true }, context);
+  const signIn = welcome.signInName;
   const notifications = [
-    ...welcomeNotifications({
-      requestId: request.id,
-      username: user.username,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      email: user.email,
-      signInName: signIn,
-      accountUrl: context.accountUrl,
-      passwordExpiresAt: plan.credential.oneTime ? plan.credential.expiresAt : null,
-      reactivated: true,
-      ...(plan.oneTimePassword === undefined ? {} : { oneTimePassword: plan.oneTimePassword }),
-    }),
+    ...welcome.notifications,
     ...reactivatedNotices(request, requestSubject(request), { username: user.username, signInName: signIn, hasEmail: user.email !== null }),
   ];
   return { user, notifications };

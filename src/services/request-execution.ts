@@ -2,14 +2,12 @@ import { typedExtensionNumber } from '../domain/extension-number.js';
 import { InvalidInput, isInvalidInput, reject, type FieldIssue } from '../domain/errors.js';
 import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
 import { hashPassword } from '../domain/password-hash.js';
-import { signInName } from '../domain/sign-in-name.js';
 import type { ExtensionRow } from '../db/repositories/extensions.js';
 import type { NewNotification } from '../db/repositories/notifications.js';
 import type { RequestRow } from '../db/repositories/requests.js';
 import type { UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
 import { violatedUniqueConstraint } from '../db/errors.js';
-import { welcomeNotifications } from '../notifications/messages.js';
 import { requesterOutcomeNotice } from '../notifications/requester-notices.js';
 import { withCloneDefaults } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
@@ -17,6 +15,7 @@ import { extensionTakenError, prepareExtension, writeExtension, type PreparedExt
 import { explainUserConflict, prepareUser, writeUser, type InitialCredential, type PreparedUser } from './create-user.js';
 import { executeEdit, explainEditConflict, planEdit, type EditPlan } from './edit-execution.js';
 import { parseInput } from './input.js';
+import { welcomeOf } from './welcome.js';
 import { completedExtensionFacts, completedUserFacts } from './request-notices.js';
 import { executeDeactivation, planDeactivation, type DeactivationPlan } from './offboarding.js';
 import { executeReactivation, planReactivation, type ReactivationPlan } from './reactivation.js';
@@ -148,20 +147,10 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
 
   const assigned = extension ?? plan.prepared.extension;
   const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit);
-  const signIn = signInName(user.username, context.tenantSuffix);
+  const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword }, context);
+  const signIn = welcome.signInName;
   const notifications = [
-    ...welcomeNotifications({
-      requestId: request.id,
-      username: user.username,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      email: user.email,
-      signInName: signIn,
-      accountUrl: context.accountUrl,
-      passwordExpiresAt: plan.credential.oneTime ? plan.credential.expiresAt : null,
-      passwordFromRequester: plan.credential.kind === 'typed',
-      ...(plan.oneTimePassword === undefined ? {} : { oneTimePassword: plan.oneTimePassword }),
-    }),
+    ...welcome.notifications,
     requesterOutcomeNotice(completedUserFacts(request, actor.id, { signInName: signIn, agentId: user.agentId, extensionNumber: assigned?.number ?? null, hasEmail: user.email !== null })),
   ];
   // The row as it is now: assigned to the new user (writeUser refuses to go on otherwise).

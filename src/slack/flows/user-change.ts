@@ -1,12 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import { isInvalidInput } from '../../domain/errors.js';
-import { usernameForEmail } from '../../services/find-user.js';
 import { offboardingTarget } from '../../services/offboarding.js';
 import { reactivationTarget } from '../../services/reactivation.js';
 import { escapeMrkdwn } from '../../text/mrkdwn.js';
 import type { UserReference } from '../commands/parse.js';
 import type { SlackDeps } from '../context.js';
-import { COMMAND } from '../ids.js';
+import { usernameOfSlackMember } from '../member-username.js';
 import { deactivateModal } from '../views/deactivate-modal.js';
 import { reactivateModal } from '../views/reactivate-modal.js';
 import { openModal, type Trigger } from './modal-trigger.js';
@@ -18,7 +17,7 @@ import { openModal, type Trigger } from './modal-trigger.js';
  * stored. TriggerTooOld and other errors go to the caller, which says "busy" or apologises.
  */
 export async function openUserChange(deps: SlackDeps, client: WebClient, trigger: Trigger, kind: 'deactivate' | 'reactivate', ref: UserReference, tell: (text: string) => Promise<unknown>): Promise<void> {
-  const found = 'username' in ref ? { username: ref.username } : await usernameOfMember(deps, client, ref.slackUserId);
+  const found = 'username' in ref ? { username: ref.username } : await usernameOfSlackMember(deps, client, ref.slackUserId, kind);
   if ('problem' in found) return void (await tell(found.problem));
   try {
     if (kind === 'deactivate') {
@@ -33,18 +32,3 @@ export async function openUserChange(deps: SlackDeps, client: WebClient, trigger
   }
 }
 
-/** A Slack member → their directory username, by the email on their Slack profile; or what went wrong. */
-async function usernameOfMember(deps: SlackDeps, client: WebClient, slackUserId: string): Promise<{ username: string } | { problem: string }> {
-  const byUsername = `name the username instead: ${COMMAND} deactivate &lt;username&gt;`;
-  let email: string | undefined;
-  try {
-    email = (await client.users.info({ user: slackUserId })).user?.profile?.email;
-  } catch (err) {
-    const code = (err as { data?: { error?: unknown } }).data?.error;
-    deps.logger.warn({ slackUserId, slackError: typeof code === 'string' ? code : 'unknown' }, 'users.info failed for a user change by mention');
-    return { problem: `I could not ask Slack who the person you mentioned is. Nothing was changed. Try again in a moment, or ${byUsername}.` };
-  }
-  if (!email) return { problem: `Slack did not give me the email of the person you mentioned, so I cannot match them to a directory user: ${byUsername}.` };
-  const username = await usernameForEmail(deps.services, email);
-  return username ? { username } : { problem: `That person has no user in the directory (no user has their Slack email). Try ${COMMAND} find &lt;name&gt;.` };
-}

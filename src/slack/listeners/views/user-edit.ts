@@ -7,9 +7,9 @@ import { announceRequest } from '../../flows/approval.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
 import { parseUserEditValues, type UserEditFormInput } from '../../forms/user-edit-form.js';
-import { fieldErrorsToBlocks, placeUserFormErrors } from '../../forms/user-info-form.js';
+import { fieldErrorsToBlocks } from '../../forms/user-info-form.js';
 import type { BlockErrors } from '../../forms/view-state.js';
-import { formProblemsModal } from '../../views/form-problems-modal.js';
+import { refusal, ruleErrors } from '../../flows/user-form-answers.js';
 import type { UserFormState } from '../../views/model.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 
@@ -38,7 +38,7 @@ export const userEditSubmitted =
     const parsed = parseUserEditValues(view.state.values, state, clustersShown);
     const actor = actorFor(deps, userId);
     if (!parsed.ok) {
-      const rules = parsed.partial ? await ruleErrors(deps, () => checkEditRequest(deps.services, actor, editRequest(state, parsed.partial!))) : {};
+      const rules = parsed.partial ? await ruleErrors(deps, () => checkEditRequest(deps.services, actor, editRequest(state, parsed.partial!)), 'an Edit User', editErrorsToBlocks) : {};
       return ack(refusal({ ...rules, ...parsed.errors }, view));
     }
     let submitted;
@@ -69,21 +69,3 @@ function editErrorsToBlocks(issues: readonly FieldIssue[]): BlockErrors {
   return fieldErrorsToBlocks(issues.map((i) => (i.field === 'username' || i.field === 'changes' ? { ...i, field: 'firstName' } : i)));
 }
 
-async function ruleErrors(deps: SlackDeps, check: () => Promise<unknown>): Promise<BlockErrors> {
-  try {
-    await check();
-    return {};
-  } catch (err) {
-    if (isInvalidInput(err)) return editErrorsToBlocks(err.issues);
-    deps.logger.error({ err }, 'checking an Edit User submission with unreadable fields failed');
-    return {};
-  }
-}
-
-/** As the creation form answers: errors on their fields; problems with no field of their own pushed as a view. */
-function refusal(errors: BlockErrors, view: Args['view']) {
-  const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
-  const { onFields, elsewhere } = placeUserFormErrors(errors, inputs);
-  if (Object.keys(onFields).length > 0 || elsewhere.length === 0) return { response_action: 'errors' as const, errors: onFields };
-  return { response_action: 'push' as const, view: formProblemsModal(elsewhere) };
-}

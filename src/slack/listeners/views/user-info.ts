@@ -6,9 +6,8 @@ import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../
 import { announceRequest } from '../../flows/approval.js';
 import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
-import { fieldErrorsToBlocks, parseUserInfoValues, placeUserFormErrors, type UserInfoFormInput } from '../../forms/user-info-form.js';
-import { formProblemsModal } from '../../views/form-problems-modal.js';
-import type { BlockErrors } from '../../forms/view-state.js';
+import { fieldErrorsToBlocks, parseUserInfoValues, type UserInfoFormInput } from '../../forms/user-info-form.js';
+import { refusal, ruleErrors } from '../../flows/user-form-answers.js';
 import { escapeMrkdwn } from '../../../text/mrkdwn.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 
@@ -41,7 +40,7 @@ export const userInfoSubmitted =
     if (!parsed.ok) {
       // The rest of the form is checked too, so every problem comes back in this one answer; what
       // the form itself could not read keeps its own message.
-      const rules = parsed.partial ? await ruleErrors(deps, () => checkUserRequest(deps.services, actorFor(deps, userId), request(parsed.partial!), ports)) : {};
+      const rules = parsed.partial ? await ruleErrors(deps, () => checkUserRequest(deps.services, actorFor(deps, userId), request(parsed.partial!), ports), 'a User Info') : {};
       return ack(refusal({ ...rules, ...parsed.errors }, view));
     }
 
@@ -88,28 +87,3 @@ async function tellStoreFailed(deps: SlackDeps, client: Args['client'], userId: 
   }
 }
 
-/** The use case's refusal of a form that also has unreadable blocks, by block; nothing else is said. */
-async function ruleErrors(deps: SlackDeps, check: () => Promise<unknown>): Promise<BlockErrors> {
-  try {
-    await check();
-    return {};
-  } catch (err) {
-    if (isInvalidInput(err)) return fieldErrorsToBlocks(err.issues);
-    // The form's own errors are still answered; this failure is only logged.
-    deps.logger.error({ err }, 'checking a User Info submission with unreadable fields failed');
-    return {};
-  }
-}
-
-/**
- * The answer to a refused submission: each error under its own field. Problems that belong to no
- * field of this view (the collections, a choice the view no longer offers) are never put under
- * another one: when nothing else is wrong they are pushed as a view of their own on top of the form
- * (closing it returns to the form as typed); otherwise the fields' errors come first.
- */
-function refusal(errors: BlockErrors, view: Args['view']) {
-  const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
-  const { onFields, elsewhere } = placeUserFormErrors(errors, inputs);
-  if (Object.keys(onFields).length > 0 || elsewhere.length === 0) return { response_action: 'errors' as const, errors: onFields };
-  return { response_action: 'push' as const, view: formProblemsModal(elsewhere) };
-}
