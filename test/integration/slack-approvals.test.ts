@@ -160,9 +160,10 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     since = t.slack.calls.length;
     const done = await sendViewSubmission(t.baseUrl, { view: modal, values: fillView(modal, { Reason: 'Duplicate of <!channel> jdoe' }), user: APPROVER });
     expect(done.body).toEqual({ response_action: 'clear' });
-    await t.slack.waitFor('chat.update', 3000, since);
+    // The rejection's render is the last chat.update, but an earlier refresh (the post's own) may land
+    // first: wait for the message to read as rejected rather than for the next update.
+    await expect.poll(() => textOf(t.slack.message(message.ts).blocks), { timeout: 5000 }).toContain('Rejected* by');
     const updated = textOf(t.slack.message(message.ts).blocks);
-    expect(updated).toContain('Rejected* by');
     expect(updated).toContain('&lt;!channel&gt;');
     const [row] = await t.db.select().from(requests).where(eq(requests.id, id));
     expect(row).toMatchObject({ state: 'rejected', approverId: APPROVER, reason: 'Duplicate of <!channel> jdoe' });
