@@ -76,6 +76,8 @@ describe('readAuditDetails', () => {
         changes: {
           collections: { from: [1], to: [2] },
           half: { from: 'a' },
+          toDeep: { from: 'a', to: { x: 1 } },
+          fromDeep: { from: ['a'], to: 'b' },
           deep: { nested: { from: 'a', to: 'b' } },
           list: ['a'],
         },

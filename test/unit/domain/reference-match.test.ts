@@ -24,6 +24,14 @@ describe('matchReference', () => {
     expect(keys(matchReference('Sales', items))).toEqual(['sales']);
   });
 
+  it('an exact key alone wins, and an exact name alone wins, over items that contain it', () => {
+    const texas = [{ key: 'tx', name: 'Texas' }, { key: 'tx-2', name: 'Texas South' }];
+    expect(keys(matchReference('TX', texas))).toEqual(['tx']);
+    const sales = [{ key: 'a1', name: 'Sales' }, { key: 'a2', name: 'Sales Support' }];
+    expect(keys(matchReference('sales', sales))).toEqual(['a1']);
+    expect(keys(matchReference('SALES', sales))).toEqual(['a1']);
+  });
+
   it('otherwise every item whose key or name contains the word, in their order', () => {
     expect(keys(matchReference('austin', SITES))).toEqual(['austin-tx', 'austin-south']);
     expect(keys(matchReference('SOUTH', SITES))).toEqual(['austin-south']);

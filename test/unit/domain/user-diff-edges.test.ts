@@ -120,6 +120,24 @@ describe('a collections change', () => {
     expect(one).toMatch(/^\+100x+…$/);
     expect(added(2, 300)).toMatch(/^\+100x{235}… and 1 more$/);
   });
+
+  it('cuts a lone name only when it is longer than 240 characters, and adds "…" only when it cut', () => {
+    // 240 and 239 characters with the "+": both fit, and are shown whole (the first once lost its last
+    // character for a "…", the second got a "…" though nothing was cut).
+    expect(added(1, 239)).toBe(`+100${'x'.repeat(236)}`);
+    expect(added(1, 238)).toBe(`+100${'x'.repeat(235)}`);
+    const cut = added(1, 240);
+    expect([...cut]).toHaveLength(240);
+    expect(cut).toBe(`+100${'x'.repeat(235)}…`);
+  });
+
+  it('names a removed collection without a name by its id, and reads an empty change as nothing', () => {
+    expect(lines({ collectionIds: [1] }).at(-1)).toBe('Collections: −All staff');
+    expect(changeLines(diffUser(jane, { ...jane, collectionIds: [1, 77] }), { ...names, collections: new Map([[1, 'Sales queue']]) }).map(changeLineText)).toEqual([
+      'Collections: +collection 77, −collection 2',
+    ]);
+    expect(changeLines([{ field: 'collectionIds', added: [], removed: [] }], names)).toEqual([{ label: 'Collections', value: '', after: '' }]);
+  });
 });
 
 describe('clipping', () => {
@@ -128,6 +146,7 @@ describe('clipping', () => {
     expect(clipList([1, 2, 3], -2)).toEqual({ shown: [], more: 3 });
     expect(clipList([], 0)).toEqual({ shown: [], more: 0 });
     expect(clipList([1, 2, 3], 3)).toEqual({ shown: [1, 2, 3], more: 0 });
+    expect(clipList([1], 3)).toEqual({ shown: [1], more: 0 });
   });
 
   it('names three changes meanwhile without "more", and counts a fourth', () => {
