@@ -208,8 +208,10 @@ function collectionsText(added: readonly number[], removed: readonly number[], n
     kept.push(item);
     length += item.length + 2;
   }
-  // One over-long name alone still shows, cut: the line is never only "and N more".
-  if (kept.length === 0 && items[0] !== undefined) kept.push(`${items[0].slice(0, COLLECTIONS_TEXT_MAX - 1)}…`);
+  // One over-long name alone still shows, cut: the line is never only "and N more". The budget above
+  // counts a separator after every item, so a first name of 239 or 240 characters lands here uncut.
+  const first = items[0];
+  if (kept.length === 0 && first !== undefined) kept.push(first.length <= COLLECTIONS_TEXT_MAX ? first : `${first.slice(0, COLLECTIONS_TEXT_MAX - 1)}…`);
   const more = items.length - kept.length;
   return more > 0 ? `${kept.join(', ')} ${andMore(more)}` : kept.join(', ');
 }

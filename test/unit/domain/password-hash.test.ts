@@ -145,8 +145,22 @@ describe('verifyPassword fails closed', () => {
     expect(128 * 2 ** 20 * 32).toBeGreaterThan(SCRYPT_MAX_MEMORY);
     const encoded = encode(20, 32, 1, Buffer.alloc(64, 3));
     await expect(verifyPassword(password, encoded)).resolves.toBe(false);
-    // Just past the budget (N = 2^18, r = 8: 256 MiB + 1 KiB) is refused the same way.
-    await expect(verifyPassword(password, encode(18, 8, 1, Buffer.alloc(64, 3)))).resolves.toBe(false);
+    // Just past the budget (N = 2^18, r = 9: 288 MiB) is refused the same way, before any work.
+    await expect(verifyPassword(password, encode(18, 9, 1, Buffer.alloc(64, 3)))).resolves.toBe(false);
+  });
+
+  it('still verifies a hash at the memory ceiling: twice today’s cost (N = 2^18, r = 8, 256 MiB and scrypt’s own 3 KiB)', async () => {
+    // The key was derived once (scryptSync, maxmem 1 GiB) and is written down: deriving it here would cost another second.
+    const key = Buffer.from('EV2AdaFuQxe2q3dE0VbMdKyJF2J2nwTv9n+oWGf0XU8=', 'base64');
+    expect(await verifyPassword(password, encode(18, 8, 1, key))).toBe(true);
+  });
+
+  it('takes r up to 32 and p up to 16, and refuses one more, even for a key really derived with it', async () => {
+    const derived = (r: number, p: number) => scryptSync(password, salt, 32, { N: 2 ** 10, r, p });
+    expect(await verifyPassword(password, encode(10, 32, 1, derived(32, 1)))).toBe(true);
+    expect(await verifyPassword(password, encode(10, 33, 1, derived(33, 1)))).toBe(false);
+    expect(await verifyPassword(password, encode(10, 1, 16, derived(1, 16)))).toBe(true);
+    expect(await verifyPassword(password, encode(10, 1, 17, derived(1, 17)))).toBe(false);
   });
 
   it('refuses, and does not throw, for corrupt stored text', async () => {

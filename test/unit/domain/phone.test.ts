@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { PHONE_MAX_DIGITS, isCountryCode, parsePhone } from '../../../src/domain/phone.js';
+import { PHONE_MAX_DIGITS, isCountryCode, nationalDigits, parsePhone } from '../../../src/domain/phone.js';
 
 function ok(raw: string, country: Parameters<typeof parsePhone>[1] = 'US') {
   const result = parsePhone(raw, country);
@@ -145,5 +145,19 @@ describe('parsePhone: each refusal says what is wrong, with its code', () => {
 
   it('strips only the two zeros of a 00 prefix, not a zero of the number after them', () => {
     expect(parsePhone('0020 2 1234 5678', 'US')).toEqual({ ok: true, e164: '+20212345678', digits: '0020212345678' });
+  });
+});
+
+// A reactivated user's default password is built from these (the typed form is long gone).
+describe('nationalDigits', () => {
+  it('gives the national number of a stored E.164 number, without its country code', () => {
+    expect(nationalDigits('+15555551234')).toBe('5555551234');
+    expect(nationalDigits('+442079460958')).toBe('2079460958');
+    expect(nationalDigits('+639171234567')).toBe('9171234567');
+  });
+
+  it('gives all the digits of a value that does not parse', () => {
+    expect(nationalDigits('x1-2')).toBe('12');
+    expect(nationalDigits('+999 12 34')).toBe('9991234');
   });
 });

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { cardActions, maySeeCards } from '../../../src/domain/card-actions.js';
+
+describe('the buttons of a user card', () => {
+  it('a requester may ask for every change: Deactivate for an active user, Reactivate for a deactivated one', () => {
+    expect(cardActions({ canRequest: true }, 'active')).toEqual(['edit', 'clone', 'deactivate', 'history']);
+    expect(cardActions({ canRequest: true }, 'deactivated')).toEqual(['edit', 'clone', 'reactivate', 'history']);
+  });
+
+  it('someone who may not make requests sees only History, whatever the status', () => {
+    expect(cardActions({ canRequest: false }, 'active')).toEqual(['history']);
+    expect(cardActions({ canRequest: false }, 'deactivated')).toEqual(['history']);
+  });
+
+  it('requesters and approvers may see cards; nobody else', () => {
+    expect(maySeeCards({ canRequest: true, isApprover: false })).toBe(true);
+    expect(maySeeCards({ canRequest: false, isApprover: true })).toBe(true);
+    expect(maySeeCards({ canRequest: true, isApprover: true })).toBe(true);
+    expect(maySeeCards({ canRequest: false, isApprover: false })).toBe(false);
+  });
+});
