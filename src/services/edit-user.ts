@@ -16,6 +16,7 @@ import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension } from './create-extension.js';
 import { editRequestPayload, type EditRequestPayload } from './edit-payload.js';
 import { userFormData } from './form-data.js';
+import { referenceNames } from './form-data.js';
 import { parseInput } from './input.js';
 import { resolveReferences } from './reference-checks.js';
 import { RequestNotStored, type SubmittedRequest } from './submit-request.js';
@@ -234,15 +235,6 @@ async function checkExtensionChoice(
 
 /** Names for rendering an edit's changes, from the reference data as it is now. */
 export async function editNames(db: Db, newExtension?: string): Promise<DiffNames> {
-  const choices = await listReferenceChoices(db);
-  const names = (list: { key: string; name: string }[]) => new Map(list.map((c) => [c.key, c.name]));
-  return {
-    sites: names(choices.sites),
-    departments: names(choices.departments),
-    billingUnits: names(choices.billingUnits),
-    profiles: names(choices.profiles),
-    clusters: names(choices.clusters),
-    collections: new Map(choices.collections.map((c) => [c.id, c.name])),
-    ...(newExtension ? { newExtension } : {}),
-  };
+  const { sites, departments, billingUnits, profiles, clusters, collections } = await referenceNames({ db });
+  return { sites, departments, billingUnits, profiles, clusters, collections, ...(newExtension ? { newExtension } : {}) };
 }

@@ -52,7 +52,7 @@ export async function extensionFormData(deps: ServiceDeps) {
 }
 
 /** Names of reference keys, for summaries of requests. */
-export async function referenceNames(deps: ServiceDeps) {
+export async function referenceNames(deps: Pick<ServiceDeps, 'db'>) {
   const choices = await listReferenceChoices(deps.db);
   const names = (list: { key: string; name: string }[]) => new Map(list.map((c) => [c.key, c.name]));
   return {
