@@ -48,10 +48,12 @@ const userTypeList = z
   .transform((s) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))])
   .pipe(z.array(z.enum(USER_TYPES, { error: `must be user types (${USER_TYPES.join(', ')}), comma-separated` })));
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .default('false')
-  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+const flagDefaulting = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default(fallback)
+    .transform((s) => (s === '' ? fallback === 'true' : s === 'true' || s === '1' || s === 'yes'));
+const flag = flagDefaulting('false');
 
 const databaseFields = {
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
@@ -83,6 +85,14 @@ const schema = z
     PORTAL_ADMIN_IDS: slackIdList,
     REQUESTER_IDS: slackIdList,
     ALLOW_SELF_APPROVAL: flag,
+    RESET_NEEDS_APPROVAL: flagDefaulting('true'),
+    /** The SIP registrar a phone registers with, shown with its credentials: a host name, optionally with :port. */
+    SIP_REGISTRAR: optionalText.pipe(
+      z
+        .string()
+        .regex(/^(?=.{1,253}(:\d{1,5})?$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*(:\d{1,5})?$/, 'must be a host name, optionally with :port, like sip.example.com or pbx.example.com:5061')
+        .optional(),
+    ),
     PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000), // 0 = any free port (tests)
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -149,6 +159,10 @@ const schema = z
     /** Empty = anyone in the workspace may ask. */
     requesterIds: env.REQUESTER_IDS,
     allowSelfApproval: env.ALLOW_SELF_APPROVAL,
+    /** RESET_NEEDS_APPROVAL: a reset waits for an approver; when false only approvers may ask, and theirs runs at once. */
+    resetNeedsApproval: env.RESET_NEEDS_APPROVAL,
+    /** SIP_REGISTRAR: shown with an extension's device credentials; undefined when the operator has not set it. */
+    sipRegistrar: env.SIP_REGISTRAR,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     port: env.PORT,
     logLevel: env.LOG_LEVEL,

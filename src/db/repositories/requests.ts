@@ -7,7 +7,16 @@ export type RequestRow = typeof requests.$inferSelect;
 
 export async function insertRequest(
   db: Db,
-  values: { kind: RequestKind; payload: unknown; requesterId: string; createdAt: Date; targetUserId?: number | null; effectiveAt?: Date | null },
+  values: {
+    kind: RequestKind;
+    payload: unknown;
+    requesterId: string;
+    createdAt: Date;
+    targetUserId?: number | null;
+    recoveryUserId?: number | null;
+    targetExtensionId?: number | null;
+    effectiveAt?: Date | null;
+  },
 ): Promise<RequestRow> {
   const [row] = await db
     .insert(requests)

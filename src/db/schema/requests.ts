@@ -27,6 +27,10 @@ export const requests = pgTable(
      * When an approved request is to be carried out; null means at approval. A scheduled offboarding is
      * approved ahead, stays `approved`, and the sweeper carries it out once this time has come.
      */
+    /** The user whose access a reset or a resend of the welcome recovers (null otherwise). */
+    recoveryUserId: integer('recovery_user_id').references(() => users.id),
+    /** The extension a rotation, reassignment or unassignment changes (null otherwise). */
+    targetExtensionId: integer('target_extension_id').references(() => extensions.id),
     effectiveAt: timestamp('effective_at', { withTimezone: true }),
     resultExtensionId: integer('result_extension_id').references(() => extensions.id),
     /** Where the approval message lives, so it can be updated in place. */
@@ -63,6 +67,17 @@ export const requests = pgTable(
     uniqueIndex('requests_open_change_per_user')
       .on(t.targetUserId)
       .where(sql`${t.targetUserId} is not null and ${t.state} in ('pending', 'approved')`),
+    // One open recovery per user (a reset, a resend of the welcome), beside a change that may be open:
+    // a locked-out person must not wait for an edit to be decided. Two resets at once leave one request.
+    // A column of its own rather than a kind in the predicate: Postgres refuses, in an index predicate,
+    // an enum value added in the same transaction, and a new database runs every migration in one.
+    uniqueIndex('requests_open_recovery_per_user')
+      .on(t.recoveryUserId)
+      .where(sql`${t.recoveryUserId} is not null and ${t.state} in ('pending', 'approved')`),
+    // One open change per extension (a rotation, a reassignment, an unassignment).
+    uniqueIndex('requests_open_change_per_extension')
+      .on(t.targetExtensionId)
+      .where(sql`${t.targetExtensionId} is not null and ${t.state} in ('pending', 'approved')`),
     // Approvers' App Home lists the last decisions.
     index('requests_decided').on(t.decidedAt).where(sql`${t.decidedAt} is not null`),
     // The sweeper's scheduled work: approved requests whose time has come.

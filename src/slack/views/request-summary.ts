@@ -68,6 +68,12 @@ const KIND_NOUNS: Readonly<Record<RequestKind, string>> = {
   edit_user: 'Change user request',
   deactivate_user: 'Offboarding request',
   reactivate_user: 'Reactivation request',
+  reset_sign_in: 'Sign-in reset request',
+  resend_welcome: 'Resend welcome request',
+  rotate_device_secret: 'Device secret rotation request',
+  reassign_extension: 'Extension reassignment request',
+  unassign_extension: 'Extension unassignment request',
+  import_batch: 'New-hire import request',
 };
 
 /** A request whose stored details cannot be read (see parseStoredPayload): said so, nothing guessed. */
