@@ -13,6 +13,23 @@ export interface SlackCall {
   answer: unknown;
 }
 
+/** A file in the double's workspace: shared by a person (`addFile`) or uploaded by the bot (files.uploadV2). */
+export interface SlackFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  /** The bytes a download with the bot token gets. */
+  content: Buffer;
+  /** Who shared it: a member ID, or UBOT for the bot's uploads. */
+  user: string;
+  /** Where the bot shared its upload (files.completeUploadExternal), and in which thread. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+}
+
 /** One POST the app made to a response_url the double serves. */
 export interface SlackResponse {
   url: string;
@@ -78,6 +95,9 @@ export async function startSlackDouble() {
   /** Methods whose answers wait until the test releases them (a slow Slack, deterministically). */
   const held = new Map<string, (() => void)[]>();
   const messages = new Map<string, SlackMessage>();
+  const files = new Map<string, SlackFile>();
+  /** Downloads of url_private, in order: which file, and whether the bot token came with it. */
+  const downloads: { fileId: string; authorized: boolean }[] = [];
   const waiters = new Set<() => void>();
   /** Methods whose calls are recorded and never answered: a Slack that stopped responding mid-call. */
   const stalled = new Set<string>();
@@ -260,6 +280,34 @@ export async function startSlackDouble() {
         const group = usergroups.get(str(args.usergroup));
         return group ? { ok: true, users: [...group] } : { ok: false, error: 'no_such_subteam' };
       }
+      case 'files.info': {
+        const file = files.get(str(args.file));
+        return file ? { ok: true, file: fileShape(file) } : { ok: false, error: 'file_not_found' };
+      }
+      case 'files.getUploadURLExternal': {
+        const name = str(args.filename);
+        const length = Number(args.length);
+        if (!name || !Number.isInteger(length) || length < 1) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${next()}`;
+        files.set(id, { id, name, title: name, mimetype: 'application/octet-stream', filetype: name.split('.').pop() ?? 'binary', content: Buffer.alloc(0), user: 'UBOT' });
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as { id: string; title?: string }[];
+        if (!Array.isArray(listed) || listed.length === 0) return { ok: false, error: 'invalid_arguments' };
+        const done: SlackFile[] = [];
+        for (const entry of listed) {
+          const file = files.get(entry.id);
+          if (!file || file.content.length === 0) return { ok: false, error: 'file_not_found' };
+          if (entry.title) file.title = entry.title;
+          const channel = str(args.channel_id);
+          if (channel) file.channel = /^[UW]/.test(channel) ? `D${channel}` : channel;
+          if (str(args.thread_ts)) file.threadTs = str(args.thread_ts);
+          if (str(args.initial_comment)) file.initialComment = str(args.initial_comment);
+          done.push(file);
+        }
+        return { ok: true, files: done.map(fileShape) };
+      }
       case 'usergroups.list':
         return {
           ok: true,
@@ -288,16 +336,70 @@ export async function startSlackDouble() {
     return failure;
   }
 
-  function handle(req: IncomingMessage, raw: string, res: ServerResponse) {
+  function fileShape(file: SlackFile): Record<string, unknown> {
+    const url = `${base}/files-pri/T0TEAM-${file.id}/${encodeURIComponent(file.name)}`;
+    return {
+      id: file.id,
+      name: file.name,
+      title: file.title,
+      mimetype: file.mimetype,
+      filetype: file.filetype,
+      size: file.content.length,
+      user: file.user,
+      url_private: url,
+      url_private_download: `${url}?download=1`,
+      ...(file.channel ? { channels: [file.channel] } : {}),
+    };
+  }
+
+  /** url_private: the file's bytes for a request with the bot token; Slack's sign-in page (HTML) without one. */
+  function serveFile(req: IncomingMessage, path: string, res: ServerResponse) {
+    const id = /^\/files-pri\/T0TEAM-(F[0-9]+)\//.exec(path)?.[1] ?? '';
+    const file = files.get(id);
+    const authorized = (req.headers.authorization ?? '').startsWith('Bearer xoxb-');
+    downloads.push({ fileId: id, authorized });
+    notify();
+    if (!file) return send(res, 404, 'file not found');
+    if (!authorized) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+    }
+    res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.content.length) });
+    res.end(file.content);
+  }
+
+  /** The upload_url of files.getUploadURLExternal: the client posts the bytes as multipart form data. */
+  async function receiveUpload(req: IncomingMessage, path: string, body: Buffer, res: ServerResponse) {
+    const file = files.get(path.replace(/^\/upload\//, ''));
+    if (!file) return send(res, 404, 'no such upload');
+    const type = req.headers['content-type'] ?? '';
+    let content = body;
+    if (type.includes('multipart/form-data')) {
+      const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((v) => typeof v !== 'string');
+      content = part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    file.content = content;
+    file.mimetype = file.name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream';
+    send(res, 200, `OK - ${content.length}`);
+  }
+
+  function handle(req: IncomingMessage, body: Buffer, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (vanished) return;
+    if (path.startsWith('/files-pri/')) return serveFile(req, path, res);
+    if (path.startsWith('/upload/')) {
+      void receiveUpload(req, path, body, res).catch((err: unknown) => send(res, 500, String(err)));
+      return;
+    }
+    const raw = body.toString('utf8');
     const next = holds.get(path.replace(/^\/+(api\/)?/, ''))?.shift();
     if (next) {
       next.arrived();
       // Carried out (a chat.update applied, a message posted) only once released, as a slow Slack would.
       void next.released.then(() => {
         try {
-          handle(req, raw, res);
+          handle(req, body, res);
         } catch (err) {
           send(res, 500, { ok: false, error: 'double_failed', detail: err instanceof Error ? err.message : String(err) });
         }
@@ -315,7 +417,7 @@ export async function startSlackDouble() {
     const method = path.replace(/^\/+(api\/)?/, '');
     const waiting = held.get(method);
     if (waiting) {
-      waiting.push(() => handle(req, raw, res));
+      waiting.push(() => handle(req, body, res));
       return;
     }
     const args = parseBody(req, raw);
@@ -341,7 +443,7 @@ export async function startSlackDouble() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       try {
-        handle(req, Buffer.concat(chunks).toString('utf8'), res);
+        handle(req, Buffer.concat(chunks), res);
       } catch (err) {
         send(res, 500, { ok: false, error: 'double_failed', detail: err instanceof Error ? err.message : String(err) });
       }
@@ -461,6 +563,36 @@ export async function startSlackDouble() {
       usergroups.set(usergroupId, [...members]);
       if (handle !== undefined) usergroupHandles.set(usergroupId, handle);
     },
+    /**
+     * Puts a file in the workspace as a person shares it (a CSV attached to a message, or given to a
+     * modal's file_input): files.info answers it, and url_private serves `content` to the bot token.
+     */
+    addFile: (file: { name: string; content: string | Buffer; mimetype?: string; filetype?: string; user?: string }): SlackFile => {
+      const id = `F${next()}`;
+      const entry: SlackFile = {
+        id,
+        name: file.name,
+        title: file.name,
+        mimetype: file.mimetype ?? (file.name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream'),
+        filetype: file.filetype ?? (file.name.split('.').pop() ?? 'binary'),
+        content: typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content,
+        user: file.user ?? 'U0HR',
+      };
+      files.set(id, entry);
+      return copyFile(entry);
+    },
+    /** The files the bot uploaded and shared (files.uploadV2), in order, with their content. */
+    uploadedFiles: (): SlackFile[] => [...files.values()].filter((f) => f.user === 'UBOT' && f.channel !== undefined).map(copyFile),
+    /** Resolves with the first shared upload that matches; rejects after timeoutMs. */
+    waitForUpload(match: Predicate<SlackFile> = () => true, timeoutMs = 3000): Promise<SlackFile> {
+      const find = () => [...files.values()].find((f) => f.user === 'UBOT' && f.channel !== undefined && match(f));
+      return waitUntil(() => {
+        const hit = find();
+        return hit ? copyFile(hit) : undefined;
+      }, timeoutMs, () => `an uploaded file (${[...files.values()].filter((f) => f.user === 'UBOT').length} uploads so far, none matching)`);
+    },
+    /** Every download of a url_private, in order. */
+    downloads,
     /** Deletes a user group: usergroups.users.list then answers `no_such_subteam`. */
     removeUsergroup: (usergroupId: string) => {
       usergroups.delete(usergroupId);
@@ -557,6 +689,9 @@ export async function startSlackDouble() {
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** A copy the test may keep: structuredClone would turn the Buffer into a bare Uint8Array. */
+const copyFile = (file: SlackFile): SlackFile => ({ ...file, content: Buffer.from(file.content) });
 
 function parseBody(req: IncomingMessage, raw: string): Record<string, unknown> {
   if ((req.headers['content-type'] ?? '').includes('json')) return (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;

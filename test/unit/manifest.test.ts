@@ -99,7 +99,7 @@ describe('manifest.yml', () => {
 
   it('asks for exactly the bot scopes the bot uses', () => {
     const scopes = loadManifest().oauth_config?.scopes?.bot ?? [];
-    expect([...scopes].sort()).toEqual(['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read', 'users:read.email']);
+    expect([...scopes].sort()).toEqual(['chat:write', 'commands', 'files:read', 'files:write', 'im:write', 'usergroups:read', 'users:read', 'users:read.email']);
   });
 
   it('has the App Home tab, its opened event, and interactivity on one request URL', () => {
