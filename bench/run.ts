@@ -227,29 +227,44 @@ const FIND_COMMON_TARGET_MS = 20;
 const FIND_BEFORE: Record<number, number> = { 1: 139, 10: 457, 50: 1043 };
 const FIND_COMMON_BEFORE = 424;
 
+function findRow(ctx: Ctx, c: number, r: RunResult, f: RunResult): void {
+  const load = loadavg()[0]!.toFixed(2);
+  log(`/provision find c=${c}: p50 ${ms(r.p50)} p99 ${ms(r.p99)} ms ${rps(r)} ${problems(r)}; bare Bolt p50 ${ms(f.p50)} p99 ${ms(f.p99)} ms (load ${load})`);
+  const target = FIND_TARGET_MS(c);
+  ctx.rows.push({
+    scenario: `\`/provision find <text>\` over ${USERS.toLocaleString('en-US')} users`,
+    clients: c,
+    p50: r.p50,
+    p99: r.p99,
+    throughput: rps(r),
+    floor: `bare Bolt: p50 ${ms(f.p50)} p99 ${ms(f.p99)} ms, ${rps(f)}`,
+    ratio: `p99 ${ms(r.p99)} ms, ${times(r.p99 / f.p99)} the floor's`,
+    target: `p99 ≤ ${target} ms`,
+    met: r.p99 <= target && !problems(r),
+    note: [`terms in turn: ${FIND_TERMS.join(', ')}`, FIND_BEFORE[c] ? `before issue 12: p99 ${FIND_BEFORE[c]} ms (quiet machine)` : '', `load average ${load}`, problems(r)].filter(Boolean).join('; '),
+  });
+}
+
 async function findScenario(ctx: Ctx, db: BenchDatabase): Promise<void> {
   const t = performance.now();
   await seedUsers(db.url, USERS);
   log(`seeded ${USERS} users in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const template: BodyTemplate = { ...slashCommand('find {{q}}'), lists: { q: FIND_TERMS } };
-  await run(ctx, { connections: 10, durationSec: 1, template });
-  for (const c of CLIENTS) {
-    const r = await run(ctx, { connections: c, durationSec: SECONDS, template });
-    const load = loadavg()[0]!.toFixed(2);
-    log(`/provision find c=${c}: p50 ${ms(r.p50)} p99 ${ms(r.p99)} ms ${rps(r)} ${problems(r)} (load ${load})`);
-    const target = FIND_TARGET_MS(c);
-    ctx.rows.push({
-      scenario: `\`/provision find <text>\` over ${USERS.toLocaleString('en-US')} users`,
-      clients: c,
-      p50: r.p50,
-      p99: r.p99,
-      throughput: rps(r),
-      ratio: `p99 ${ms(r.p99)} ms`,
-      target: `p99 ≤ ${target} ms`,
-      met: r.p99 <= target && !problems(r),
-      note: [`terms in turn: ${FIND_TERMS.join(', ')}`, FIND_BEFORE[c] ? `before issue 12: p99 ${FIND_BEFORE[c]} ms (quiet machine)` : '', `load average ${load}`, problems(r)].filter(Boolean).join('; '),
-    });
+  // The floor, in the same run: a bare Bolt app answering the same signed commands with an empty ack.
+  // On a shared machine the floor's own p99 shows how much of the bot's is the machine's.
+  const floor = await startFloorApp();
+  try {
+    await run(ctx, { connections: 10, durationSec: 1, template });
+    await run(ctx, { origin: floor.origin, connections: 10, durationSec: 1, template });
+    for (const c of CLIENTS) {
+      const f = await run(ctx, { origin: floor.origin, connections: c, durationSec: SECONDS, template });
+      const r = await run(ctx, { connections: c, durationSec: SECONDS, template });
+      findRow(ctx, c, r, f);
+    }
+  } finally {
+    await floor.stop();
   }
+
   // Each term alone, one client: which searches are slow.
   const perTerm: string[] = [];
   for (const term of FIND_TERMS) {
