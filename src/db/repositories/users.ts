@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import { collections, departments, extensions, sites, userCollections, users } from '../schema/index.js';
@@ -178,35 +178,145 @@ export interface UserListRow {
 }
 
 /**
- * The Users page: text over names, username, email, and the names of the site and department;
- * agent / non-agent by whether an agent ID exists.
- * Ordered by username: unique, the same under every collation (PGlite sorts bytes, a server may not),
- * and served by the case-insensitive username index.
+ * The smallest string above every string that starts with `prefix`, in code point order (which is the
+ * byte order of UTF-8, so of a "C" collation): `prefix <= s < prefixUpperBound(prefix)` holds exactly
+ * for the strings that start with it. Undefined when no such string exists (only U+10FFFF characters).
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // Surrogates are no characters: the next one after U+D7FF is U+E000.
+      const next = last + 1 >= 0xd800 && last + 1 <= 0xdfff ? 0xe000 : last + 1;
+      return chars.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}
+
+/** The rows of a raw query: postgres.js returns them as the result, PGlite inside it. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+interface ListRowSql {
+  id: number;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  user_type: UserRow['userType'];
+  agent_id: number | null;
+  status: UserRow['status'];
+  site_name: string | null;
+  department_name: string | null;
+  extension_number: number | null;
+}
+
+const toListRow = (r: ListRowSql): UserListRow => ({
+  id: r.id,
+  username: r.username,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  email: r.email,
+  userType: r.user_type,
+  agentId: r.agent_id,
+  status: r.status,
+  siteName: r.site_name,
+  departmentName: r.department_name,
+  extensionNumber: r.extension_number,
+});
+
+/** The byte-ordered username: the order key after the rank, served by the users_username_c index. */
+const usernameKey = sql`lower(${users.username}) collate "C"`;
+
+/**
+ * The Users page and `/provision find`: text over names, username, email, and the names of the site
+ * and department; agent / non-agent by whether an agent ID exists.
+ *
+ * Without text the list is in username order. With text it is in order of relevance, a total order:
+ * rank 0 an exact username or email, 1 a prefix of a username, email, first, last or full name, 2 the
+ * text anywhere in them (by trigram similarity, best first), 3 only the site or department name
+ * matches; then username, then id.
+ *
+ * One statement, one round trip. Each rank is its own branch that an index leads (the "C" btrees for
+ * prefixes, the trigram GIN indexes for the rest), and each keeps only the first `offset + limit` of
+ * its rows: a row of the page is among them in its best branch, so nothing is missed. A common name
+ * fills the page from the prefix branch alone, and the later branches then do not run at all (their
+ * condition on the earlier ones' count is evaluated once, before any row is read).
  */
 export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]> {
-  const conditions: SQL[] = [];
-  const text = q.text?.trim();
-  if (text) {
-    const pattern = likePattern(text, 'contains');
-    const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
-    // Site and department names are matched in their own small tables first, so the users side stays
-    // an OR of indexed conditions on users alone (trigram indexes, and the site / department btrees)
-    // instead of a filter over a join.
-    const [siteKeys, departmentKeys] = await Promise.all([
-      db.select({ key: sites.key }).from(sites).where(ilike(sites.name, pattern)),
-      db.select({ key: departments.key }).from(departments).where(ilike(departments.name, pattern)),
-    ]);
-    const matches: SQL[] = [ilike(users.username, pattern), ilike(users.email, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern), sql`${fullName} ilike ${pattern}`];
-    if (siteKeys.length > 0) matches.push(inArray(users.siteKey, siteKeys.map((r) => r.key)));
-    if (departmentKeys.length > 0) matches.push(inArray(users.departmentKey, departmentKeys.map((r) => r.key)));
-    conditions.push(or(...matches)!);
-  }
-  if (q.kind === 'agent') conditions.push(isNotNull(users.agentId));
-  if (q.kind === 'non_agent') conditions.push(isNull(users.agentId));
-  if (q.siteKeys.length > 0) conditions.push(inArray(users.siteKey, [...q.siteKeys]));
-  if (q.departmentKeys.length > 0) conditions.push(inArray(users.departmentKey, [...q.departmentKeys]));
-  if (q.status !== 'all') conditions.push(eq(users.status, q.status));
+  const filters: SQL[] = [];
+  if (q.kind === 'agent') filters.push(sql`${users.agentId} is not null`);
+  if (q.kind === 'non_agent') filters.push(sql`${users.agentId} is null`);
+  if (q.siteKeys.length > 0) filters.push(inArray(users.siteKey, [...q.siteKeys]));
+  if (q.departmentKeys.length > 0) filters.push(inArray(users.departmentKey, [...q.departmentKeys]));
+  if (q.status !== 'all') filters.push(eq(users.status, q.status));
+  const filtered = filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
 
+  const text = q.text?.trim();
+  if (!text) return listInUsernameOrder(db, filtered, q);
+
+  const term = text.toLowerCase();
+  const upper = prefixUpperBound(term);
+  const pattern = likePattern(text, 'contains');
+  const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
+  const startsWith = (column: SQL) => sql`(${column} collate "C" >= ${term}${upper === undefined ? sql`` : sql` and ${column} collate "C" < ${upper}`})`;
+  const prefixMatch = sql.join(
+    [sql`lower(${users.username})`, sql`lower(${users.email})`, sql`lower(${users.firstName})`, sql`lower(${users.lastName})`, sql`lower(${fullName})`].map(startsWith),
+    sql` or `,
+  );
+  const infixMatch = sql.join(
+    [users.username, users.email, users.firstName, users.lastName, fullName].map((column) => sql`${column} ilike ${pattern}`),
+    sql` or `,
+  );
+  const similarity = sql`greatest(similarity(${users.username}, ${term}), similarity(coalesce(${users.email}, ''), ${term}), similarity(${fullName}, ${term}))`;
+  const enough = q.offset + q.limit;
+
+  // "offset 0" keeps a branch's matches apart from its order: the planner would otherwise walk the
+  // username index and filter, which reads most of the table when a common name sorts late.
+  const result = await db.execute(sql`
+    with head as (
+      select id, case when lower(username) = ${term} or lower(email) = ${term} then 0 else 1 end as tier, 0::real as sim, lc
+      from (select ${users.id} as id, ${users.username} as username, ${users.email} as email, ${usernameKey} as lc
+            from ${users} where (${prefixMatch}) and ${filtered} offset 0) m
+      order by tier, lc, id limit ${enough}
+    ),
+    infix as (
+      select id, 2 as tier, sim, lc
+      from (select ${users.id} as id, ${similarity} as sim, ${usernameKey} as lc
+            from ${users} where (${infixMatch}) and ${filtered} and (select count(*) from head) < ${enough} offset 0) m
+      order by sim desc, lc, id limit ${enough}
+    ),
+    place as (
+      select ${users.id} as id, 3 as tier, 0::real as sim, ${usernameKey} as lc
+      from ${users}
+      where (${users.siteKey} = any(array(select ${sites.key} from ${sites} where ${sites.name} ilike ${pattern}))
+             or ${users.departmentKey} = any(array(select ${departments.key} from ${departments} where ${departments.name} ilike ${pattern})))
+        and ${filtered}
+        and exists (select 1 from ${sites} where ${sites.name} ilike ${pattern} union all select 1 from ${departments} where ${departments.name} ilike ${pattern})
+        and (select count(*) from (select id from head union select id from infix) seen) < ${enough}
+      order by lc, id limit ${enough}
+    ),
+    ranked as (
+      select distinct on (id) id, tier, sim, lc
+      from (select * from head union all select * from infix union all select * from place) hits
+      order by id, tier
+    ),
+    page as (select * from ranked order by tier, sim desc, lc, id limit ${q.limit} offset ${q.offset})
+    select u.id, u.username, u.first_name, u.last_name, u.email, u.user_type, u.agent_id, u.status,
+           s.name as site_name, d.name as department_name, e.number as extension_number
+    from page p
+    join ${users} u on u.id = p.id
+    left join ${sites} s on s.key = u.site_key
+    left join ${departments} d on d.key = u.department_key
+    left join ${extensions} e on e.assigned_user_id = u.id
+    order by p.tier, p.sim desc, p.lc, p.id`);
+  return rowsOf<ListRowSql>(result).map(toListRow);
+}
+
+async function listInUsernameOrder(db: Db, filtered: SQL, q: UserSearch): Promise<UserListRow[]> {
   return db
     .select({
       id: users.id,
@@ -225,8 +335,8 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
     .leftJoin(sites, eq(sites.key, users.siteKey))
     .leftJoin(departments, eq(departments.key, users.departmentKey))
     .leftJoin(extensions, eq(extensions.assignedUserId, users.id))
-    .where(and(...conditions))
-    .orderBy(sql`lower(${users.username})`)
+    .where(filtered)
+    .orderBy(usernameKey, asc(users.id))
     .limit(q.limit)
     .offset(q.offset);
 }

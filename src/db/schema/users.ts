@@ -69,6 +69,14 @@ export const users = pgTable(
     index('users_first_name_trgm').using('gin', t.firstName.op('gin_trgm_ops')),
     index('users_last_name_trgm').using('gin', t.lastName.op('gin_trgm_ops')),
     index('users_full_name_trgm').using('gin', sql`(${t.firstName} || ' ' || ${t.lastName}) gin_trgm_ops`),
+    // Prefix matches lead `/provision find` (and its order): byte-ordered ("C") btrees on the lower-cased
+    // columns answer `>= term and < next` ranges with any parameter, and the username one gives the order
+    // (the same under every server collation, and PGlite's).
+    index('users_username_c').on(sql`lower(${t.username}) collate "C"`),
+    index('users_email_c').on(sql`lower(${t.email}) collate "C"`),
+    index('users_first_name_c').on(sql`lower(${t.firstName}) collate "C"`),
+    index('users_last_name_c').on(sql`lower(${t.lastName}) collate "C"`),
+    index('users_full_name_c').on(sql`lower(${t.firstName} || ' ' || ${t.lastName}) collate "C"`),
   ],
 );
 
