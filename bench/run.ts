@@ -195,6 +195,56 @@ function commandRows(ctx: Ctx, label: string, c: number, f: RunResult, r: Awaite
   });
 }
 
+/** Issue 12's targets for the modal path, each from the flat-out runs above (same run, same load). */
+const MODAL_TARGETS = { ackRatio: 2, modalsPerSec: 2000, shownP99Ms: 1000, shownAtClients: 10, ratioAtClients: [10, 50] } as const;
+
+function modalTargetRows(ctx: Ctx, flatOut: Map<number, { f: RunResult; r: Awaited<ReturnType<typeof commandRun>>; load: number }>) {
+  const loadNote = (load: number) => `load average ${load.toFixed(2)} (1 min) at the end of the run`;
+  for (const c of MODAL_TARGETS.ratioAtClients) {
+    const run = flatOut.get(c);
+    if (!run) continue;
+    const ratio = run.r.b.p99 / run.f.p99;
+    ctx.rows.push({
+      scenario: 'Issue 12: `/provision user` ack p99 ÷ bare Bolt, flat out',
+      clients: c,
+      p99: run.r.b.p99,
+      floor: `${ms(run.f.p99)} ms`,
+      ratio: times(ratio),
+      target: `≤ ${MODAL_TARGETS.ackRatio}×`,
+      met: ratio <= MODAL_TARGETS.ackRatio,
+      note: loadNote(run.load),
+    });
+  }
+  // The best flat-out run: modals the double saw opened, over the run's own length.
+  const rates = [...flatOut].map(([c, run]) => ({ c, perSec: run.r.opened / (run.r.b.elapsedMs / 1000), load: run.load }));
+  const best = rates.reduce<(typeof rates)[number] | undefined>((a, b) => (!a || b.perSec > a.perSec ? b : a), undefined);
+  if (best) {
+    ctx.rows.push({
+      scenario: 'Issue 12: modals opened per second, flat out (best concurrency)',
+      clients: best.c,
+      throughput: `${best.perSec.toFixed(0)} modals/s`,
+      ratio: rates.map((r) => `${r.c}: ${r.perSec.toFixed(0)}/s`).join(', '),
+      target: `≥ ${MODAL_TARGETS.modalsPerSec.toLocaleString('en-US')}/s`,
+      met: best.perSec >= MODAL_TARGETS.modalsPerSec,
+      note: loadNote(best.load),
+    });
+  }
+  const at = flatOut.get(MODAL_TARGETS.shownAtClients);
+  if (at) {
+    const p99 = percentile(at.r.modal, 99);
+    ctx.rows.push({
+      scenario: 'Issue 12: command → modal shown (views.open) p99, flat out',
+      clients: MODAL_TARGETS.shownAtClients,
+      p50: percentile(at.r.modal, 50),
+      p99,
+      ratio: `${ms(p99)} ms`,
+      target: `≤ ${MODAL_TARGETS.shownP99Ms / 1000} s`,
+      met: at.r.modal.length > 0 && p99 <= MODAL_TARGETS.shownP99Ms,
+      note: `${at.r.opened} modals, ${at.r.busyInAck + at.r.busyAfterAck} answered "busy"; ${loadNote(at.load)}`,
+    });
+  }
+}
+
 async function commandScenario(ctx: Ctx): Promise<void> {
   const floor = await startFloorApp();
   try {
@@ -203,10 +253,14 @@ async function commandScenario(ctx: Ctx): Promise<void> {
     log('warm-up: /provision user');
     await run(ctx, { origin: floor.origin, connections: 10, durationSec: 1, template });
     await run(ctx, { connections: 10, durationSec: 1, template });
+    const flatOut = new Map<number, { f: RunResult; r: Awaited<ReturnType<typeof commandRun>>; load: number }>();
     for (const c of CLIENTS) {
       const f = await run(ctx, { origin: floor.origin, connections: c, durationSec: SECONDS, template });
-      commandRows(ctx, '`/provision user`', c, f, await commandRun(ctx, template, { connections: c }));
+      const r = await commandRun(ctx, template, { connections: c });
+      flatOut.set(c, { f, r, load: loadavg()[0] ?? Number.NaN });
+      commandRows(ctx, '`/provision user`', c, f, r);
     }
+    modalTargetRows(ctx, flatOut);
     // Open loop at a fixed rate well below saturation: the ack's own cost, without a queue.
     const rate = Number(env.BENCH_RATE ?? 100);
     const f = await run(ctx, { origin: floor.origin, connections: 10, durationSec: SECONDS, overallRate: rate, template });

@@ -1,6 +1,7 @@
 import { describeRanges, nextFreeExtension } from '../domain/extension-number.js';
-import { freeExtensionNumbers, takenNumbersInRanges } from '../db/repositories/extensions.js';
-import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import { takenNumbersInRanges } from '../db/repositories/extensions.js';
+import { cachedReferenceChoices, cachedReferenceChoicesWithFreeExtensions } from '../db/repositories/reference-data-cache.js';
+import type { ReferenceChoices } from '../db/repositories/reference-data.js';
 import type { Actor, ServiceDeps } from './context.js';
 
 /** Slack's static selects hold at most 100 options. */
@@ -31,7 +32,9 @@ function requireReferenceData<T extends Pick<ReferenceChoices, 'profiles'>>(choi
 
 /** What the User Info step offers this person, and whether they may pick a CUCM cluster. Throws ReferenceDataMissing. */
 export async function userFormData(deps: ServiceDeps, actor: Actor) {
-  const [choices, freeExtensions] = await Promise.all([listReferenceChoices(deps.db).then(requireReferenceData), freeExtensionNumbers(deps.db, FREE_EXTENSIONS_OFFERED)]);
+  // One round trip while the lists are cached: the free extensions and the reference-data version.
+  const { choices, freeExtensions } = await cachedReferenceChoicesWithFreeExtensions(deps.db, FREE_EXTENSIONS_OFFERED);
+  requireReferenceData(choices);
   return {
     choices: { ...choices, freeExtensions },
     // The seed: the Clusters menu shows for portal admins, and only when several clusters exist.
@@ -41,7 +44,7 @@ export async function userFormData(deps: ServiceDeps, actor: Actor) {
 
 /** What the extension form offers, with the next free number to prefill. Throws ReferenceDataMissing. */
 export async function extensionFormData(deps: ServiceDeps) {
-  const choices = requireReferenceData(await listReferenceChoices(deps.db));
+  const choices = requireReferenceData(await cachedReferenceChoices(deps.db));
   const taken = await takenNumbersInRanges(deps.db, choices.extensionRanges);
   return {
     callerIds: choices.callerIds,
@@ -53,7 +56,7 @@ export async function extensionFormData(deps: ServiceDeps) {
 
 /** Names of reference keys, for summaries of requests. */
 export async function referenceNames(deps: Pick<ServiceDeps, 'db'>) {
-  const choices = await listReferenceChoices(deps.db);
+  const choices = await cachedReferenceChoices(deps.db);
   const names = (list: { key: string; name: string }[]) => new Map(list.map((c) => [c.key, c.name]));
   return {
     sites: names(choices.sites),
@@ -71,5 +74,5 @@ export async function referenceNames(deps: Pick<ServiceDeps, 'db'>) {
 
 /** The collections the Collections step offers (active ones, users' then agents'). */
 export async function listCollections(deps: Pick<ServiceDeps, 'db'>) {
-  return (await listReferenceChoices(deps.db)).collections;
+  return (await cachedReferenceChoices(deps.db)).collections;
 }

@@ -14,6 +14,9 @@ export function buildSlackApp(config: Config, deps: SlackDeps, routes: CustomRou
     authorize: () => identity,
     logger: boltLogger(logger),
     customRoutes: routes,
+    // Bolt's default conversation store keeps state in this process (wrong with several instances) and
+    // builds a "Conversation not found" Error, stack and all, for every event: no listener reads it.
+    convoStore: false as const,
     clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
   };
   const app = config.slack.appToken

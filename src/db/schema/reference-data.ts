@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgEnum, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, integer, pgEnum, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { COLLECTION_KINDS } from '../../domain/collections.js';
 
 /**
@@ -61,4 +61,18 @@ export const extensionRanges = pgTable(
     to: integer('range_to').notNull(),
   },
   (t) => [uniqueIndex('extension_ranges_from').on(t.from), check('extension_ranges_ordered', sql`${t.from} <= ${t.to}`)],
+);
+
+/**
+ * One row: a number that grows with every change to the tables above, in the transaction that makes
+ * it (statement triggers, drizzle/ "reference-data-version-triggers"). A process may keep what it read
+ * for as long as this number has not moved: reading it is one small query per form instead of nine.
+ */
+export const referenceDataVersion = pgTable(
+  'reference_data_version',
+  {
+    id: integer('id').primaryKey().default(1),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('reference_data_version_one_row', sql`${t.id} = 1`)],
 );
