@@ -101,7 +101,9 @@ describe(`reassigning and unassigning extensions through Slack (${testDriver})`,
     expect(onExtension).toHaveLength(1);
     expect(onExtension[0]!.details).toMatchObject({ requestId: request!.id, fromUserId: a.id, toUserId: b.id, deviceSecretRotated: true });
     expect((await auditTrailOf(t.db, 'user', a.id)).map((e) => e.action)).toContain('extension.reassigned');
-    expect((await auditTrailOf(t.db, 'user', b.id)).at(-1)).toMatchObject({ action: 'extension.reassigned', details: expect.objectContaining({ extensionReceived: extension.number, from: 'jholder' }) });
+    const received = (await auditTrailOf(t.db, 'user', b.id)).at(-1);
+    expect(received?.action).toBe('extension.reassigned');
+    expect(received?.details).toMatchObject({ extensionReceived: extension.number, from: 'jholder' });
     expect(JSON.stringify(await t.db.select().from(auditEvents))).not.toContain(moved.deviceSecret);
 
     await drain(t);
@@ -140,7 +142,9 @@ describe(`reassigning and unassigning extensions through Slack (${testDriver})`,
     // No extension, no button.
     expect(JSON.stringify((await card('jcardext')).blocks)).not.toContain(ACTIONS.unassignExtension);
     expect((await auditTrailOf(t.db, 'extension', extension.id)).map((e) => e.action)).toContain('extension.unassigned');
-    expect((await auditTrailOf(t.db, 'user', user.id)).at(-1)).toMatchObject({ action: 'extension.unassigned', details: expect.objectContaining({ extensionGivenUp: extension.number }) });
+    const gaveUp = (await auditTrailOf(t.db, 'user', user.id)).at(-1);
+    expect(gaveUp?.action).toBe('extension.unassigned');
+    expect(gaveUp?.details).toMatchObject({ extensionGivenUp: extension.number });
 
     // The command opens the same confirmation.
     const { extension: other } = await agent('jcmdext');
