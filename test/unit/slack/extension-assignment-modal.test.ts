@@ -1,4 +1,3 @@
-import type { View } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { ExtensionAssignmentPayload } from '../../../src/services/extension-assignment-payload.js';
 import type { AssignmentView } from '../../../src/services/extension-assignment.js';
@@ -16,7 +15,7 @@ const names: ReferenceNames = { sites: new Map(), departments: new Map(), billin
 describe('the reassignment and unassignment confirmations', () => {
   it('show the extension, its holder and the recipient, with one optional reason, within Slack limits', () => {
     const modal = reassignExtensionModal(view());
-    assertWithinSlackLimits(modal as View);
+    assertWithinSlackLimits(modal);
     expect(modal.callback_id).toBe(VIEWS.reassignExtension);
     const text = JSON.stringify(modal.blocks);
     expect(text).toContain('*Extension 1001* · Jane softphone (Softphone)');
@@ -29,7 +28,7 @@ describe('the reassignment and unassignment confirmations', () => {
     expect(free).toContain('*Now held by:* nobody (free)');
 
     const unassign = unassignExtensionModal(view({ recipient: undefined }));
-    assertWithinSlackLimits(unassign as View);
+    assertWithinSlackLimits(unassign);
     expect(unassign.callback_id).toBe(VIEWS.unassignExtension);
     expect(JSON.stringify(unassign.blocks)).toContain('the extension is free');
   });
@@ -37,7 +36,7 @@ describe('the reassignment and unassignment confirmations', () => {
   it('escapes and clips what people typed: a name cannot ping a channel, a long one stays within limits', () => {
     const loud = { ...sam, firstName: '<!channel>', lastName: 'x'.repeat(3000) };
     const modal = reassignExtensionModal(view({ recipient: loud, extension: { id: 12, number: 1001, deviceName: '<@U0BOSS> '.repeat(400), deviceType: 'webrtc' } }));
-    assertWithinSlackLimits(modal as View);
+    assertWithinSlackLimits(modal);
     const text = JSON.stringify(modal.blocks);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<@U0BOSS>');
