@@ -6,11 +6,12 @@ import { violatedUniqueConstraint } from '../../src/db/errors.js';
 import { auditEvents, extensions, notifications, requests, users } from '../../src/db/schema/index.js';
 import { approveRequest } from '../../src/services/decide-request.js';
 import { submitUnassignment, unassignmentTarget } from '../../src/services/extension-assignment.js';
+import { NOT_ALLOWED_TEXT } from '../../src/slack/context.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import type { ViewBlock } from '../support/fill-view.js';
 import { fillView, inputLabels } from '../support/fill-view.js';
 import { depsFor, janeDoe, requester, softphone } from '../support/fixtures.js';
-import { REQUESTER, sendBlockAction, sendViewSubmission } from '../support/slack-interactions.js';
+import { OUTSIDER, REQUESTER, sendBlockAction, sendViewSubmission } from '../support/slack-interactions.js';
 import { sendSlashCommand } from '../support/slack-request.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
@@ -28,7 +29,7 @@ describe(`reassigning and unassigning extensions through Slack (${testDriver})`,
   let t: TestBot;
   let deps: ReturnType<typeof depsFor>;
   beforeAll(async () => {
-    t = await startTestBot({ PUBLIC_URL: 'https://provision.example.com' });
+    t = await startTestBot({ PUBLIC_URL: 'https://provision.example.com', REQUESTER_IDS: REQUESTER });
     // The bot's own clock: a request made with the fixtures' fixed clock would look days old to its sweeper.
     deps = depsFor(t.db, { now: () => new Date() });
   });
@@ -219,6 +220,23 @@ describe(`reassigning and unassigning extensions through Slack (${testDriver})`,
     await drain(t);
     await expect.poll(() => t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === REQUESTER && /could not be carried out: Extension \d+ changed hands/.test(String(c.args.text)))).toBe(true);
     expect(a.id).not.toBe(b.id);
+  });
+
+  it('only requesters may ask: the command, the card button and a submitted form are refused to anyone else; nothing stored', { timeout: 60_000 }, async () => {
+    const { extension } = await agent('jnotyours');
+    await agentWithout('jnotyoursto');
+    const view = await commandModal(t, `extension reassign ${extension.number} jnotyoursto`);
+    const before = await requestCount();
+    const refused = await (await sendSlashCommand(t.baseUrl, { text: `extension unassign ${extension.number}`, user_id: OUTSIDER })).text();
+    expect(refused).toContain(NOT_ALLOWED_TEXT);
+    const submitted = await sendViewSubmission(t.baseUrl, { view, user: OUTSIDER });
+    expect(submitted.body).toEqual({ response_action: 'errors', errors: { [BLOCKS.assignmentReason]: NOT_ALLOWED_TEXT } });
+    const blocks = [{ type: 'actions', block_id: 'card_actions', elements: [{ type: 'button', action_id: ACTIONS.unassignExtension, value: 'jnotyours', text: { type: 'plain_text' as const, text: 'Unassign extension' } }] }];
+    const since = t.slack.calls.length;
+    await sendBlockAction(t.baseUrl, { actionId: ACTIONS.unassignExtension, message: { blocks, ts: '1.000020' }, ephemeral: true, user: OUTSIDER, responseUrl: t.slack.responseUrl('outsider-card') });
+    expect(JSON.stringify((await t.slack.waitForResponse((r) => r.url.endsWith('/outsider-card'))).body)).toContain(NOT_ALLOWED_TEXT);
+    expect(t.slack.calls.slice(since).some((c) => c.method === 'views.open')).toBe(false);
+    expect(await requestCount()).toBe(before);
   });
 
   it('the database refuses a second extension for a user who holds one (extensions_assigned_user), whatever the code does', { timeout: 30_000 }, async () => {
