@@ -4,11 +4,13 @@
  * Reactivate for a deactivated one. Someone who may see cards but not make requests (an approver the
  * operator left off the requesters, were the policy ever to allow that) sees only History.
  */
-export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'history';
+export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'unassign_extension' | 'history';
 
-export function cardActions(viewer: { canRequest: boolean }, status: 'active' | 'deactivated'): CardAction[] {
+export function cardActions(viewer: { canRequest: boolean }, status: 'active' | 'deactivated', user: { hasExtension?: boolean } = {}): CardAction[] {
   if (!viewer.canRequest) return ['history'];
-  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', 'history'];
+  // Unassign extension only for a user who holds one (a deactivated user never does: it was freed).
+  const unassign: CardAction[] = user.hasExtension && status === 'active' ? ['unassign_extension'] : [];
+  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', ...unassign, 'history'];
 }
 
 /** Who may see a user card and its history: requesters and approvers. */

@@ -13,6 +13,8 @@ import { approvalsOfRequest } from '../db/repositories/request-approvals.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
 import { editResultText } from './edit-execution.js';
+import { extensionAssignmentResult } from './extension-assignment.js';
+import { isExtensionAssignmentKind } from './extension-assignment-payload.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
 import { approvalsNeededFor } from './four-eyes.js';
@@ -54,6 +56,7 @@ async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Pro
   if (request.state !== 'completed') return null;
   if (request.kind === 'edit_user') return editResultText(deps, request);
   if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
+  if (isExtensionAssignmentKind(request.kind)) return extensionAssignmentResult(request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
     if (!user) return null;

@@ -56,7 +56,8 @@ export async function approvalsNeededFor(deps: Pick<ServiceDeps, 'db'> & Partial
 
 /**
  * The user types a request involves: the type it sets (a creation's `userType`, or a change's new type
- * when its payload carries one) and, for a change (`targetUserId`), the user's type as it is now.
+ * when its payload carries one) and, for a change (`targetUserId`), the user's type as it is now; for
+ * an extension's reassignment or unassignment, its holder's and recipient's types as they are now.
  */
 async function userTypesInvolved(db: Db, request: RequestRow): Promise<UserType[]> {
   const types: UserType[] = [];
@@ -65,9 +66,13 @@ async function userTypesInvolved(db: Db, request: RequestRow): Promise<UserType[
   for (const set of [payload?.userType, payload?.after?.userType]) {
     if (typeof set === 'string' && isUserType(set)) types.push(set);
   }
-  if (request.targetUserId !== null) {
-    const target = await findUserById(db, request.targetUserId);
-    if (target) types.push(target.userType);
+  // An extension moving between users changes both: its holder's and its recipient's types count too.
+  const people = request.payload as { holder?: { userId?: unknown } | null; recipient?: { userId?: unknown } } | null;
+  const ids = [request.targetUserId, ...(request.targetExtensionId === null ? [] : [people?.holder?.userId, people?.recipient?.userId])];
+  for (const id of ids) {
+    if (typeof id !== 'number') continue;
+    const user = await findUserById(db, id);
+    if (user) types.push(user.userType);
   }
   return types;
 }

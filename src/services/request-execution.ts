@@ -14,6 +14,8 @@ import type { Actor, ServiceDeps } from './context.js';
 import { extensionTakenError, prepareExtension, writeExtension, type PreparedExtension } from './create-extension.js';
 import { explainUserConflict, prepareUser, writeUser, type InitialCredential, type PreparedUser } from './create-user.js';
 import { executeEdit, explainEditConflict, planEdit, type EditPlan } from './edit-execution.js';
+import { executeExtensionAssignment, explainAssignmentConflict, planExtensionAssignment, type ExtensionAssignmentPlan } from './extension-assignment.js';
+import { isExtensionAssignmentKind } from './extension-assignment-payload.js';
 import { parseInput } from './input.js';
 import { welcomeOf } from './welcome.js';
 import { completedExtensionFacts, completedUserFacts } from './request-notices.js';
@@ -49,7 +51,8 @@ export type ExecutionPlan =
   | { kind: 'extension'; newExtension: NewExtensionPlan }
   | EditPlan
   | DeactivationPlan
-  | ReactivationPlan;
+  | ReactivationPlan
+  | ExtensionAssignmentPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -66,6 +69,7 @@ export async function planRequest(deps: ServiceDeps, request: RequestRow): Promi
   if (request.kind === 'edit_user') return planEdit(deps, request);
   if (request.kind === 'deactivate_user') return planDeactivation(deps, request);
   if (request.kind === 'reactivate_user') return planReactivation(deps, request);
+  if (isExtensionAssignmentKind(request.kind)) return planExtensionAssignment(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -138,6 +142,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
   const { now } = context;
   if (plan.kind === 'deactivate') return executeDeactivation(tx, actor, request, plan, now);
   if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
+  if (plan.kind === 'extension_assignment') return executeExtensionAssignment(tx, actor, request, plan);
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
@@ -167,6 +172,7 @@ export const DRAW_AGAIN = Symbol('draw again');
 export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
   if (isInvalidInput(err)) return err;
   if (plan.kind === 'deactivate' || plan.kind === 'reactivate') return err;
+  if (plan.kind === 'extension_assignment') return explainAssignmentConflict(err, plan);
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);
   }

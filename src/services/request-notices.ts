@@ -2,6 +2,8 @@ import type { RequestRow } from '../db/repositories/requests.js';
 import { typedExtensionNumber } from '../domain/extension-number.js';
 import type { CreatedExtension, CreatedUser, RequesterNoticeFacts, RequestSubject } from '../notifications/requester-notices.js';
 import { editRequestPayload } from './edit-payload.js';
+import { assignmentSubject } from './extension-assignment.js';
+import { extensionAssignmentSchema, isExtensionAssignmentKind } from './extension-assignment-payload.js';
 import { deactivationPayload, reactivationPayload } from './lifecycle-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 
@@ -26,6 +28,10 @@ export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): R
     if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
     const { firstName, lastName, username } = parsed.data;
     return { kind: 'user_change', change: request.kind === 'deactivate_user' ? 'deactivate' : 'reactivate', firstName, lastName, username };
+  }
+  if (isExtensionAssignmentKind(request.kind)) {
+    const parsed = extensionAssignmentSchema(request.kind).safeParse(request.payload);
+    return parsed.success ? assignmentSubject(parsed.data) : { kind: 'unreadable', asked: 'change' };
   }
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);

@@ -32,6 +32,9 @@ export const VIEWS = {
   deactivate: 'provision_deactivate',
   /** Reactivation: a confirmation with an optional note. */
   reactivate: 'provision_reactivate',
+  /** An extension to another agent, or taken from its holder: confirmations (private_metadata: extension-assignment-modal.ts). */
+  reassignExtension: 'provision_reassign_extension',
+  unassignExtension: 'provision_unassign_extension',
 } as const;
 
 /** Input block IDs: a field's errors are reported on its block (`response_action: 'errors'`). */
@@ -75,6 +78,8 @@ export const BLOCKS = {
   offboardAt: 'offboard_at',
   /** Reactivation modal: the optional note for the approvers. */
   reactivateNote: 'reactivate_note',
+  /** Reassign / unassign an extension: the optional reason for the approvers. */
+  assignmentReason: 'assignment_reason',
   // Extension form
   extensionNumber: 'extension_number',
   deviceName: 'device_name',
@@ -118,6 +123,8 @@ export const ACTIONS = {
   deactivateUser: 'card_deactivate_user',
   reactivateUser: 'card_reactivate_user',
   userHistory: 'card_user_history',
+  /** The user card: give up the extension the user holds (value: the username). */
+  unassignExtension: 'card_unassign_extension',
   /** History paging (value: `<page>:<username>`). */
   historyPage: 'history_page',
   /** App Home: Find a user (opens a modal that asks for the text). */

@@ -51,6 +51,22 @@ async function requestAndApprove(t: TestBot, answers: Record<string, string>, ag
   return row!.id;
 }
 
+/** An extension change (`extension unassign …`, `extension reassign …`) through its modal and the Approve button. */
+async function extensionChangeApproved(t: TestBot, text: string, reason: string): Promise<void> {
+  const view = await openModal(t, text);
+  const since = t.slack.calls.length;
+  const ack = await sendViewSubmission(t.slackTarget, { view, values: fillView(view, { 'Reason for the approvers': reason }) });
+  expect(ack.body).toEqual({ response_action: 'clear' });
+  await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+  const [row] = await t.db.select().from(requests).where(eq(requests.state, 'pending'));
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
+  const ts = (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]!.approvalTs!;
+  const message = t.slack.message(ts);
+  await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-${row!.id}`) });
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
+  while ((await t.bot.notifications.runOnce()) > 0);
+}
+
 /** Everything a person other than the new user could read: logs, Slack calls except DMs to the new user, and error texts. */
 function leaks(haystacks: Record<string, string>, secrets: Record<string, string>): string[] {
   const found: string[] = [];
@@ -91,7 +107,13 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       expect(refused.status).toBe(400);
       const refusal = await refused.text();
 
+      // The agent's extension is unassigned, then given back by a reassignment: each replaces the device secret.
+      const [first] = await t.db.select({ n: extensions.number, s: extensions.deviceSecret }).from(extensions);
+      await extensionChangeApproved(t, `extension unassign ${first!.n}`, 'Desk move');
+      const [between] = await t.db.select({ s: extensions.deviceSecret }).from(extensions);
+      await extensionChangeApproved(t, `extension reassign ${first!.n} agent7`, 'Back at the desk');
       const [secret] = await t.db.select({ s: extensions.deviceSecret }).from(extensions);
+      expect(new Set([first!.s, between!.s, secret!.s]).size).toBe(3);
       const hashes = (await t.db.select({ h: users.passwordHash }).from(users)).map((r) => r.h).filter((h): h is string => h !== null);
       expect(secret?.s.length).toBeGreaterThanOrEqual(32);
       expect(hashes.length).toBeGreaterThanOrEqual(3);
@@ -99,6 +121,8 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
         'default password': DEFAULT_PASSWORD,
         'typed password': TYPED_PASSWORD,
         'device secret': secret!.s,
+        'device secret before the unassignment': first!.s,
+        'device secret before the reassignment': between!.s,
         'bot token': BOT_TOKEN,
         'signing secret': SIGNING_SECRET,
         'app token': APP_TOKEN,

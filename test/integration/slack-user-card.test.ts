@@ -90,6 +90,8 @@ describe(`the user card, end to end (${testDriver})`, () => {
       [ACTIONS.editUser, 'cagent'],
       [ACTIONS.cloneUser, 'cagent'],
       [ACTIONS.deactivateUser, 'cagent'],
+      // cagent holds an extension.
+      [ACTIONS.unassignExtension, 'cagent'],
       [ACTIONS.userHistory, 'cagent'],
     ]);
     const whole = JSON.stringify(card);

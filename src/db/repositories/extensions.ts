@@ -65,3 +65,30 @@ export async function freeExtensionNumbers(db: Db, limit: number): Promise<numbe
   const rows = await db.select({ number: extensions.number }).from(extensions).where(isNull(extensions.assignedUserId)).orderBy(asc(extensions.number)).limit(limit);
   return rows.map((r) => r.number);
 }
+
+/**
+ * Frees the extension only while `holderId` still holds it, with a new device secret (the caller's,
+ * from the CSPRNG): the condition is in the UPDATE, so a holder that changed meanwhile frees nothing
+ * (undefined). The first half of a reassignment or an unassignment.
+ */
+export async function freeExtensionHeldBy(db: Db, extensionId: number, holderId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
+  const [row] = await db
+    .update(extensions)
+    .set({ assignedUserId: null, deviceSecret: newDeviceSecret })
+    .where(and(eq(extensions.id, extensionId), eq(extensions.assignedUserId, holderId)))
+    .returning();
+  return row;
+}
+
+/**
+ * Gives a free extension to `userId` with a new device secret, only while it is free (undefined
+ * otherwise). A user who holds another extension already is refused by extensions_assigned_user.
+ */
+export async function assignFreeExtension(db: Db, extensionId: number, userId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
+  const [row] = await db
+    .update(extensions)
+    .set({ assignedUserId: userId, deviceSecret: newDeviceSecret })
+    .where(and(eq(extensions.id, extensionId), isNull(extensions.assignedUserId)))
+    .returning();
+  return row;
+}

@@ -51,6 +51,16 @@ export async function findOpenChangeForUser(db: Db, userId: number): Promise<Req
   return row;
 }
 
+/** The open (pending or approved) change of this extension, if any: at most one (requests_open_change_per_extension). */
+export async function findOpenChangeForExtension(db: Db, extensionId: number): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.targetExtensionId, extensionId), sql`${requests.state} in ('pending', 'approved')`))
+    .limit(1);
+  return row;
+}
+
 /** Approved requests whose effective time has come, earliest first (served by the requests_due index). */
 export async function dueRequestIds(db: Db, now: Date, limit: number): Promise<string[]> {
   const rows = await db

@@ -88,6 +88,22 @@ export async function updateUserAtVersion(db: Db, userId: number, version: numbe
   return row;
 }
 
+/**
+ * Bumps the user's version, so an edit made against the look before (services/edit-execution.ts)
+ * fails: their extension changed. With `activeAgent`, only while the user is active and an agent
+ * (a reassignment's recipient); undefined when that no longer holds. Takes the user's row lock.
+ */
+export async function bumpUserVersion(db: Db, userId: number, options: { activeAgent?: boolean } = {}): Promise<UserRow | undefined> {
+  const conditions = [eq(users.id, userId)];
+  if (options.activeAgent) conditions.push(eq(users.status, 'active'), sql`${users.userType} <> 'non_agent'`);
+  const [row] = await db
+    .update(users)
+    .set({ version: sql`${users.version} + 1` })
+    .where(and(...conditions))
+    .returning();
+  return row;
+}
+
 export async function removeUserCollections(db: Db, userId: number, collectionIds: readonly number[]): Promise<void> {
   if (collectionIds.length === 0) return;
   await db.delete(userCollections).where(and(eq(userCollections.userId, userId), inArray(userCollections.collectionId, [...collectionIds])));

@@ -1,3 +1,4 @@
+import { typedAssignmentNumber } from '../../domain/extension-assignment.js';
 import type { FindStatus } from '../views/model.js';
 
 /**
@@ -19,6 +20,8 @@ export type ParsedCommand =
   | { kind: 'user' }
   | { kind: 'agent' }
   | { kind: 'extension' }
+  | { kind: 'extension_reassign'; number: number; recipient: UserReference }
+  | { kind: 'extension_unassign'; number: number }
   | { kind: 'clone'; source: UserReference }
   | { kind: 'edit'; target: UserReference }
   | { kind: 'show'; target: UserReference }
@@ -26,8 +29,8 @@ export type ParsedCommand =
   | { kind: 'deactivate' | 'reactivate'; target: UserReference }
   | { kind: 'find'; text: string; filters: TypedFindFilters }
   | { kind: 'unknown'; word: string }
-  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' | 'deactivate' | 'reactivate' }
-  | { kind: 'bad_argument'; subcommand: 'find'; problem: string };
+  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' | 'deactivate' | 'reactivate' | 'extension_reassign' | 'extension_unassign' }
+  | { kind: 'bad_argument'; subcommand: 'find' | 'extension_reassign' | 'extension_unassign'; problem: string };
 
 export function parseProvisionCommand(text: string): ParsedCommand {
   const [first = '', ...rest] = text.trim().split(/\s+/);
@@ -39,8 +42,9 @@ export function parseProvisionCommand(text: string): ParsedCommand {
       return { kind: 'help' };
     case 'user':
     case 'agent':
-    case 'extension':
       return { kind: word };
+    case 'extension':
+      return parseExtension(rest);
     case 'clone':
       return argument ? { kind: 'clone', source: userReference(argument) } : { kind: 'missing_argument', subcommand: 'clone' };
     case 'edit':
@@ -57,6 +61,23 @@ export function parseProvisionCommand(text: string): ParsedCommand {
     default:
       return { kind: 'unknown', word: first };
   }
+}
+
+/**
+ * `extension` alone opens the extension form, as it always did; `extension reassign <number> <username |
+ * @person>` and `extension unassign <number>` change who holds an existing one.
+ */
+function parseExtension(rest: readonly string[]): ParsedCommand {
+  const [verb = '', number = '', ...more] = rest;
+  const action = verb.toLowerCase();
+  if (action !== 'reassign' && action !== 'unassign') return { kind: 'extension' };
+  const subcommand = action === 'reassign' ? 'extension_reassign' : 'extension_unassign';
+  if (number === '') return { kind: 'missing_argument', subcommand };
+  const parsed = typedAssignmentNumber(number);
+  if (parsed === undefined) return { kind: 'bad_argument', subcommand, problem: `${number} is not an extension number: say it in digits, like ${action === 'reassign' ? 'extension reassign 1001 jdoe' : 'extension unassign 1001'}.` };
+  if (action === 'unassign') return more.length === 0 ? { kind: 'extension_unassign', number: parsed } : { kind: 'bad_argument', subcommand, problem: 'extension unassign takes only the extension number, like extension unassign 1001.' };
+  const recipient = more.join(' ').trim();
+  return recipient === '' ? { kind: 'missing_argument', subcommand } : { kind: 'extension_reassign', number: parsed, recipient: userReference(recipient) };
 }
 
 function userReference(argument: string): UserReference {

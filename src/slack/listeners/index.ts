@@ -9,6 +9,7 @@ import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
 import { retryDeliveryClicked } from './actions/retry-delivery.js';
 import { historyClicked, historyPaged, viewUserClicked } from './actions/user-card.js';
+import { unassignFromCard } from './actions/unassign-extension.js';
 import { userLifecycleClicked } from './actions/user-lifecycle.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
@@ -18,6 +19,7 @@ import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
 import { findUserClicked, findUserSubmitted } from './views/find-user.js';
 import { deactivateSubmitted } from './views/deactivate.js';
+import { extensionAssignmentSubmitted } from './views/extension-assignment.js';
 import { reactivateSubmitted } from './views/reactivate.js';
 import { rejectReasonSubmitted } from './views/reject-reason.js';
 import { userEditSubmitted } from './views/user-edit.js';
@@ -47,6 +49,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.retryDelivery, retryDeliveryClicked(deps));
   app.action(ACTIONS.deactivateUser, userLifecycleClicked(deps, modals, 'deactivate'));
   app.action(ACTIONS.reactivateUser, userLifecycleClicked(deps, modals, 'reactivate'));
+  app.action(ACTIONS.unassignExtension, unassignFromCard(deps, modals));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
   app.view(VIEWS.userEdit, userEditSubmitted(deps));
@@ -57,6 +60,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.findUser, findUserSubmitted(deps));
   app.view(VIEWS.deactivate, deactivateSubmitted(deps));
   app.view(VIEWS.reactivate, reactivateSubmitted(deps));
+  app.view(VIEWS.reassignExtension, extensionAssignmentSubmitted(deps, 'reassign'));
+  app.view(VIEWS.unassignExtension, extensionAssignmentSubmitted(deps, 'unassign'));
 
   app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps, modals));
   app.shortcut(SHORTCUTS.offboardPerson, offboardPerson(deps, modals));

@@ -7,7 +7,9 @@ import { typedExtensionNumber } from '../../domain/extension-number.js';
 import { clipText } from '../../text/clip.js';
 import { deviceTypeLabel } from '../../text/device-type.js';
 import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
+import { isExtensionAssignmentPayload } from '../../services/extension-assignment-payload.js';
 import { describeEdit } from './edit-summary.js';
+import { describeExtensionAssignment } from './extension-assignment-summary.js';
 import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
 
 /**
@@ -82,6 +84,7 @@ export const UNREADABLE_DETAILS = 'The stored details of this request cannot be 
 export function describeRequest(kind: RequestKind, payload: StoredPayload | null, names: ReferenceNames): RequestSummary {
   if (payload === null) return { title: `${KIND_NOUNS[kind]} (unreadable)`, fields: [{ label: 'Details', value: UNREADABLE_DETAILS }] };
   if (isEditPayload(payload)) return describeEdit(payload, names);
+  if (isExtensionAssignmentPayload(payload)) return describeExtensionAssignment(payload);
   if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.

@@ -17,6 +17,7 @@ const BUTTONS: Readonly<Record<CardAction, { actionId: string; label: string }>>
   clone: { actionId: ACTIONS.cloneUser, label: 'Clone' },
   deactivate: { actionId: ACTIONS.deactivateUser, label: 'Deactivate' },
   reactivate: { actionId: ACTIONS.reactivateUser, label: 'Reactivate' },
+  unassign_extension: { actionId: ACTIONS.unassignExtension, label: 'Unassign extension' },
   history: { actionId: ACTIONS.userHistory, label: 'History' },
 };
 

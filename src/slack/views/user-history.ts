@@ -20,6 +20,8 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'user.password_change_refused': 'Password change refused',
   'user.password_change_failed': 'Password change failed',
   'user.unlocked': 'Sign-in unlocked',
+  'extension.reassigned': 'Extension reassigned',
+  'extension.unassigned': 'Extension unassigned',
 };
 const DETAILS_MAX = 600;
 // A page has at most 25 entries (the use case's limit), one block each, plus header and two paging

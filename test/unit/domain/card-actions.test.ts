@@ -7,6 +7,13 @@ describe('the buttons of a user card', () => {
     expect(cardActions({ canRequest: true }, 'deactivated')).toEqual(['edit', 'clone', 'reactivate', 'history']);
   });
 
+  it('Unassign extension only for an active user who holds one', () => {
+    expect(cardActions({ canRequest: true }, 'active', { hasExtension: true })).toEqual(['edit', 'clone', 'deactivate', 'unassign_extension', 'history']);
+    expect(cardActions({ canRequest: true }, 'active', { hasExtension: false })).toEqual(['edit', 'clone', 'deactivate', 'history']);
+    expect(cardActions({ canRequest: true }, 'deactivated', { hasExtension: true })).toEqual(['edit', 'clone', 'reactivate', 'history']);
+    expect(cardActions({ canRequest: false }, 'active', { hasExtension: true })).toEqual(['history']);
+  });
+
   it('someone who may not make requests sees only History, whatever the status', () => {
     expect(cardActions({ canRequest: false }, 'active')).toEqual(['history']);
     expect(cardActions({ canRequest: false }, 'deactivated')).toEqual(['history']);

@@ -74,6 +74,9 @@ describe('userCardMessage', () => {
       [ACTIONS.deactivateUser, 'jdoe'],
       [ACTIONS.userHistory, 'jdoe'],
     ]);
+    const holder = userCardMessage(card(), cardActions({ canRequest: true }, 'active', { hasExtension: true }));
+    expectMessageWithinLimits(holder.blocks);
+    expect(buttonsOf(holder.blocks).map((b) => [b.action_id, b.value, b.text.text])).toContainEqual([ACTIONS.unassignExtension, 'jdoe', 'Unassign extension']);
     const gone = userCardMessage(card({ status: 'deactivated', deactivatedBy: 'U0APPROVER', deactivatedAt: CREATED }), cardActions({ canRequest: true }, 'deactivated'));
     expect(buttonsOf(gone.blocks).map((b) => b.action_id)).toEqual([ACTIONS.editUser, ACTIONS.cloneUser, ACTIONS.reactivateUser, ACTIONS.userHistory]);
     expect(all(gone.blocks)).toContain('*Deactivated*');

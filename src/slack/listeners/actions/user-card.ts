@@ -22,7 +22,7 @@ function noSuchUser(username: string): Answer {
 export async function cardAnswer(deps: SlackDeps, viewerId: string, username: string): Promise<Answer> {
   const card = await userCard(deps.services, { username: clipText(username, 254) });
   if (!card) return noSuchUser(username);
-  return userCardMessage(card, cardActions({ canRequest: deps.access.canRequest(viewerId) }, card.status));
+  return userCardMessage(card, cardActions({ canRequest: deps.access.canRequest(viewerId) }, card.status, { hasExtension: card.extension !== null }));
 }
 
 /** One page of a user's history, or why there is none. */

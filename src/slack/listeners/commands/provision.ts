@@ -6,6 +6,7 @@ import { parseProvisionCommand, type ParsedCommand } from '../../commands/parse.
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
 import { BUSY_TEXT, modalRefusal, openModal, receivedTrigger, type ModalGate } from '../../flows/modal-trigger.js';
 import { openUserEditForm } from '../../flows/user-edit-form.js';
+import { openExtensionAssignment } from '../../flows/extension-assignment.js';
 import { openUserChange } from '../../flows/user-change.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
@@ -39,6 +40,10 @@ function problemWith(parsed: ParsedCommand): string | undefined {
           return `Say whom to offboard: ${COMMAND} deactivate jdoe, or ${COMMAND} deactivate @Jane Doe.`;
         case 'reactivate':
           return `Say whom to reactivate: ${COMMAND} reactivate jdoe.`;
+        case 'extension_reassign':
+          return `Say which extension and to whom: ${COMMAND} extension reassign 1001 jdoe, or ${COMMAND} extension reassign 1001 @Jane Doe.`;
+        case 'extension_unassign':
+          return `Say which extension to unassign: ${COMMAND} extension unassign 1001.`;
       }
       return undefined;
     case 'bad_argument':
@@ -130,6 +135,16 @@ export const provisionCommand =
         case 'deactivate':
         case 'reactivate':
           await openUserChange(deps, client, trigger, parsed.kind, parsed.target, (text) => respond({ response_type: 'ephemeral', text }));
+          return;
+        case 'extension_reassign':
+        case 'extension_unassign':
+          await openExtensionAssignment(
+            deps,
+            client,
+            trigger,
+            parsed.kind === 'extension_reassign' ? { kind: 'reassign', number: parsed.number, recipient: parsed.recipient } : { kind: 'unassign', number: parsed.number },
+            (text) => respond({ response_type: 'ephemeral', text }),
+          );
           return;
       }
     } catch (err) {
