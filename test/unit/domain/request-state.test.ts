@@ -1,6 +1,18 @@
 import { describe, it, expect } from 'vitest';
 import { InvalidInput } from '../../../src/domain/errors.js';
-import { REQUEST_KINDS, REQUEST_STATES, USER_CHANGE_KINDS, assertTransition, canTransition, isTerminal, isUserChangeKind } from '../../../src/domain/request-state.js';
+import {
+  EXTENSION_CHANGE_KINDS,
+  RECOVERY_KINDS,
+  REQUEST_KINDS,
+  REQUEST_STATES,
+  USER_CHANGE_KINDS,
+  assertTransition,
+  canTransition,
+  isExtensionChangeKind,
+  isRecoveryKind,
+  isTerminal,
+  isUserChangeKind,
+} from '../../../src/domain/request-state.js';
 import type { RequestState } from '../../../src/domain/request-state.js';
 
 const allowed = new Set(['pending>approved', 'pending>rejected', 'pending>expired', 'approved>completed', 'approved>failed']);
@@ -10,9 +22,30 @@ const everyPair = REQUEST_STATES.flatMap((from) => REQUEST_STATES.map((to): [Req
 describe('request states', () => {
   it('lists the states and kinds', () => {
     expect(REQUEST_STATES).toEqual(['pending', 'approved', 'completed', 'rejected', 'failed', 'expired']);
-    expect(REQUEST_KINDS).toEqual(['create_user', 'clone_user', 'create_extension', 'edit_user', 'deactivate_user', 'reactivate_user']);
-    expect(USER_CHANGE_KINDS.every((k) => isUserChangeKind(k))).toBe(true);
-    expect(isUserChangeKind('create_user')).toBe(false);
+    expect(REQUEST_KINDS).toEqual([
+      'create_user',
+      'clone_user',
+      'create_extension',
+      'edit_user',
+      'deactivate_user',
+      'reactivate_user',
+      'reset_sign_in',
+      'resend_welcome',
+      'rotate_device_secret',
+      'reassign_extension',
+      'unassign_extension',
+      'import_batch',
+    ]);
+  });
+
+  it('sorts each kind into at most one family: a change of a user, a recovery, a change of an extension', () => {
+    expect(REQUEST_KINDS.filter(isUserChangeKind)).toEqual(['edit_user', 'deactivate_user', 'reactivate_user']);
+    expect(REQUEST_KINDS.filter(isRecoveryKind)).toEqual(['reset_sign_in', 'resend_welcome']);
+    expect(REQUEST_KINDS.filter(isExtensionChangeKind)).toEqual(['rotate_device_secret', 'reassign_extension', 'unassign_extension']);
+    expect([...USER_CHANGE_KINDS, ...RECOVERY_KINDS, ...EXTENSION_CHANGE_KINDS]).toHaveLength(new Set([...USER_CHANGE_KINDS, ...RECOVERY_KINDS, ...EXTENSION_CHANGE_KINDS]).size);
+    for (const k of ['create_user', 'clone_user', 'create_extension', 'import_batch'] as const) {
+      expect([isUserChangeKind(k), isRecoveryKind(k), isExtensionChangeKind(k)]).toEqual([false, false, false]);
+    }
   });
 
   it('covers all 36 pairs', () => {
