@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ExtensionRange } from '../../domain/extension-number.js';
 import type { Db } from '../client.js';
 import { extensions } from '../schema/index.js';
@@ -56,7 +56,12 @@ export async function assignExtensionIfFree(db: Db, extensionId: number, userId:
  * old phone, which still holds the previous secret, cannot register any more.
  */
 export async function releaseExtensionOfUser(db: Db, userId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
-  const [row] = await db.update(extensions).set({ assignedUserId: null, deviceSecret: newDeviceSecret }).where(eq(extensions.assignedUserId, userId)).returning();
+  // A new secret moves the generation on (reveal tokens for the old one match nothing) and may be shown once.
+  const [row] = await db
+    .update(extensions)
+    .set({ assignedUserId: null, deviceSecret: newDeviceSecret, secretGeneration: sql`${extensions.secretGeneration} + 1`, secretRevealedAt: null })
+    .where(eq(extensions.assignedUserId, userId))
+    .returning();
   return row;
 }
 
