@@ -22,6 +22,8 @@ export type RequestSubject =
   | { kind: 'extension'; number: string | null; deviceName: string }
   /** A change to an existing user: an edit, an offboarding, a reactivation. */
   | { kind: 'user_change'; change: 'edit' | 'deactivate' | 'reactivate'; firstName: string; lastName: string; username: string }
+  /** A new device secret for an existing extension. */
+  | { kind: 'device_secret'; number: number; holderUsername: string | null }
   | { kind: 'unreadable'; asked: 'user' | 'extension' | 'change' };
 
 /** What became of the request. */
@@ -72,6 +74,8 @@ export function subjectText(subject: RequestSubject): string {
       const who = `${escape(subject.firstName)} ${escape(subject.lastName)} (${escape(subject.username)})`;
       return `${CHANGE_NOUNS[subject.change]} ${who}`;
     }
+    case 'device_secret':
+      return `a new device secret for extension ${subject.number}${subject.holderUsername === null ? '' : ` (${escape(subject.holderUsername)})`}`;
     case 'extension':
       return `${subject.number === null ? 'a new extension' : `extension ${subject.number}`} (${escape(subject.deviceName)})`;
     case 'user': {
@@ -89,7 +93,7 @@ export function requesterOutcomeText(facts: RequesterNoticeFacts): string {
     case 'failed':
       return [
         `:warning: Your request for ${subject} was approved by ${mention(facts.approverId)} but could not be carried out: ${escape(facts.reason)}`,
-        `Nothing was ${facts.subject.kind === 'user_change' || (facts.subject.kind === 'unreadable' && facts.subject.asked === 'change') ? 'changed' : 'created'}. Submit a new request once this is sorted out.`,
+        `Nothing was ${facts.subject.kind === 'user_change' || facts.subject.kind === 'device_secret' || (facts.subject.kind === 'unreadable' && facts.subject.asked === 'change') ? 'changed' : 'created'}. Submit a new request once this is sorted out.`,
       ].join('\n');
     case 'rejected':
       return `:x: Your request for ${subject} was rejected by ${mention(facts.approverId)}: ${escape(facts.reason)}`;

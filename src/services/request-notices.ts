@@ -4,6 +4,7 @@ import type { CreatedExtension, CreatedUser, RequesterNoticeFacts, RequestSubjec
 import { editRequestPayload } from './edit-payload.js';
 import { deactivationPayload, reactivationPayload } from './lifecycle-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
+import { rotationPayload } from './rotation-payload.js';
 
 /**
  * The facts of what the requester is told when their request is decided: what they asked for (read
@@ -26,6 +27,11 @@ export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): R
     if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
     const { firstName, lastName, username } = parsed.data;
     return { kind: 'user_change', change: request.kind === 'deactivate_user' ? 'deactivate' : 'reactivate', firstName, lastName, username };
+  }
+  if (request.kind === 'rotate_device_secret') {
+    const parsed = rotationPayload.safeParse(request.payload);
+    if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
+    return { kind: 'device_secret', number: parsed.data.extensionNumber, holderUsername: parsed.data.holderUsername };
   }
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);

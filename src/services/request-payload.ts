@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createExtensionInput } from './create-extension.js';
 import { editRequestPayload, type EditRequestPayload } from './edit-payload.js';
 import { isLifecycleKind, lifecyclePayloadSchema, type LifecyclePayload } from './lifecycle-payload.js';
+import { rotationPayload, type RotationPayload } from './rotation-payload.js';
 import { userInfoFields } from './user-fields.js';
 
 /**
@@ -25,7 +26,7 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
 
-export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload;
+export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | RotationPayload;
 
 /**
  * A stored request's payload, read back through the schema of its kind. A row that no longer fits (edited
@@ -36,7 +37,9 @@ export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditR
 export function parseStoredPayload(kind: RequestKind, payload: unknown): { payload: StoredPayload; unreadable?: undefined } | { payload: null; unreadable: string[] } {
   const parsed = isLifecycleKind(kind)
     ? lifecyclePayloadSchema(kind).safeParse(payload)
-    : kind === 'edit_user'
+    : kind === 'rotate_device_secret'
+      ? rotationPayload.safeParse(payload)
+      : kind === 'edit_user'
       ? editRequestPayload.safeParse(payload)
       : kind === 'create_extension'
         ? extensionRequestPayload.safeParse(payload)

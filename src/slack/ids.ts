@@ -117,6 +117,7 @@ export const ACTIONS = {
   editUser: 'card_edit_user',
   deactivateUser: 'card_deactivate_user',
   reactivateUser: 'card_reactivate_user',
+  rotateDeviceSecret: 'card_rotate_device_secret',
   userHistory: 'card_user_history',
   /** History paging (value: `<page>:<username>`). */
   historyPage: 'history_page',

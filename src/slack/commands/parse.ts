@@ -19,6 +19,8 @@ export type ParsedCommand =
   | { kind: 'user' }
   | { kind: 'agent' }
   | { kind: 'extension' }
+  /** `extension rotate <number>`: a new device secret for that extension (the number as typed; '' when missing). */
+  | { kind: 'extension_rotate'; number: string }
   | { kind: 'clone'; source: UserReference }
   | { kind: 'edit'; target: UserReference }
   | { kind: 'show'; target: UserReference }
@@ -37,9 +39,11 @@ export function parseProvisionCommand(text: string): ParsedCommand {
     case '':
     case 'help':
       return { kind: 'help' };
+    case 'extension':
+      if (rest[0]?.toLowerCase() === 'rotate') return { kind: 'extension_rotate', number: rest.slice(1).join(' ') };
+      return { kind: word };
     case 'user':
     case 'agent':
-    case 'extension':
       return { kind: word };
     case 'clone':
       return argument ? { kind: 'clone', source: userReference(argument) } : { kind: 'missing_argument', subcommand: 'clone' };
