@@ -202,7 +202,7 @@ describe(`device secret: shown once, rotated through approval (${testDriver})`, 
     const card = async (text: string, user: string) => JSON.parse(await (await sendSlashCommand(t.baseUrl, { text, user_id: user })).text()) as { blocks: ViewBlock[] };
     const rotateButtons = (blocks: ViewBlock[]) => blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).filter((e) => e.action_id === ACTIONS.rotateDeviceSecret);
     const forApprover = await card('show jcard', APPROVER);
-    assertWithinSlackLimits({ type: 'home', blocks: forApprover.blocks as never });
+    assertWithinSlackLimits({ type: 'home', blocks: forApprover.blocks });
     expect(rotateButtons(forApprover.blocks).map((b) => b.value)).toEqual([String(number)]);
     expect(rotateButtons((await card('show jcard', REQUESTER)).blocks)).toEqual([]);
     expect(rotateButtons((await card('show jnonagent', APPROVER)).blocks)).toEqual([]);
