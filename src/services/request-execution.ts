@@ -151,7 +151,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
 
   const assigned = extension ?? plan.prepared.extension;
   const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit);
-  const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword }, context);
+  const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword, extensionNumber: assigned?.number ?? null }, context);
   const signIn = welcome.signInName;
   const notifications = [
     ...welcome.notifications,
