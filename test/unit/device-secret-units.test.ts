@@ -1,4 +1,4 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { Button } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { cardActions } from '../../src/domain/card-actions.js';
 import { generateDeviceSecret, generateRevealToken, revealTokenHash, sameDeviceSecret } from '../../src/domain/device-secret.js';
@@ -56,7 +56,7 @@ describe('Rotate device secret on the user card', () => {
     };
     const { blocks } = userCardMessage(card, cardActions({ canRequest: true, isApprover: true }, 'active', { hasExtension: true }));
     assertWithinSlackLimits({ type: 'home', blocks });
-    const button = (blocks as KnownBlock[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e): e is Button => e.type === 'button' && e.action_id === ACTIONS.rotateDeviceSecret);
+    const button = (blocks).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e): e is Button => e.type === 'button' && e.action_id === ACTIONS.rotateDeviceSecret);
     expect(button?.value).toBe('1004');
     expect(button?.confirm?.title?.text).toBe('Rotate device secret?');
   });
