@@ -92,7 +92,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       },
       findSlackMember: slackMemberFinder({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger }),
     };
-    const app = buildSlackApp(config, deps, [healthRoute(database, logger), ...accountRoutes(deps.services, logger, config.signIn)], identity);
+    const app = buildSlackApp(config, deps, [healthRoute(database, logger), ...accountRoutes(deps.services, logger, { ...config.signIn, sipRegistrar: config.sipRegistrar })], identity);
     const started = (await app.start(config.port)) as unknown;
     const port = listeningPort(started) ?? config.port;
     listening = port;

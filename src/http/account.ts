@@ -6,7 +6,8 @@ import type { ServiceDeps } from '../services/context.js';
 import { changePassword, LOCK_MINUTES, MAX_FAILED_SIGN_INS, signIn, type AttemptContext } from '../services/sign-in.js';
 import { SignInBusy } from '../services/sign-in-hash-slots.js';
 import { TooManyAttempts } from '../services/sign-in-throttle.js';
-import { ACCOUNT_PATH, changePage, page, passwordAcceptedPage, signInPage } from './account-pages.js';
+import { checkDeviceCredentials, offerPhoneSettings, revealPhoneSettings } from '../services/phone-settings.js';
+import { ACCOUNT_PATH, changePage, page, passwordAcceptedPage, phoneSettingsGonePage, phoneSettingsPage, signInPage } from './account-pages.js';
 import { apiTokenCheck } from './api-tokens.js';
 import { MAX_BODY_BYTES, mediaType, readBody } from './bounded-body.js';
 import { clientAddress } from './client-address.js';
@@ -35,18 +36,30 @@ import { HSTS, sendHtml, sendJson } from './security-headers.js';
  * - Malformed JSON → 400 `invalid_json`; a body over 16 KiB → 413; a JSON endpoint called with another
  *   content type → 415 (which also keeps plain cross-site form posts out of the JSON API).
  *
- * Passwords are never logged and never written back into a page or a JSON answer.
+ * - After a password change, and after a sign-in with the person's own password, an agent whose
+ *   extension's device secret was never shown is offered **Show my phone's settings**: a form posting a
+ *   single-use reveal token (`action=reveal-phone-settings`), which shows the extension, the secret and
+ *   the registrar (SIP_REGISTRAR) once (services/phone-settings.ts). A used token → 410, nothing secret.
+ * - `POST /api/v1/device-credentials/check` `{extension, secret}` → 200 `{ok: true}` when the secret is
+ *   the extension's current one, 401 `{error: 'invalid_credentials'}` otherwise (an unknown extension
+ *   too): the check a PBX makes when a phone registers, behind SIGN_IN_API_TOKENS like the others.
+ *
+ * Passwords, reveal tokens and device secrets are never logged; a password or secret is never written
+ * back into a page or a JSON answer, the one reveal page apart.
  */
 
 export { ACCOUNT_PATH };
 export const SIGN_IN_API_PATH = '/api/v1/sign-in';
 export const PASSWORD_API_PATH = '/api/v1/password';
+export const DEVICE_CREDENTIALS_API_PATH = '/api/v1/device-credentials/check';
 
 /** What the operator set for the sign-in door (config.signIn). */
 export interface AccountHttpOptions {
   readonly apiTokens: readonly string[];
   readonly trustProxyHops: number;
   readonly https: boolean;
+  /** SIP_REGISTRAR, shown with the phone's settings; unset → the page says to ask the administrator. */
+  readonly sipRegistrar?: string | undefined;
 }
 
 export function accountRoutes(deps: ServiceDeps, logger: Logger, options: AccountHttpOptions = { apiTokens: [], trustProxyHops: 0, https: false }): CustomRoute[] {
@@ -83,10 +96,11 @@ export function accountRoutes(deps: ServiceDeps, logger: Logger, options: Accoun
     {
       path: ACCOUNT_PATH,
       method: ['GET', 'POST'],
-      handler: guarded('account', (req, res) => (req.method === 'POST' ? postAccount(deps, logger, req, res, context(req, 'web')) : getAccount(req, res)), 'html'),
+      handler: guarded('account', (req, res) => (req.method === 'POST' ? postAccount(deps, logger, req, res, context(req, 'web'), options.sipRegistrar) : getAccount(req, res)), 'html'),
     },
     { path: SIGN_IN_API_PATH, method: ['POST'], handler: guarded('api.sign-in', (req, res) => postSignInApi(deps, logger, req, res, context(req, 'api')), 'json') },
     { path: PASSWORD_API_PATH, method: ['POST'], handler: guarded('api.password', (req, res) => postPasswordApi(deps, logger, req, res, context(req, 'api')), 'json') },
+    { path: DEVICE_CREDENTIALS_API_PATH, method: ['POST'], handler: guarded('api.device-credentials', (req, res) => postDeviceCredentialsApi(deps, logger, req, res), 'json') },
   ];
 }
 
@@ -133,6 +147,22 @@ async function postPasswordApi(deps: ServiceDeps, logger: Logger, req: IncomingM
   }
 }
 
+async function postDeviceCredentialsApi(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req, res);
+  if (body === undefined) return;
+  try {
+    const ok = await checkDeviceCredentials(deps, body);
+    // Neither the secret nor the extension: a log line must not help anyone guess.
+    logger.info({ route: DEVICE_CREDENTIALS_API_PATH, ok }, 'device credentials checked');
+    if (ok) sendJson(res, 200, { ok: true });
+    else sendJson(res, 401, { error: 'invalid_credentials' });
+  } catch (err) {
+    if (!isInvalidInput(err)) throw err;
+    logger.info({ route: DEVICE_CREDENTIALS_API_PATH, ok: false, invalidInput: true }, 'device credentials checked');
+    sendJson(res, 400, { error: 'invalid_input', issues: publicIssues(err.issues) });
+  }
+}
+
 /** Field, code and message only: an issue never carries what was typed. */
 function publicIssues(issues: readonly FieldIssue[]) {
   return issues.map(({ field, code, message }) => ({ field, code, message }));
@@ -173,7 +203,7 @@ function getAccount(req: IncomingMessage, res: ServerResponse): Promise<void> {
   return Promise.resolve();
 }
 
-async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse, context: AttemptContext): Promise<void> {
+async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessage, res: ServerResponse, context: AttemptContext, sipRegistrar: string | undefined): Promise<void> {
   if (mediaType(req) !== FORM_TYPE) {
     sendHtml(res, 415, signInPage({ error: 'Your browser sent the form in a way this page does not understand. Please try again.' }));
     return;
@@ -199,7 +229,7 @@ async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessa
     if ('issues' in result) sendHtml(res, 400, signInPage({ signInName, issues: result.issues }));
     else if (!result.ok) sendHtml(res, 401, signInPage({ signInName, error: failedMessage() }));
     else if (result.passwordChangeRequired) sendHtml(res, 200, changePage({ signInName, notice: 'You signed in with a one-time password. Choose your own password to continue: type the one-time password once more, then your new password twice.' }));
-    else sendHtml(res, 200, passwordAcceptedPage(signInName));
+    else sendHtml(res, 200, passwordAcceptedPage(signInName, await offerPhoneSettings(deps, signInName)));
     return;
   }
 
@@ -219,7 +249,22 @@ async function postAccount(deps: ServiceDeps, logger: Logger, req: IncomingMessa
     logger.info({ route: ACCOUNT_PATH, action, ok: 'ok' in result && result.ok }, 'password change checked');
     if ('issues' in result) sendHtml(res, 400, changePage({ signInName, issues: result.issues }));
     else if (!result.ok) sendHtml(res, 401, changePage({ signInName, error: `That sign-in name and current password did not work. ${lockWarning()}` }));
-    else sendHtml(res, 200, signInPage({ signInName, notice: 'Your password has been changed. Sign in with your new password.' }));
+    else {
+      const phoneStep = await offerPhoneSettings(deps, signInName);
+      const notice = phoneStep ? 'Your password has been changed. Next, set up your phone below; sign in with your new password from now on.' : 'Your password has been changed. Sign in with your new password.';
+      sendHtml(res, 200, signInPage({ signInName, notice, phoneStep }));
+    }
+    return;
+  }
+
+  if (action === 'reveal-phone-settings') {
+    const result = await revealPhoneSettings(deps, { token: form.get('revealToken') ?? '' }, sipRegistrar).catch((err: unknown) => {
+      if (isInvalidInput(err)) return { ok: false as const };
+      throw err;
+    });
+    logger.info({ route: ACCOUNT_PATH, action, ok: result.ok }, 'phone settings reveal checked');
+    if (result.ok) sendHtml(res, 200, phoneSettingsPage(result));
+    else sendHtml(res, 410, phoneSettingsGonePage());
     return;
   }
 

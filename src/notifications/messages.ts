@@ -27,6 +27,14 @@ export interface WelcomeFacts {
   passwordFromRequester?: boolean;
   /** The account existed and was deactivated: it is active again (the welcome is sent anew). */
   reactivated?: boolean;
+  /** The extension the new user holds: the account page then offers its settings once (never the secret here). */
+  extensionNumber?: number | null;
+}
+
+/** The phone step, in words: where the settings are, never the secret itself. */
+function phoneWords(f: WelcomeFacts): string | null {
+  if (f.extensionNumber === undefined || f.extensionNumber === null) return null;
+  return `Your phone extension is ${f.extensionNumber}. After you choose your password, the same page offers "Show my phone's settings": it shows your phone's device secret once, so have your phone or softphone ready to type it in.`;
 }
 
 const FROM_REQUESTER_WORDS = 'Your first password is the one the person who asked for your account chose: ask them for it.';
@@ -133,6 +141,7 @@ function welcomeEmailText(f: WelcomeFacts): string {
     '',
     emailPasswordWords(f),
     '',
+    ...(phoneWords(f) ? [phoneWords(f)!, ''] : []),
     `Sign in and change your password here: ${f.accountUrl}`,
     '',
     'If you were not expecting this email, tell your team lead.',
@@ -149,6 +158,7 @@ function welcomeEmailHtml(f: WelcomeFacts): string {
     `<p>Your contact-center account has been ${createdOrReactivated(f)}.</p>`,
     `<p>Sign in as: <strong>${escapeHtml(f.signInName)}</strong></p>`,
     `<p>${escapeHtml(emailPasswordWords(f))}</p>`,
+    ...(phoneWords(f) ? [`<p>${escapeHtml(phoneWords(f)!)}</p>`] : []),
     `<p><a href="${url}">Sign in and change your password</a><br>${url}</p>`,
     '<p>If you were not expecting this email, tell your team lead.</p>',
     '</body></html>',
@@ -166,12 +176,14 @@ function welcomeDm(f: WelcomeFacts): { text: string; blocks: SlackBlock[] } {
   const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been ${createdOrReactivated(f)}.`;
   const signIn = `*Sign in as:* \`${escapeMrkdwn(f.signInName)}\``;
   const link = `<${escapeMrkdwn(f.accountUrl)}|Sign in and change your password>`;
+  const phone = phoneWords(f);
   return {
-    text: [intro, signIn, password, link].join('\n\n'),
+    text: [intro, signIn, password, ...(phone ? [escapeMrkdwn(phone)] : []), link].join('\n\n'),
     blocks: [
       { type: 'section', block_id: 'intro', text: { type: 'mrkdwn', text: intro } },
       { type: 'section', block_id: 'sign_in', text: { type: 'mrkdwn', text: signIn } },
       { type: 'section', block_id: PASSWORD_BLOCK_ID, text: { type: 'mrkdwn', text: password } },
+      ...(phone ? [{ type: 'section', block_id: 'phone', text: { type: 'mrkdwn', text: escapeMrkdwn(phone) } }] : []),
       { type: 'section', block_id: 'link', text: { type: 'mrkdwn', text: link } },
     ],
   };

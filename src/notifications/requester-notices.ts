@@ -24,6 +24,8 @@ export type RequestSubject =
   | { kind: 'user_change'; change: 'edit' | 'deactivate' | 'reactivate'; firstName: string; lastName: string; username: string }
   /** An extension moved to another user, or taken from its holder: usernames, null for nobody. */
   | { kind: 'extension_assignment'; change: 'reassign' | 'unassign'; number: number; from: string | null; to: string | null }
+  /** A new device secret for an existing extension. */
+  | { kind: 'device_secret'; number: number; holderUsername: string | null }
   | { kind: 'unreadable'; asked: 'user' | 'extension' | 'change' };
 
 /** What became of the request. */
@@ -78,6 +80,8 @@ export function subjectText(subject: RequestSubject): string {
       return subject.change === 'reassign'
         ? `the reassignment of extension ${subject.number} (${subject.from === null ? 'free' : escape(subject.from)} → ${escape(subject.to ?? '')})`
         : `the unassignment of extension ${subject.number} from ${escape(subject.from ?? 'its holder')}`;
+    case 'device_secret':
+      return `a new device secret for extension ${subject.number}${subject.holderUsername === null ? '' : ` (${escape(subject.holderUsername)})`}`;
     case 'extension':
       return `${subject.number === null ? 'a new extension' : `extension ${subject.number}`} (${escape(subject.deviceName)})`;
     case 'user': {
@@ -95,7 +99,7 @@ export function requesterOutcomeText(facts: RequesterNoticeFacts): string {
     case 'failed':
       return [
         `:warning: Your request for ${subject} was approved by ${mention(facts.approverId)} but could not be carried out: ${escape(facts.reason)}`,
-        `Nothing was ${facts.subject.kind === 'user_change' || facts.subject.kind === 'extension_assignment' || (facts.subject.kind === 'unreadable' && facts.subject.asked === 'change') ? 'changed' : 'created'}. Submit a new request once this is sorted out.`,
+        `Nothing was ${facts.subject.kind === 'user_change' || facts.subject.kind === 'extension_assignment' || facts.subject.kind === 'device_secret' || (facts.subject.kind === 'unreadable' && facts.subject.asked === 'change') ? 'changed' : 'created'}. Submit a new request once this is sorted out.`,
       ].join('\n');
     case 'rejected':
       return `:x: Your request for ${subject} was rejected by ${mention(facts.approverId)}: ${escape(facts.reason)}`;

@@ -21,6 +21,7 @@ import { approvalsNeededFor } from './four-eyes.js';
 import { isLifecycleKind } from './lifecycle-payload.js';
 import { lifecycleResult } from './lifecycle-status.js';
 import { parseStoredPayload, type StoredPayload } from './request-payload.js';
+import { rotationResultText } from './rotate-device-secret.js';
 
 /** Everything the approval message shows about a request, read in one place. */
 export interface ApprovalStatus {
@@ -57,6 +58,7 @@ async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Pro
   if (request.kind === 'edit_user') return editResultText(deps, request);
   if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
   if (isExtensionAssignmentKind(request.kind)) return extensionAssignmentResult(request);
+  if (request.kind === 'rotate_device_secret') return rotationResultText(request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
     if (!user) return null;

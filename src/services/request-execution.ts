@@ -21,6 +21,7 @@ import { welcomeOf } from './welcome.js';
 import { completedExtensionFacts, completedUserFacts } from './request-notices.js';
 import { executeDeactivation, planDeactivation, type DeactivationPlan } from './offboarding.js';
 import { executeReactivation, planReactivation, type ReactivationPlan } from './reactivation.js';
+import { executeRotation, planRotation, type RotationPlan } from './rotate-device-secret.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import type { UserInfoInput } from './user-fields.js';
 
@@ -52,7 +53,8 @@ export type ExecutionPlan =
   | EditPlan
   | DeactivationPlan
   | ReactivationPlan
-  | ExtensionAssignmentPlan;
+  | ExtensionAssignmentPlan
+  | RotationPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -70,6 +72,7 @@ export async function planRequest(deps: ServiceDeps, request: RequestRow): Promi
   if (request.kind === 'deactivate_user') return planDeactivation(deps, request);
   if (request.kind === 'reactivate_user') return planReactivation(deps, request);
   if (isExtensionAssignmentKind(request.kind)) return planExtensionAssignment(deps, request);
+  if (request.kind === 'rotate_device_secret') return planRotation(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -143,6 +146,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
   if (plan.kind === 'deactivate') return executeDeactivation(tx, actor, request, plan, now);
   if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
   if (plan.kind === 'extension_assignment') return executeExtensionAssignment(tx, actor, request, plan);
+  if (plan.kind === 'rotate_secret') return executeRotation(tx, actor, request, plan, context);
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
@@ -152,7 +156,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
 
   const assigned = extension ?? plan.prepared.extension;
   const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit);
-  const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword }, context);
+  const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword, extensionNumber: assigned?.number ?? null }, context);
   const signIn = welcome.signInName;
   const notifications = [
     ...welcome.notifications,
@@ -171,7 +175,7 @@ export const DRAW_AGAIN = Symbol('draw again');
  */
 export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
   if (isInvalidInput(err)) return err;
-  if (plan.kind === 'deactivate' || plan.kind === 'reactivate') return err;
+  if (plan.kind === 'deactivate' || plan.kind === 'reactivate' || plan.kind === 'rotate_secret') return err;
   if (plan.kind === 'extension_assignment') return explainAssignmentConflict(err, plan);
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);

@@ -6,6 +6,7 @@ import { assignmentSubject } from './extension-assignment.js';
 import { extensionAssignmentSchema, isExtensionAssignmentKind } from './extension-assignment-payload.js';
 import { deactivationPayload, reactivationPayload } from './lifecycle-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
+import { rotationPayload } from './rotation-payload.js';
 
 /**
  * The facts of what the requester is told when their request is decided: what they asked for (read
@@ -32,6 +33,11 @@ export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): R
   if (isExtensionAssignmentKind(request.kind)) {
     const parsed = extensionAssignmentSchema(request.kind).safeParse(request.payload);
     return parsed.success ? assignmentSubject(parsed.data) : { kind: 'unreadable', asked: 'change' };
+  }
+  if (request.kind === 'rotate_device_secret') {
+    const parsed = rotationPayload.safeParse(request.payload);
+    if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
+    return { kind: 'device_secret', number: parsed.data.extensionNumber, holderUsername: parsed.data.holderUsername };
   }
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);

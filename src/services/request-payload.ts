@@ -4,6 +4,7 @@ import { createExtensionInput } from './create-extension.js';
 import { editRequestPayload, type EditRequestPayload } from './edit-payload.js';
 import { extensionAssignmentSchema, isExtensionAssignmentKind, type ExtensionAssignmentPayload } from './extension-assignment-payload.js';
 import { isLifecycleKind, lifecyclePayloadSchema, type LifecyclePayload } from './lifecycle-payload.js';
+import { rotationPayload, type RotationPayload } from './rotation-payload.js';
 import { userInfoFields } from './user-fields.js';
 
 /**
@@ -26,7 +27,7 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
 
-export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | ExtensionAssignmentPayload;
+export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | ExtensionAssignmentPayload | RotationPayload;
 
 /**
  * A stored request's payload, read back through the schema of its kind. A row that no longer fits (edited
@@ -37,13 +38,15 @@ export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditR
 export function parseStoredPayload(kind: RequestKind, payload: unknown): { payload: StoredPayload; unreadable?: undefined } | { payload: null; unreadable: string[] } {
   const parsed = isExtensionAssignmentKind(kind)
     ? extensionAssignmentSchema(kind).safeParse(payload)
-    : isLifecycleKind(kind)
-      ? lifecyclePayloadSchema(kind).safeParse(payload)
-      : kind === 'edit_user'
-        ? editRequestPayload.safeParse(payload)
-        : kind === 'create_extension'
-          ? extensionRequestPayload.safeParse(payload)
-          : userRequestPayload.safeParse(payload);
+    : kind === 'rotate_device_secret'
+      ? rotationPayload.safeParse(payload)
+      : isLifecycleKind(kind)
+        ? lifecyclePayloadSchema(kind).safeParse(payload)
+        : kind === 'edit_user'
+          ? editRequestPayload.safeParse(payload)
+          : kind === 'create_extension'
+            ? extensionRequestPayload.safeParse(payload)
+            : userRequestPayload.safeParse(payload);
   if (parsed.success) return { payload: parsed.data };
   return { payload: null, unreadable: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(payload)'}: ${i.code}`) };
 }

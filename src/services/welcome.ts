@@ -11,7 +11,7 @@ import type { InitialCredential } from './create-user.js';
 export function welcomeOf(
   requestId: string,
   user: Pick<UserRow, 'username' | 'firstName' | 'lastName' | 'email'>,
-  password: { credential: InitialCredential; oneTimePassword?: string | undefined; reactivated?: boolean },
+  password: { credential: InitialCredential; oneTimePassword?: string | undefined; reactivated?: boolean; extensionNumber?: number | null },
   context: { tenantSuffix: string; accountUrl: string },
 ): { signInName: string; notifications: NewNotification[] } {
   const signIn = signInName(user.username, context.tenantSuffix);
@@ -27,6 +27,7 @@ export function welcomeOf(
     passwordExpiresAt: credential.oneTime ? credential.expiresAt : null,
     ...(password.reactivated ? { reactivated: true } : { passwordFromRequester: credential.kind === 'typed' }),
     ...(oneTimePassword === undefined ? {} : { oneTimePassword }),
+    ...(password.extensionNumber ? { extensionNumber: password.extensionNumber } : {}),
   });
   return { signInName: signIn, notifications };
 }

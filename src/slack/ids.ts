@@ -122,6 +122,7 @@ export const ACTIONS = {
   editUser: 'card_edit_user',
   deactivateUser: 'card_deactivate_user',
   reactivateUser: 'card_reactivate_user',
+  rotateDeviceSecret: 'card_rotate_device_secret',
   userHistory: 'card_user_history',
   /** The user card: give up the extension the user holds (value: the username). */
   unassignExtension: 'card_unassign_extension',

@@ -9,6 +9,8 @@ import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-s
 import { SHORTCUTS } from '../../src/slack/ids.js';
 import { APP_TOKEN, startTestBot, type SlackTransport, type TestBot } from '../support/test-bot.js';
 import { testDriver } from '../support/test-db.js';
+import { depsFor, janeDoe, requester, softphone } from '../support/fixtures.js';
+import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
 
 const BOT_TOKEN = 'xoxb-test-token';
 const TYPED_PASSWORD = 'Harbor-Lantern-Typed-77';
@@ -171,6 +173,83 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       expect(REQUESTER).not.toBe('U0RANDO');
     } finally {
       await t.close();
+    }
+  });
+});
+
+/**
+ * The device secret's own paths (issue 10): the reveal on /account, the PBX check, a rotation through
+ * Slack. Both the first and the rotated secret appear on exactly one page each (the one reveal) and
+ * nowhere else: not in the logs at debug, a Slack call, an email, the audit trail, the outbox, a request
+ * payload, nor any other page or answer the bot gave.
+ */
+describe(`the device secret reaches only its one reveal page (${testDriver})`, () => {
+  it('reveal, check, rotate, reveal again: each secret on one page, nowhere else', { timeout: 120_000 }, async () => {
+    const smtp = await startSmtpTestServer();
+    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', APPROVER_IDS: `${APPROVER},U0APPROVER2`, SIP_REGISTRAR: 'sip.example.com' });
+    try {
+      const deps = depsFor(t.db, { now: () => new Date() });
+      const extension = await extensionThroughApproval(deps, requester, softphone());
+      await userThroughApproval(deps, requester, { ...janeDoe({ username: 'jsecret', email: 'j.secret@example.com', userType: 'agent', extensionNumber: extension.number }) });
+      while ((await t.bot.notifications.runOnce()) > 0);
+      const pages: string[] = [];
+      const revealPages: string[] = [];
+      const form = async (fields: Record<string, string>) => {
+        const text = await (await fetch(`${t.baseUrl}/account`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })).text();
+        (fields.action === 'reveal-phone-settings' && text.includes('sip-secret') ? revealPages : pages).push(text);
+        return text;
+      };
+      const check = async (secret: string) => {
+        const response = await fetch(`${t.baseUrl}/api/v1/device-credentials/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ extension: extension.number, secret }) });
+        pages.push(await response.text());
+        return response.status;
+      };
+      const token = (html: string) => /name="revealToken" value="([^"]+)"/.exec(html)![1]!;
+      const NEW = 'Correct horse battery 9';
+      await form({ action: 'sign-in', signInName: 'jsecret@abc', password: DEFAULT_PASSWORD });
+      const first = token(await form({ action: 'change-password', signInName: 'jsecret@abc', currentPassword: DEFAULT_PASSWORD, newPassword: NEW, confirmPassword: NEW }));
+      await form({ action: 'reveal-phone-settings', revealToken: first });
+      await form({ action: 'reveal-phone-settings', revealToken: first });
+      const [before] = await t.db.select().from(extensions).where(eq(extensions.number, extension.number));
+      expect(await check(before!.deviceSecret)).toBe(200);
+      expect(await check('not the secret')).toBe(401);
+
+      await sendSlashCommand(t.slackTarget, { text: `extension rotate ${extension.number}`, user_id: APPROVER, response_url: t.slack.responseUrl('rotate') });
+      await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.kind, 'rotate_device_secret')))[0]?.approvalTs ?? null, { timeout: 10_000 }).not.toBeNull();
+      const [request] = await t.db.select().from(requests).where(eq(requests.kind, 'rotate_device_secret'));
+      const message = t.slack.message(request!.approvalTs!);
+      await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts: message.ts }, channelId: 'C0APPROVALS', user: 'U0APPROVER2', responseUrl: t.slack.responseUrl('approve-rotation') });
+      await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
+      while ((await t.bot.notifications.runOnce()) > 0);
+      const [after] = await t.db.select().from(extensions).where(eq(extensions.number, extension.number));
+      expect(await check(before!.deviceSecret)).toBe(401);
+      expect(await check(after!.deviceSecret)).toBe(200);
+      const again = token(await form({ action: 'sign-in', signInName: 'jsecret@abc', password: NEW }));
+      await form({ action: 'reveal-phone-settings', revealToken: again });
+      await form({ action: 'reveal-phone-settings', revealToken: again });
+
+      // Each secret was shown, once, on its reveal page: the scan below looks where it really was.
+      expect(revealPages).toHaveLength(2);
+      expect(revealPages[0]).toContain(before!.deviceSecret);
+      expect(revealPages[1]).toContain(after!.deviceSecret);
+      const secrets = { 'first device secret': before!.deviceSecret, 'rotated device secret': after!.deviceSecret, 'first reveal token': first, 'second reveal token': again };
+      const haystacks = {
+        logs: t.logText(),
+        'Slack calls': callText(t.slack.calls),
+        'Slack responses': JSON.stringify(t.slack.responses),
+        'audit trail': JSON.stringify(await t.db.select().from(auditEvents)),
+        'notification outbox': JSON.stringify(await t.db.select().from(notifications)),
+        'request payloads': JSON.stringify(await t.db.select({ p: requests.payload }).from(requests)),
+        emails: smtp.received.map((m) => m.raw).join('\n'),
+        'other pages and answers': pages.join('\n').replaceAll(`value="${first}"`, '').replaceAll(`value="${again}"`, ''),
+      };
+      expect(leaks(haystacks, secrets)).toEqual([]);
+      expect(smtp.received.length).toBeGreaterThan(0);
+      expect(t.logs.some((l) => l.level === 20)).toBe(true);
+      expect(t.logs.some((l) => l.msg === 'device credentials checked')).toBe(true);
+    } finally {
+      await t.close();
+      await smtp.stop();
     }
   });
 });

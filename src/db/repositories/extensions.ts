@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ExtensionRange } from '../../domain/extension-number.js';
 import type { Db } from '../client.js';
 import { extensions } from '../schema/index.js';
@@ -56,7 +56,12 @@ export async function assignExtensionIfFree(db: Db, extensionId: number, userId:
  * old phone, which still holds the previous secret, cannot register any more.
  */
 export async function releaseExtensionOfUser(db: Db, userId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
-  const [row] = await db.update(extensions).set({ assignedUserId: null, deviceSecret: newDeviceSecret }).where(eq(extensions.assignedUserId, userId)).returning();
+  // A new secret moves the generation on (reveal tokens for the old one match nothing) and may be shown once.
+  const [row] = await db
+    .update(extensions)
+    .set({ assignedUserId: null, deviceSecret: newDeviceSecret, secretGeneration: sql`${extensions.secretGeneration} + 1`, secretRevealedAt: null })
+    .where(eq(extensions.assignedUserId, userId))
+    .returning();
   return row;
 }
 
@@ -74,7 +79,8 @@ export async function freeExtensionNumbers(db: Db, limit: number): Promise<numbe
 export async function freeExtensionHeldBy(db: Db, extensionId: number, holderId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
   const [row] = await db
     .update(extensions)
-    .set({ assignedUserId: null, deviceSecret: newDeviceSecret })
+    // A new secret moves the generation on (the old holder's reveal tokens match nothing) and may be shown once.
+    .set({ assignedUserId: null, deviceSecret: newDeviceSecret, secretGeneration: sql`${extensions.secretGeneration} + 1`, secretRevealedAt: null })
     .where(and(eq(extensions.id, extensionId), eq(extensions.assignedUserId, holderId)))
     .returning();
   return row;
@@ -87,7 +93,8 @@ export async function freeExtensionHeldBy(db: Db, extensionId: number, holderId:
 export async function assignFreeExtension(db: Db, extensionId: number, userId: number, newDeviceSecret: string): Promise<ExtensionRow | undefined> {
   const [row] = await db
     .update(extensions)
-    .set({ assignedUserId: userId, deviceSecret: newDeviceSecret })
+    // The new holder may reveal the new secret once on /account.
+    .set({ assignedUserId: userId, deviceSecret: newDeviceSecret, secretGeneration: sql`${extensions.secretGeneration} + 1`, secretRevealedAt: null })
     .where(and(eq(extensions.id, extensionId), isNull(extensions.assignedUserId)))
     .returning();
   return row;

@@ -22,6 +22,8 @@ export type ParsedCommand =
   | { kind: 'extension' }
   | { kind: 'extension_reassign'; number: number; recipient: UserReference }
   | { kind: 'extension_unassign'; number: number }
+  /** `extension rotate <number>`: a new device secret for that extension (the number as typed; '' when missing). */
+  | { kind: 'extension_rotate'; number: string }
   | { kind: 'clone'; source: UserReference }
   | { kind: 'edit'; target: UserReference }
   | { kind: 'show'; target: UserReference }
@@ -65,11 +67,13 @@ export function parseProvisionCommand(text: string): ParsedCommand {
 
 /**
  * `extension` alone opens the extension form, as it always did; `extension reassign <number> <username |
- * @person>` and `extension unassign <number>` change who holds an existing one.
+ * @person>` and `extension unassign <number>` change who holds an existing one; `extension rotate
+ * <number>` asks for a new device secret (the number as typed, checked by the rotation itself).
  */
 function parseExtension(rest: readonly string[]): ParsedCommand {
   const [verb = '', number = '', ...more] = rest;
   const action = verb.toLowerCase();
+  if (action === 'rotate') return { kind: 'extension_rotate', number: rest.slice(1).join(' ') };
   if (action !== 'reassign' && action !== 'unassign') return { kind: 'extension' };
   const subcommand = action === 'reassign' ? 'extension_reassign' : 'extension_unassign';
   if (number === '') return { kind: 'missing_argument', subcommand };

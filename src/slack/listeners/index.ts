@@ -8,8 +8,8 @@ import { editFromCard } from './actions/edit-user.js';
 import { cloneFromResults, findNavigate } from './actions/find.js';
 import { setUpNewExtension } from './actions/new-extension.js';
 import { retryDeliveryClicked } from './actions/retry-delivery.js';
-import { historyClicked, historyPaged, viewUserClicked } from './actions/user-card.js';
 import { unassignFromCard } from './actions/unassign-extension.js';
+import { historyClicked, historyPaged, rotateSecretClicked, viewUserClicked } from './actions/user-card.js';
 import { userLifecycleClicked } from './actions/user-lifecycle.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
@@ -42,6 +42,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.editUser, editFromCard(deps, modals));
   app.action(ACTIONS.viewUser, viewUserClicked(deps));
   app.action(ACTIONS.userHistory, historyClicked(deps));
+  app.action(ACTIONS.rotateDeviceSecret, rotateSecretClicked(deps));
   app.action(ACTIONS.historyPage, historyPaged(deps));
   app.action(ACTIONS.findUser, findUserClicked(deps, modals));
   app.action(ACTIONS.approve, approveClicked(deps));

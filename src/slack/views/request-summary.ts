@@ -11,6 +11,7 @@ import { isExtensionAssignmentPayload } from '../../services/extension-assignmen
 import { describeEdit } from './edit-summary.js';
 import { describeExtensionAssignment } from './extension-assignment-summary.js';
 import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
+import { isRotationPayload, type RotationPayload } from '../../services/rotation-payload.js';
 
 /**
  * How a request reads to people: a one-line title and the seed's fields, as plain text (not mrkdwn:
@@ -86,9 +87,22 @@ export function describeRequest(kind: RequestKind, payload: StoredPayload | null
   if (isEditPayload(payload)) return describeEdit(payload, names);
   if (isExtensionAssignmentPayload(payload)) return describeExtensionAssignment(payload);
   if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
+  if (isRotationPayload(payload)) return describeRotation(payload);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);
+}
+
+/** A rotation names the extension and its holder; the secret is not in the request, old or new. */
+function describeRotation(p: RotationPayload): RequestSummary {
+  return {
+    title: `New device secret for extension ${p.extensionNumber}`,
+    fields: [
+      { label: 'Extension Number', value: String(p.extensionNumber) },
+      { label: 'Held by', value: p.holderUsername ?? 'nobody' },
+      { label: 'What happens', value: 'A new device secret replaces the old one at approval: the old one stops working at once; the holder shows the new one once on the account page.' },
+    ],
+  };
 }
 
 function isUserPayload(p: UserRequestPayload | ExtensionRequestPayload): p is UserRequestPayload {

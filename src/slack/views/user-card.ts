@@ -18,6 +18,7 @@ const BUTTONS: Readonly<Record<CardAction, { actionId: string; label: string }>>
   deactivate: { actionId: ACTIONS.deactivateUser, label: 'Deactivate' },
   reactivate: { actionId: ACTIONS.reactivateUser, label: 'Reactivate' },
   unassign_extension: { actionId: ACTIONS.unassignExtension, label: 'Unassign extension' },
+  rotate_secret: { actionId: ACTIONS.rotateDeviceSecret, label: 'Rotate device secret' },
   history: { actionId: ACTIONS.userHistory, label: 'History' },
 };
 
@@ -51,7 +52,7 @@ export function userCardMessage(card: UserCard, actions: readonly CardAction[]):
     ]),
     { type: 'section', block_id: 'card_collections', text: mrkdwn(collectionsText(card.collections)) },
   ];
-  if (actions.length > 0) blocks.push(buttons(card.username, actions));
+  if (actions.length > 0) blocks.push(buttons(card.username, actions, card.extension?.number ?? null));
   if (actions.includes('edit')) {
     blocks.push({ type: 'context', elements: [mrkdwn('Edit, Deactivate and Reactivate make requests: a contact-center admin approves each one.')] });
   }
@@ -70,7 +71,17 @@ function collectionsText(collections: UserCard['collections']): string {
   return `*Collections (${collections.length})*\n${shownOnes.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
 }
 
-function buttons(username: string, actions: readonly CardAction[]): ActionsBlock {
+/** Asked before the request is made: the old secret stops working at approval, and the phone must be set up again. */
+function rotateConfirm(extensionNumber: number | null) {
+  return {
+    title: { type: 'plain_text' as const, text: 'Rotate device secret?' },
+    text: { type: 'plain_text' as const, text: `This asks for a new device secret for extension ${extensionNumber ?? ''}. Once approved, the old one stops working at once and the phone must be set up again with the new one.` },
+    confirm: { type: 'plain_text' as const, text: 'Ask for approval' },
+    deny: { type: 'plain_text' as const, text: 'Cancel' },
+  };
+}
+
+function buttons(username: string, actions: readonly CardAction[], extensionNumber: number | null): ActionsBlock {
   return {
     type: 'actions',
     block_id: 'card_actions',
@@ -78,8 +89,10 @@ function buttons(username: string, actions: readonly CardAction[]): ActionsBlock
       type: 'button',
       action_id: BUTTONS[a].actionId,
       text: { type: 'plain_text', text: BUTTONS[a].label },
-      value: username,
+      // Rotate names the extension (the card has one when it offers the button); the others the user.
+      value: a === 'rotate_secret' && extensionNumber !== null ? String(extensionNumber) : username,
       ...(a === 'deactivate' ? { style: 'danger' as const } : {}),
+      ...(a === 'rotate_secret' ? { confirm: rotateConfirm(extensionNumber) } : {}),
     })),
   };
 }

@@ -3,7 +3,8 @@ import type { KnownBlock } from '@slack/types';
 import { cardActions, maySeeCards } from '../../../domain/card-actions.js';
 import { userCard } from '../../../services/user-card.js';
 import { userHistory } from '../../../services/user-history.js';
-import { NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
+import { requestRotation } from '../../flows/device-secret.js';
 import { COMMAND } from '../../ids.js';
 import { decodeHistoryPage, userHistoryMessage } from '../../views/user-history.js';
 import { userCardMessage } from '../../views/user-card.js';
@@ -22,7 +23,7 @@ function noSuchUser(username: string): Answer {
 export async function cardAnswer(deps: SlackDeps, viewerId: string, username: string): Promise<Answer> {
   const card = await userCard(deps.services, { username: clipText(username, 254) });
   if (!card) return noSuchUser(username);
-  return userCardMessage(card, cardActions({ canRequest: deps.access.canRequest(viewerId) }, card.status, { hasExtension: card.extension !== null }));
+  return userCardMessage(card, cardActions({ canRequest: deps.access.canRequest(viewerId), isApprover: deps.access.isApprover(viewerId) }, card.status, { hasExtension: card.extension !== null }));
 }
 
 /** One page of a user's history, or why there is none. */
@@ -73,4 +74,19 @@ export const historyPaged =
       return;
     }
     await respond({ response_type: 'ephemeral', replace_original: true, ...(await historyAnswer(deps, page.username, page.page)) });
+  };
+
+/** Rotate device secret on the card (value: the extension number): the request is made at once, after the button's confirm. */
+export const rotateSecretClicked =
+  (deps: SlackDeps) =>
+  async ({ ack, body, action, client, respond }: Args): Promise<void> => {
+    await ack();
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const number = action.type === 'button' ? (action.value ?? '') : '';
+    try {
+      await tell(await requestRotation(deps, client, body.user.id, number.slice(0, 20)));
+    } catch (err) {
+      deps.logger.error({ err }, 'could not request a device secret rotation');
+      await tell(APOLOGY_TEXT);
+    }
   };

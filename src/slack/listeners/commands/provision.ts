@@ -8,6 +8,7 @@ import { BUSY_TEXT, modalRefusal, openModal, receivedTrigger, type ModalGate } f
 import { openUserEditForm } from '../../flows/user-edit-form.js';
 import { openExtensionAssignment } from '../../flows/extension-assignment.js';
 import { openUserChange } from '../../flows/user-change.js';
+import { requestRotation } from '../../flows/device-secret.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
@@ -69,6 +70,15 @@ export const provisionCommand =
     if (problem) return ack({ response_type: 'ephemeral', ...helpMessage(problem) });
     if (!deps.access.canRequest(command.user_id)) return ack({ response_type: 'ephemeral', text: NOT_ALLOWED_TEXT });
 
+    if (parsed.kind === 'extension_rotate') {
+      await ack();
+      try {
+        return void (await respond({ response_type: 'ephemeral', text: await requestRotation(deps, client, command.user_id, parsed.number) }));
+      } catch (err) {
+        deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');
+        return void (await respond({ response_type: 'ephemeral', text: APOLOGY_TEXT }));
+      }
+    }
     if (parsed.kind === 'find') {
       let places;
       try {
