@@ -6,7 +6,7 @@ import { extensionTakenMessage, nextFreeExtension, parseExtensionNumber, typedEx
 import { validateOptionalText } from '../domain/person.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, insertExtension, takenNumbersInRanges, type ExtensionRow } from '../db/repositories/extensions.js';
-import { listReferenceChoices } from '../db/repositories/reference-data.js';
+import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
 import type { Db } from '../db/client.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { parseInput, throwIfAny } from './input.js';
@@ -54,9 +54,13 @@ export interface PreparedExtension {
  * Every check of a new extension, without writing. A request that waits for approval may leave the
  * number empty (`allowNextFree`): the next free one is drawn when it is carried out.
  */
-export async function prepareExtension(deps: ServiceDeps, raw: unknown, options: { allowNextFree: boolean } = { allowNextFree: false }): Promise<PreparedExtension> {
+export async function prepareExtension(
+  deps: ServiceDeps,
+  raw: unknown,
+  options: { allowNextFree: boolean; choices?: Promise<ReferenceChoices> } = { allowNextFree: false },
+): Promise<PreparedExtension> {
   const input = parseInput(createExtensionInput, raw);
-  const choices = await listReferenceChoices(deps.db);
+  const choices = await (options.choices ?? listReferenceChoices(deps.db));
   const ranges = choices.extensionRanges;
   const issues: FieldIssue[] = [];
 
