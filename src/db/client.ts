@@ -12,6 +12,11 @@ import * as schema from './schema/index.js';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseDriver = 'postgres' | 'pglite';
 
+/** The rows of a `db.execute`: postgres.js answers with an array of them, PGlite with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
 export interface Database {
   readonly db: Db;
   readonly driver: DatabaseDriver;

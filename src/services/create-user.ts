@@ -4,7 +4,7 @@ import { emailInUseMessage } from '../domain/email.js';
 import { parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
 import { isAgentType } from '../domain/user-types.js';
 import { suggestUsername, usernameTakenMessage } from '../domain/username.js';
-import { recordAudit } from '../db/repositories/audit.js';
+import { audit as writeAudit, type AuditSink } from '../db/repositories/audit.js';
 import { assignExtensionIfFree, findExtensionWithHolder, type ExtensionRow } from '../db/repositories/extensions.js';
 import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
 import {
@@ -43,6 +43,7 @@ export async function writeUser(
   actor: Actor,
   plan: { input: UserInfoInput; prepared: PreparedUser; credential: InitialCredential; extension?: ExtensionRow | undefined; now: Date },
   audit: { action: string; details: Record<string, unknown> },
+  sink?: AuditSink,
 ): Promise<UserRow> {
   const { input, credential, extension, now } = plan;
   const { person, resolved } = plan.prepared;
@@ -73,7 +74,7 @@ export async function writeUser(
   if (extension) {
     if (!(await assignExtensionIfFree(tx, extension.id, row.id))) throw new InvalidInput([extensionAssignedIssue(extension.number)]);
     // The extension's own trail says whose phone it became, beside the user's row that names it.
-    await recordAudit(tx, {
+    await writeAudit(tx, sink, {
       actor: actor.id,
       action: 'extension.assigned',
       entityType: 'extension',
@@ -81,7 +82,7 @@ export async function writeUser(
       details: { extensionNumber: extension.number, userId: row.id, username: row.username },
     });
   }
-  await recordAudit(tx, {
+  await writeAudit(tx, sink, {
     actor: actor.id,
     action: audit.action,
     entityType: 'user',

@@ -3,7 +3,6 @@ import { InvalidInput, isInvalidInput, issue, type FieldIssue } from '../domain/
 import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
-import { validateUsername } from '../domain/username.js';
 import { findOpenRequestForExtensionNumber, insertRequestAudited } from '../db/repositories/requests.js';
 import { listReferenceChoices } from '../db/repositories/reference-data.js';
 import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
@@ -28,6 +27,9 @@ const userRequestInput = z.object({
   /** Agent requests may set up their new extension in the same flow. */
   newExtension: z.unknown().optional(),
 });
+
+/** Built once: zod compiles an object schema's parser at its first use, so a schema per call compiles per call. */
+const userRequestFields = userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() });
 
 /**
  * A requester asks for a new user (from scratch or cloned): checked, then stored as pending until an
@@ -78,7 +80,7 @@ export interface UserRequestPorts {
  */
 export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: UserRequestPorts = {}): Promise<CheckedUserRequest> {
   const request = parseInput(userRequestInput, raw);
-  const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
+  const base = parseInput(userRequestFields, request.input);
   if (request.kind === 'clone_user') {
     if (!base.sourceUsername) throw new InvalidInput([issue('sourceUsername', 'required', 'Say which user to clone')]);
     await cloneTemplate(deps, base.sourceUsername);

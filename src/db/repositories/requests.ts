@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestKind, RequestState } from '../../domain/request-state.js';
-import type { Db } from '../client.js';
+import { rowsOf, type Db } from '../client.js';
 import { auditEvents, requests } from '../schema/index.js';
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -48,8 +48,7 @@ export async function insertRequestAudited(
       select ${audit.actor}, 'request.submitted', 'request', created.id::text, ${JSON.stringify(audit.details)}::jsonb from created
     )
     select id from created`);
-  const rows = Array.isArray(result) ? (result as { id: string }[]) : (result as unknown as { rows: { id: string }[] }).rows;
-  const id = rows[0]?.id;
+  const id = rowsOf<{ id: string }>(result)[0]?.id;
   if (!id) throw new Error('insert into requests returned no row');
   return id;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
-import type { Db } from '../client.js';
+import { rowsOf, type Db } from '../client.js';
 import { collections, departments, extensions, requests, sites, userCollections, users } from '../schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -84,11 +84,6 @@ export async function takenUsernames(db: Db, names: readonly string[]): Promise<
 /** Lower-cased emails among `emails` that users already have. */
 export async function takenEmails(db: Db, emails: readonly string[]): Promise<Set<string>> {
   return (await findTakenIdentities(db, { usernames: [], emails })).emails;
-}
-
-/** `db.execute` answers with an array (postgres.js) or with `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** Lower-cased usernames that start with `base`: the candidates a free suggestion must avoid. */
