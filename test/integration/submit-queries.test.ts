@@ -26,6 +26,8 @@ describe(`the round trips of one submission (${testDriver})`, () => {
     database = await openTestDatabase({ onQuery: (statement) => seen?.push(statement) });
     await seedDemoReferenceData(database.db);
     deps = depsFor(database.db);
+    // A warm bot: the pool's connections are open (each new one costs postgres.js a setup query).
+    await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe() });
   });
   afterAll(() => database.close());
 
@@ -36,7 +38,8 @@ describe(`the round trips of one submission (${testDriver})`, () => {
     seen = [];
     try {
       await work().catch(() => undefined);
-      const all = seen;
+      // postgres.js asks for the array types once on each new connection of its pool: not the use case's.
+      const all = seen.filter((s) => !/from pg_catalog\.pg_type/.test(s));
       return { all, directory: all.filter((s) => !REFERENCE_TABLES.test(s)) };
     } finally {
       seen = undefined;
