@@ -383,13 +383,15 @@ async function submitScenario(ctx: Ctx, view: SlackView): Promise<void> {
     const r = await run(ctx, { connections: c, durationSec: SECONDS, template: newUserRequest(view, `s${k++}x`), expectInBody: 'clear' });
     await ctx.load.quiesce('chat.postMessage');
     log(`submission (no password) c=${c}: p50 ${ms(r.p50)} p99 ${ms(r.p99)} ms ${rps(r)} ${problems(r)}`);
+    // Issue 12's target is the p50 at one client; on a loaded machine read it beside the load average.
     ctx.rows.push({
       scenario: 'New User submission, no password → request stored (nothing hashed)',
       clients: c,
       p50: r.p50,
       p99: r.p99,
       throughput: rps(r),
-      note: problems(r),
+      ...(c === 1 ? { ratio: `p50 ${ms(r.p50)} ms`, target: 'p50 ≤ 5 ms', met: r.p50 <= 5 } : {}),
+      note: `${problems(r)}${c === 1 ? ` load average ${loadavg()[0]?.toFixed(2)}` : ''}`.trim(),
     });
   }
 }

@@ -12,6 +12,11 @@ import * as schema from './schema/index.js';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseDriver = 'postgres' | 'pglite';
 
+/** The rows of a `db.execute`: postgres.js answers with an array of them, PGlite with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
 export interface Database {
   readonly db: Db;
   readonly driver: DatabaseDriver;
@@ -25,10 +30,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Called with the text of every statement the driver sends (tests count a use case's round trips). */
+export type QueryObserver = (statement: string) => void;
+
 export type DatabaseTarget =
-  | { driver: 'postgres'; url: string; poolSize?: number }
+  | { driver: 'postgres'; url: string; poolSize?: number; onQuery?: QueryObserver }
   | {
       driver: 'pglite';
+      onQuery?: QueryObserver;
       /** Undefined = in memory. */
       dataDir?: string;
       /** Starts from a dump (tests clone a migrated database). */
@@ -43,13 +52,13 @@ const MIGRATIONS_FOLDER = new URL('../../drizzle', import.meta.url).pathname;
 
 /** Opens the database; drivers are imported lazily so a Postgres deployment never loads PGlite's WASM. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.driver === 'postgres' ? openPostgres(target.url, target.poolSize ?? 10) : openPglite(target);
+  return target.driver === 'postgres' ? openPostgres(target.url, target.poolSize ?? 10, target.onQuery) : openPglite(target);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, onQuery?: QueryObserver): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max: poolSize, onnotice: () => undefined });
+  const client = postgres(url, { max: poolSize, onnotice: () => undefined, ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}) });
   const parsed = new URL(url);
   return {
     db: drizzle(client, { schema }) as unknown as Db,
@@ -100,6 +109,7 @@ async function openPglite(target: PgliteTarget): Promise<Database> {
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
   });
+  if (target.onQuery) observePglite(client, target.onQuery);
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,
@@ -114,6 +124,26 @@ async function openPglite(target: PgliteTarget): Promise<Database> {
       await client.query('select 1');
     },
     close: () => client.close(),
+  };
+}
+
+/**
+ * PGlite has no query hook, but every statement reaches Postgres as a wire-protocol message through
+ * `execProtocolStream`: a Parse ('P') for a query with parameters (its Bind, Describe, Execute and
+ * Sync follow), a simple Query ('Q') for BEGIN, COMMIT and plain SQL. Those two are the statements.
+ */
+function observePglite(client: { execProtocolStream: (message: Uint8Array, options?: never) => Promise<unknown> }, onQuery: QueryObserver): void {
+  const send = client.execProtocolStream.bind(client);
+  const decoder = new TextDecoder();
+  client.execProtocolStream = (message, options) => {
+    const type = message[0];
+    if (type === 0x50 || type === 0x51) {
+      // 'P': length, statement name (C string), query text (C string); 'Q': length, query text.
+      let start = 5;
+      if (type === 0x50) start = message.indexOf(0, start) + 1;
+      onQuery(decoder.decode(message.subarray(start, message.indexOf(0, start))));
+    }
+    return send(message, options);
   };
 }
 

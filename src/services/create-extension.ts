@@ -4,9 +4,9 @@ import { InvalidInput, issue, type FieldIssue } from '../domain/errors.js';
 import { DEVICE_TYPES } from '../domain/extension.js';
 import { extensionTakenMessage, nextFreeExtension, parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
 import { validateOptionalText } from '../domain/person.js';
-import { recordAudit } from '../db/repositories/audit.js';
+import { audit, type AuditSink } from '../db/repositories/audit.js';
 import { findExtensionByNumber, insertExtension, takenNumbersInRanges, type ExtensionRow } from '../db/repositories/extensions.js';
-import { listReferenceChoices } from '../db/repositories/reference-data.js';
+import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
 import type { Db } from '../db/client.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { parseInput, throwIfAny } from './input.js';
@@ -54,9 +54,13 @@ export interface PreparedExtension {
  * Every check of a new extension, without writing. A request that waits for approval may leave the
  * number empty (`allowNextFree`): the next free one is drawn when it is carried out.
  */
-export async function prepareExtension(deps: ServiceDeps, raw: unknown, options: { allowNextFree: boolean } = { allowNextFree: false }): Promise<PreparedExtension> {
+export async function prepareExtension(
+  deps: ServiceDeps,
+  raw: unknown,
+  options: { allowNextFree: boolean; choices?: Promise<ReferenceChoices> } = { allowNextFree: false },
+): Promise<PreparedExtension> {
   const input = parseInput(createExtensionInput, raw);
-  const choices = await listReferenceChoices(deps.db);
+  const choices = await (options.choices ?? listReferenceChoices(deps.db));
   const ranges = choices.extensionRanges;
   const issues: FieldIssue[] = [];
 
@@ -93,7 +97,7 @@ export async function prepareExtension(deps: ServiceDeps, raw: unknown, options:
  * The writes of a new extension, inside the caller's transaction: the row with a fresh device secret,
  * and the audit row (without the secret). The approval of a request runs it (services/request-execution.ts).
  */
-export async function writeExtension(tx: Db, actor: Actor, prepared: PreparedExtension & { number: number }, now: Date): Promise<ExtensionRow> {
+export async function writeExtension(tx: Db, actor: Actor, prepared: PreparedExtension & { number: number }, now: Date, sink?: AuditSink): Promise<ExtensionRow> {
   const { number, deviceName, input } = prepared;
   const created = await insertExtension(tx, {
     number,
@@ -110,7 +114,7 @@ export async function writeExtension(tx: Db, actor: Actor, prepared: PreparedExt
     createdAt: now,
   });
   const { deviceSecret: _secret, ...audited } = created;
-  await recordAudit(tx, { actor: actor.id, action: 'extension.created', entityType: 'extension', entityId: created.id, details: audited });
+  await audit(tx, sink, { actor: actor.id, action: 'extension.created', entityType: 'extension', entityId: created.id, details: audited });
   return created;
 }
 

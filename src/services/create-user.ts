@@ -4,14 +4,12 @@ import { emailInUseMessage } from '../domain/email.js';
 import { parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
 import { isAgentType } from '../domain/user-types.js';
 import { suggestUsername, usernameTakenMessage } from '../domain/username.js';
-import { recordAudit } from '../db/repositories/audit.js';
-import { assignExtensionIfFree, findExtensionByNumber, type ExtensionRow } from '../db/repositories/extensions.js';
-import { listReferenceChoices } from '../db/repositories/reference-data.js';
+import { audit as writeAudit, type AuditSink } from '../db/repositories/audit.js';
+import { assignExtensionIfFree, findExtensionWithHolder, type ExtensionRow } from '../db/repositories/extensions.js';
+import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
 import {
   addUserCollections,
-  findUserByEmail,
-  findUserById,
-  findUserByUsername,
+  findTakenIdentities,
   insertUser,
   nextAgentIdSql,
   usernamesStartingWith,
@@ -45,6 +43,7 @@ export async function writeUser(
   actor: Actor,
   plan: { input: UserInfoInput; prepared: PreparedUser; credential: InitialCredential; extension?: ExtensionRow | undefined; now: Date },
   audit: { action: string; details: Record<string, unknown> },
+  sink?: AuditSink,
 ): Promise<UserRow> {
   const { input, credential, extension, now } = plan;
   const { person, resolved } = plan.prepared;
@@ -75,7 +74,7 @@ export async function writeUser(
   if (extension) {
     if (!(await assignExtensionIfFree(tx, extension.id, row.id))) throw new InvalidInput([extensionAssignedIssue(extension.number)]);
     // The extension's own trail says whose phone it became, beside the user's row that names it.
-    await recordAudit(tx, {
+    await writeAudit(tx, sink, {
       actor: actor.id,
       action: 'extension.assigned',
       entityType: 'extension',
@@ -83,7 +82,7 @@ export async function writeUser(
       details: { extensionNumber: extension.number, userId: row.id, username: row.username },
     });
   }
-  await recordAudit(tx, {
+  await writeAudit(tx, sink, {
     actor: actor.id,
     action: audit.action,
     entityType: 'user',
@@ -108,71 +107,98 @@ export interface PreparedUser {
   extension?: ExtensionRow;
 }
 
+export interface PrepareUserOptions {
+  /** An agent request that sets up its own new extension needs no existing one. */
+  extensionComesWithRequest: boolean;
+  /**
+   * A submission also refuses a username that an open request already names (the approval of that
+   * request does not: it is the open request). Asked in the same read as the directory.
+   */
+  checkOpenRequest?: boolean;
+  /** The reference choices, when the caller reads them for other checks too (a new extension's). */
+  choices?: Promise<ReferenceChoices>;
+}
+
 /**
  * Every check of a new user, without writing: the pure rules, the reference choices, then the reads
  * that can refuse it (taken username or email, the extension's state). All problems are reported
  * together. Submitting a request runs this, so a request that waits for approval was valid when made,
  * and its approval runs it again against the directory of that moment (services/request-execution.ts).
- * `extensionComesWithRequest`: an agent request that sets up its own new extension needs no existing one.
+ * The directory is one statement (findTakenIdentities) beside the extension's own read: a submission
+ * is a handful of round trips, not one per question.
  */
-export async function prepareUser(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: UserInfoInput,
-  options: { extensionComesWithRequest: boolean },
-): Promise<PreparedUser> {
+export async function prepareUser(deps: ServiceDeps, actor: Actor, input: UserInfoInput, options: PrepareUserOptions): Promise<PreparedUser> {
   const { person, issues } = validatePerson(input, deps.settings.phoneDefaultCountry);
-  const choices = await listReferenceChoices(deps.db);
-  const references = resolveReferences(choices, input, actor);
-  if (issues.length > 0 || references.issues.length > 0) {
+  const checkOpen = options.checkOpenRequest === true;
+  if (!person) {
     // Show every problem at once: a taken username or email is worth saying beside a bad phone.
-    throwIfAny([...issues, ...references.issues, ...(await takenFieldsOf(deps.db, input, issues))]);
+    const [choices, taken] = await Promise.all([options.choices ?? listReferenceChoices(deps.db), takenFieldsOf(deps.db, input, issues, checkOpen)]);
+    throwIfAny([...issues, ...resolveReferences(choices, input, actor).issues, ...taken]);
+    throw new Error('validation failed without an issue');
   }
-  if (!person || !references.resolved) throw new Error('validation passed without a result');
-  const conflicts = await findConflicts(deps.db, person, input, options.extensionComesWithRequest);
-  throwIfAny(conflicts.issues);
+  const [choices, conflicts] = await Promise.all([options.choices ?? listReferenceChoices(deps.db), findConflicts(deps.db, person, input, options.extensionComesWithRequest, checkOpen)]);
+  const references = resolveReferences(choices, input, actor);
+  // With a bad reference choice the extension is not judged yet (as with a bad field above).
+  throwIfAny(references.issues.length > 0 ? [...references.issues, ...conflicts.identityIssues] : conflicts.issues);
+  if (!references.resolved) throw new Error('validation passed without a result');
   return conflicts.extension ? { person, resolved: references.resolved, extension: conflicts.extension } : { person, resolved: references.resolved };
 }
 
-/** Reads that can refuse the request before any work: taken username or email, the extension's state. */
-async function findConflicts(db: Db, person: ValidPerson, input: UserInfoInput, extensionComesWithRequest: boolean): Promise<{ issues: FieldIssue[]; extension?: ExtensionRow }> {
-  const issues: FieldIssue[] = [];
-  const [sameUsername, sameEmail] = await Promise.all([
-    findUserByUsername(db, person.username),
-    person.email ? findUserByEmail(db, person.email) : undefined,
-  ]);
-  if (sameUsername) issues.push(await usernameTakenIssue(db, person.username));
-  if (sameEmail && person.email) issues.push(issue('email', 'email_in_use', emailInUseMessage(person.email)));
-
-  let extension: ExtensionRow | undefined;
+/** Reads that can refuse the request before any work: taken username or email, an open request, the extension's state. */
+async function findConflicts(
+  db: Db,
+  person: ValidPerson,
+  input: UserInfoInput,
+  extensionComesWithRequest: boolean,
+  checkOpenRequest: boolean,
+): Promise<{ issues: FieldIssue[]; identityIssues: FieldIssue[]; extension?: ExtensionRow }> {
   const typed = typedExtensionNumber(input.extensionNumber);
-  if (typed === '') {
+  // Format only: an extension made before the operator changed the ranges can still be assigned.
+  const parsed = typed === '' ? undefined : parseExtensionNumber(typed, []);
+  const [identityIssues, found] = await Promise.all([
+    identityIssuesOf(db, person.username, person.email, checkOpenRequest),
+    parsed?.ok ? findExtensionWithHolder(db, parsed.number) : undefined,
+  ]);
+  const issues = [...identityIssues];
+  if (!parsed) {
     if (isAgentType(person.userType) && !extensionComesWithRequest) {
       issues.push(issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here'));
     }
-  } else {
-    // Format only: an extension made before the operator changed the ranges can still be assigned.
-    const parsed = parseExtensionNumber(typed, []);
-    if (!parsed.ok) issues.push(parsed.issue);
-    else extension = await findExtensionByNumber(db, parsed.number);
-    if (parsed.ok && !extension) issues.push(issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`));
-    else if (extension && extension.assignedUserId !== null) {
-      // Naming the holder tells the requester whom to ask about it (find shows every extension anyway).
-      issues.push(extensionAssignedIssue(extension.number, (await findUserById(db, extension.assignedUserId))?.username));
-    }
+  } else if (!parsed.ok) issues.push(parsed.issue);
+  else if (!found) issues.push(issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`));
+  else if (found.extension.assignedUserId !== null) {
+    // Naming the holder tells the requester whom to ask about it (find shows every extension anyway).
+    issues.push(extensionAssignedIssue(found.extension.number, found.holder ?? undefined));
   }
-  return extension ? { issues, extension } : { issues };
+  return found ? { issues, identityIssues, extension: found.extension } : { issues, identityIssues };
 }
 
 /** Taken username / email for the fields that are themselves well-formed, when other fields are not. */
-async function takenFieldsOf(db: Db, input: UserInfoInput, issues: readonly FieldIssue[]): Promise<FieldIssue[]> {
+async function takenFieldsOf(db: Db, input: UserInfoInput, issues: readonly FieldIssue[], checkOpenRequest: boolean): Promise<FieldIssue[]> {
   const bad = new Set(issues.map((i) => i.field));
-  const username = typeof input.username === 'string' ? input.username.trim() : '';
-  const email = typeof input.email === 'string' ? input.email.trim() : '';
+  // Only a well-formed username is looked up: anything else (a NUL, say) is the username rule's to refuse.
+  const username = !bad.has('username') && typeof input.username === 'string' ? input.username.trim() : '';
+  const email = !bad.has('email') && typeof input.email === 'string' ? input.email.trim() : '';
+  return identityIssuesOf(db, username, email || null, checkOpenRequest);
+}
+
+/**
+ * The field issues of a taken username (with a free suggestion), a taken email, and an open request
+ * for the username, from one read. An empty username is not looked up.
+ */
+async function identityIssuesOf(db: Db, username: string, email: string | null, checkOpenRequest: boolean): Promise<FieldIssue[]> {
+  const taken = await findTakenIdentities(db, { usernames: username ? [username] : [], emails: email ? [email] : [], openRequests: checkOpenRequest });
   const found: FieldIssue[] = [];
-  if (username && !bad.has('username') && (await findUserByUsername(db, username))) found.push(await usernameTakenIssue(db, username));
-  if (email && !bad.has('email') && (await findUserByEmail(db, email))) found.push(issue('email', 'email_in_use', emailInUseMessage(email)));
+  // A field's own problem (taken) is the one to fix first; the open request only when the name is free.
+  if (username && taken.usernames.has(username.toLowerCase())) found.push(await usernameTakenIssue(db, username));
+  else if (username && taken.openRequests.has(username.toLowerCase())) found.push(openRequestIssue(username));
+  if (email && taken.emails.has(email.toLowerCase())) found.push(issue('email', 'email_in_use', emailInUseMessage(email)));
   return found;
+}
+
+/** The username an open (pending or approved) request already names. */
+export function openRequestIssue(username: string): FieldIssue {
+  return issue('username', 'username_taken', `A request for ${username} is already waiting for approval`);
 }
 
 export async function usernameTakenIssue(db: Db, username: string): Promise<FieldIssue> {

@@ -2,7 +2,7 @@ import { issue, InvalidInput, isInvalidInput, reject } from '../domain/errors.js
 import { validateOptionalText } from '../domain/person.js';
 import { isScheduledAfter } from '../domain/offboarding.js';
 import { assertTransition, type RequestState } from '../domain/request-state.js';
-import { recordAudit } from '../db/repositories/audit.js';
+import { audit, recordAudit, recordAudits, type AuditEntry, type AuditSink } from '../db/repositories/audit.js';
 import { enqueueNotifications } from '../db/repositories/notifications.js';
 import {
   expirePendingRequests,
@@ -94,13 +94,17 @@ async function attemptApproval(deps: ServiceDeps, actor: Actor, requestId: strin
       const locked = await lockRequest(tx, requestId);
       if (!locked) return notFound();
       if (locked.state !== 'pending') return { outcome: 'already_decided', request: locked };
-      const approved = await decide(tx, actor, locked, 'approved', now, { approverId: actor.id, decidedAt: now });
+      // The audit rows of the whole approval are written together at the end: one INSERT, not four.
+      const audits: AuditEntry[] = [];
+      const approved = await decide(tx, actor, locked, 'approved', now, { approverId: actor.id, decidedAt: now }, audits);
       if (approved.effectiveAt && isScheduledAfter(approved.effectiveAt, now)) {
+        await recordAudits(tx, audits);
         await enqueueNotifications(tx, [scheduledNotice(approved, requestSubject(approved), actor.id, approved.effectiveAt)]);
         return { outcome: 'scheduled', request: approved };
       }
-      const done = await executePlan(tx, actor, approved, plan, { now, tenantSuffix: deps.settings.tenantSuffix, accountUrl: options.accountUrl });
-      const completed = await decide(tx, actor, approved, 'completed', now, { resultUserId: done.user?.id ?? null, resultExtensionId: done.extension?.id ?? null });
+      const done = await executePlan(tx, actor, approved, plan, { now, tenantSuffix: deps.settings.tenantSuffix, accountUrl: options.accountUrl }, audits);
+      const completed = await decide(tx, actor, approved, 'completed', now, { resultUserId: done.user?.id ?? null, resultExtensionId: done.extension?.id ?? null }, audits);
+      await recordAudits(tx, audits);
       await enqueueNotifications(tx, done.notifications);
       return {
         outcome: 'completed',
@@ -210,8 +214,11 @@ export async function remindAndExpire(deps: ServiceDeps, hours: { remindAfterHou
   });
 }
 
-/** One state move of a locked request, checked against the domain's transitions, with its audit row. */
-export async function decide(tx: Db, actor: Actor, request: RequestRow, to: RequestState, at: Date, changes: RequestChanges): Promise<RequestRow> {
+/**
+ * One state move of a locked request, checked against the domain's transitions, with its audit row
+ * (written now, or gathered in `sink` for the caller to write with the transaction's others).
+ */
+export async function decide(tx: Db, actor: Actor, request: RequestRow, to: RequestState, at: Date, changes: RequestChanges, sink?: AuditSink): Promise<RequestRow> {
   assertTransition(request.state, to);
   const moved = await moveRequest(tx, request.id, request.state, to, at, changes);
   if (!moved) throw new Error(`request ${request.id} left ${request.state} while locked`);
@@ -219,7 +226,7 @@ export async function decide(tx: Db, actor: Actor, request: RequestRow, to: Requ
   if (changes.reason) details.reason = changes.reason;
   if (changes.resultUserId) details.userId = changes.resultUserId;
   if (changes.resultExtensionId) details.extensionId = changes.resultExtensionId;
-  await recordAudit(tx, { actor: actor.id, action: `request.${to}`, entityType: 'request', entityId: request.id, details });
+  await audit(tx, sink, { actor: actor.id, action: `request.${to}`, entityType: 'request', entityId: request.id, details });
   return moved;
 }
 

@@ -2,6 +2,7 @@ import { typedExtensionNumber } from '../domain/extension-number.js';
 import { InvalidInput, isInvalidInput, reject, type FieldIssue } from '../domain/errors.js';
 import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
 import { hashPassword } from '../domain/password-hash.js';
+import type { AuditSink } from '../db/repositories/audit.js';
 import type { ExtensionRow } from '../db/repositories/extensions.js';
 import type { NewNotification } from '../db/repositories/notifications.js';
 import type { RequestRow } from '../db/repositories/requests.js';
@@ -140,14 +141,25 @@ function throwAll(results: PromiseSettledResult<unknown>[]): void {
 }
 
 /** The plan's writes and the notifications that report them, inside the caller's transaction. */
-export async function executePlan(tx: Db, actor: Actor, request: RequestRow, plan: ExecutionPlan, context: { now: Date; tenantSuffix: string; accountUrl: string }): Promise<ExecutionResult> {
+/**
+ * `sink`: the audit rows of a new user or extension are gathered there, for the caller to write with
+ * its own in one INSERT (the approval does); other kinds write theirs at once.
+ */
+export async function executePlan(
+  tx: Db,
+  actor: Actor,
+  request: RequestRow,
+  plan: ExecutionPlan,
+  context: { now: Date; tenantSuffix: string; accountUrl: string },
+  sink?: AuditSink,
+): Promise<ExecutionResult> {
   if (plan.kind === 'edit') return executeEdit(tx, actor, request, plan, context);
   const { now } = context;
   if (plan.kind === 'deactivate') return executeDeactivation(tx, actor, request, plan, now);
   if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
   if (plan.kind === 'extension_assignment') return executeExtensionAssignment(tx, actor, request, plan);
   if (plan.kind === 'rotate_secret') return executeRotation(tx, actor, request, plan, context);
-  const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
+  const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now, sink) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
     const notice = requesterOutcomeNotice(completedExtensionFacts(request, actor.id, extension));
@@ -155,7 +167,7 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
   }
 
   const assigned = extension ?? plan.prepared.extension;
-  const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit);
+  const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit, sink);
   const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword, extensionNumber: assigned?.number ?? null }, context);
   const signIn = welcome.signInName;
   const notifications = [

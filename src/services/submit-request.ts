@@ -3,14 +3,13 @@ import { InvalidInput, isInvalidInput, issue, type FieldIssue } from '../domain/
 import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
-import { validateUsername } from '../domain/username.js';
-import { recordAudit } from '../db/repositories/audit.js';
-import { findOpenRequestForExtensionNumber, findOpenRequestForUsername, insertRequest } from '../db/repositories/requests.js';
+import { findOpenRequestForExtensionNumber, insertRequestAudited } from '../db/repositories/requests.js';
+import { listReferenceChoices } from '../db/repositories/reference-data.js';
 import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
 import { cloneTemplate } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { prepareExtension } from './create-extension.js';
-import { prepareUser } from './create-user.js';
+import { openRequestIssue, prepareUser } from './create-user.js';
 import { parseInput } from './input.js';
 import { oneTimePasswordDeliveryIssue, type FindSlackMember } from './password-delivery.js';
 import { extensionRequestPayload, userRequestPayload, type ExtensionRequestPayload, type UserRequestPayload } from './request-payload.js';
@@ -28,6 +27,9 @@ const userRequestInput = z.object({
   /** Agent requests may set up their new extension in the same flow. */
   newExtension: z.unknown().optional(),
 });
+
+/** Built once: zod compiles an object schema's parser at its first use, so a schema per call compiles per call. */
+const userRequestFields = userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() });
 
 /**
  * A requester asks for a new user (from scratch or cloned): checked, then stored as pending until an
@@ -78,31 +80,28 @@ export interface UserRequestPorts {
  */
 export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unknown, ports: UserRequestPorts = {}): Promise<CheckedUserRequest> {
   const request = parseInput(userRequestInput, raw);
-  const base = parseInput(userInfoSchema.extend({ sourceUsername: z.string().min(1).optional() }), request.input);
+  const base = parseInput(userRequestFields, request.input);
   if (request.kind === 'clone_user') {
     if (!base.sourceUsername) throw new InvalidInput([issue('sourceUsername', 'required', 'Say which user to clone')]);
     await cloneTemplate(deps, base.sourceUsername);
   }
   const comesWithExtension = request.newExtension !== undefined;
-  // Only a well-formed username is looked up: anything else (a NUL, say) is the username rule's to refuse.
-  const checked = validateUsername(base.username);
-  const username = checked.ok ? checked.username : '';
-  // The Slack lookup runs beside the directory checks: all answer before the ack is due.
-  const [extensionCheck, userCheck, deliveryCheck, openCheck] = await Promise.allSettled([
-    request.newExtension === undefined ? Promise.resolve(undefined) : prepareExtension(deps, request.newExtension, { allowNextFree: true }),
-    prepareUser(deps, actor, base, { extensionComesWithRequest: comesWithExtension }),
+  // Read once for both the user's and the new extension's checks.
+  const choices = listReferenceChoices(deps.db);
+  // The Slack lookup runs beside the directory checks: all answer before the ack is due. The open
+  // request for the username is asked in prepareUser's directory read.
+  const [extensionCheck, userCheck, deliveryCheck] = await Promise.allSettled([
+    request.newExtension === undefined ? Promise.resolve(undefined) : prepareExtension(deps, request.newExtension, { allowNextFree: true, choices }),
+    prepareUser(deps, actor, base, { extensionComesWithRequest: comesWithExtension, checkOpenRequest: true, choices }),
     oneTimePasswordDeliveryIssue(deps.settings.passwordPolicy, base, ports.findSlackMember),
-    username === '' ? Promise.resolve(undefined) : findOpenRequestForUsername(deps.db, username),
   ]);
   const issues: FieldIssue[] = [];
   if (extensionCheck.status === 'rejected') issues.push(...refusal(extensionCheck.reason).map((i) => ({ ...i, field: `newExtension.${i.field}` })));
   if (userCheck.status === 'rejected') issues.push(...refusal(userCheck.reason));
   if (deliveryCheck.status === 'rejected') throw deliveryCheck.reason;
-  if (openCheck.status === 'rejected') throw openCheck.reason;
   // A field's own problem (malformed, taken) is the one to fix first.
   const has = (field: string) => issues.some((i) => i.field === field);
   if (deliveryCheck.value && !has('email')) issues.push(deliveryCheck.value);
-  if (openCheck.value && !has('username')) issues.push(openRequestIssue(username));
   if (comesWithExtension && base.extensionNumber) {
     issues.push(issue('extensionNumber', 'invalid_format', 'Choose an existing extension or set up a new one, not both'));
   }
@@ -169,21 +168,14 @@ function openExtensionRequestIssue(number: number): FieldIssue {
   return issue('extensionNumber', 'extension_taken', `A request for extension ${number} is already waiting for approval`);
 }
 
+/** The request and its audit row, in one statement (atomic by itself: no transaction to open). */
 async function store<P>(deps: ServiceDeps, actor: Actor, kind: RequestKind, payload: P, explain: (err: unknown) => unknown): Promise<SubmittedRequest<P>> {
   try {
-    const row = await deps.db.transaction(async (tx) => {
-      const created = await insertRequest(tx, { kind, payload, requesterId: actor.id, createdAt: deps.now() });
-      await recordAudit(tx, { actor: actor.id, action: 'request.submitted', entityType: 'request', entityId: created.id, details: { kind } });
-      return created;
-    });
-    return { id: row.id, kind, payload };
+    const id = await insertRequestAudited(deps.db, { kind, payload, requesterId: actor.id, createdAt: deps.now() }, { actor: actor.id, details: { kind } });
+    return { id, kind, payload };
   } catch (err) {
     throw explain(err);
   }
-}
-
-function openRequestIssue(username: string): FieldIssue {
-  return issue('username', 'username_taken', `A request for ${username} is already waiting for approval`);
 }
 
 export function parseStoredUserPayload(payload: unknown): UserRequestPayload {

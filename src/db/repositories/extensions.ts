@@ -1,13 +1,23 @@
 import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ExtensionRange } from '../../domain/extension-number.js';
 import type { Db } from '../client.js';
-import { extensions } from '../schema/index.js';
+import { extensions, users } from '../schema/index.js';
 
 export type ExtensionRow = typeof extensions.$inferSelect;
 export type NewExtensionRow = typeof extensions.$inferInsert;
 
 export async function findExtensionByNumber(db: Db, number: number): Promise<ExtensionRow | undefined> {
   const [row] = await db.select().from(extensions).where(eq(extensions.number, number));
+  return row;
+}
+
+/** The extension with this number and the username of whoever holds it, in one read. */
+export async function findExtensionWithHolder(db: Db, number: number): Promise<{ extension: ExtensionRow; holder: string | null } | undefined> {
+  const [row] = await db
+    .select({ extension: extensions, holder: users.username })
+    .from(extensions)
+    .leftJoin(users, eq(users.id, extensions.assignedUserId))
+    .where(eq(extensions.number, number));
   return row;
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestKind, RequestState } from '../../domain/request-state.js';
-import type { Db } from '../client.js';
-import { requests } from '../schema/index.js';
+import { rowsOf, type Db } from '../client.js';
+import { auditEvents, requests } from '../schema/index.js';
 
 export type RequestRow = typeof requests.$inferSelect;
 
@@ -24,6 +24,33 @@ export async function insertRequest(
     .returning();
   if (!row) throw new Error('insert into requests returned no row');
   return row;
+}
+
+/**
+ * Stores a new pending request and its `request.submitted` audit row in one statement (the audit row
+ * is written by a data-modifying WITH over the inserted row): one round trip, and atomic without a
+ * BEGIN and COMMIT of its own. The unique indexes on open requests refuse a twin as insertRequest's
+ * would. Returns the new request's ID.
+ */
+export async function insertRequestAudited(
+  db: Db,
+  values: { kind: RequestKind; payload: unknown; requesterId: string; createdAt: Date },
+  audit: { actor: string; details: Record<string, unknown> },
+): Promise<string> {
+  const at = values.createdAt.toISOString();
+  const result = await db.execute<{ id: string }>(sql`
+    with created as (
+      insert into ${requests} (${sql.identifier(requests.kind.name)}, ${sql.identifier(requests.payload.name)}, ${sql.identifier(requests.requesterId.name)}, ${sql.identifier(requests.createdAt.name)}, ${sql.identifier(requests.updatedAt.name)})
+      values (${values.kind}, ${JSON.stringify(values.payload)}::jsonb, ${values.requesterId}, ${at}::timestamptz, ${at}::timestamptz)
+      returning ${requests.id}
+    ), audited as (
+      insert into ${auditEvents} (${sql.identifier(auditEvents.actor.name)}, ${sql.identifier(auditEvents.action.name)}, ${sql.identifier(auditEvents.entityType.name)}, ${sql.identifier(auditEvents.entityId.name)}, ${sql.identifier(auditEvents.details.name)})
+      select ${audit.actor}, 'request.submitted', 'request', created.id::text, ${JSON.stringify(audit.details)}::jsonb from created
+    )
+    select id from created`);
+  const id = rowsOf<{ id: string }>(result)[0]?.id;
+  if (!id) throw new Error('insert into requests returned no row');
+  return id;
 }
 
 export async function findRequestById(db: Db, id: string): Promise<RequestRow | undefined> {

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
-import type { Db } from '../client.js';
-import { collections, departments, extensions, sites, userCollections, users } from '../schema/index.js';
+import { rowsOf, type Db } from '../client.js';
+import { collections, departments, extensions, requests, sites, userCollections, users } from '../schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 /** Insert values; a column may be SQL (the agent ID is drawn from its sequence inside the INSERT). */
@@ -33,6 +33,57 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
     .from(users)
     .where(sql`lower(${users.email}) = lower(${email})`);
   return row;
+}
+
+/** Which of the given usernames and emails are taken, lower-cased; and, when asked, which usernames an open request waits for. */
+export interface TakenIdentities {
+  usernames: Set<string>;
+  emails: Set<string>;
+  /** Usernames of open (pending or approved) create / clone requests; empty unless `openRequests` was asked for. */
+  openRequests: Set<string>;
+}
+
+/**
+ * The directory's answer for many usernames and emails in one statement (a submission asks for one of
+ * each, an import for a whole file): which are taken among users, case-insensitively, and, with
+ * `openRequests`, which usernames a request waiting for approval already names. Each part is an
+ * `= any(…)` lookup served by its unique index (users_username_ci, users_email_ci,
+ * requests_open_username, whose predicate the last condition repeats so the planner can use it).
+ */
+export async function findTakenIdentities(
+  db: Db,
+  wanted: { usernames: readonly string[]; emails: readonly string[]; openRequests?: boolean },
+): Promise<TakenIdentities> {
+  const usernames = [...new Set(wanted.usernames.map((u) => u.toLowerCase()))];
+  const emails = [...new Set(wanted.emails.map((e) => e.toLowerCase()))];
+  const none = { usernames: new Set<string>(), emails: new Set<string>(), openRequests: new Set<string>() };
+  if (usernames.length === 0 && emails.length === 0) return none;
+  // Arrays travel as one text parameter each ('{…}' literals are driver-neutral; postgres.js and
+  // PGlite serialise JS arrays differently).
+  const list = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+  const u = sql`${list(usernames)}::text[]`;
+  const e = sql`${list(emails)}::text[]`;
+  const open = wanted.openRequests
+    ? sql`array(select lower(${requests.payload} ->> 'username') from ${requests} where lower(${requests.payload} ->> 'username') = any(${u}) and ${requests.state} in ('pending', 'approved') and ${requests.payload} ? 'username')`
+    : sql`'{}'::text[]`;
+  // to_json: both drivers hand back JSON as parsed JS values, whereas text[] comes back in different shapes.
+  const result = await db.execute<{ usernames: string[]; emails: string[]; open: string[] }>(sql`
+    select to_json(array(select lower(${users.username}) from ${users} where lower(${users.username}) = any(${u}))) as usernames,
+           to_json(array(select lower(${users.email}) from ${users} where lower(${users.email}) = any(${e}))) as emails,
+           to_json(${open}) as open`);
+  const row = rowsOf<{ usernames: string[]; emails: string[]; open: string[] }>(result)[0];
+  if (!row) return none;
+  return { usernames: new Set(row.usernames), emails: new Set(row.emails), openRequests: new Set(row.open) };
+}
+
+/** Lower-cased usernames among `names` that users already have (an import checks a whole file at once). */
+export async function takenUsernames(db: Db, names: readonly string[]): Promise<Set<string>> {
+  return (await findTakenIdentities(db, { usernames: names, emails: [] })).usernames;
+}
+
+/** Lower-cased emails among `emails` that users already have. */
+export async function takenEmails(db: Db, emails: readonly string[]): Promise<Set<string>> {
+  return (await findTakenIdentities(db, { usernames: [], emails })).emails;
 }
 
 /** Lower-cased usernames that start with `base`: the candidates a free suggestion must avoid. */
@@ -209,11 +260,6 @@ export function prefixUpperBound(prefix: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The rows of a raw query: postgres.js returns them as the result, PGlite inside it. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 interface ListRowSql {

@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { InvalidInput } from '../../src/domain/errors.js';
+import { requests } from '../../src/db/schema/index.js';
+import { findTakenIdentities, takenEmails, takenUsernames } from '../../src/db/repositories/users.js';
+import { submitUserRequest } from '../../src/services/submit-request.js';
+import { depsFor, janeDoe, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
+import { rowCountsWithRequests } from '../support/queries.js';
+import { openTestDatabase, testDriver } from '../support/test-db.js';
+import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
+
+/** The reference-data lists a form is checked against: read through their own module (and its cache, once there is one). */
+const REFERENCE_TABLES = /from "(sites|departments|billing_units|cucm_clusters|e911_locations|profiles|caller_ids|collections|extension_ranges)"/;
+
+/**
+ * Issue 12: a submission used to make about twenty round trips. Counted here at the driver (postgres.js's
+ * `debug`, PGlite's wire-protocol messages): every statement the bot sends, BEGIN and COMMIT included.
+ */
+describe(`the round trips of one submission (${testDriver})`, () => {
+  let database: Database;
+  let deps: ReturnType<typeof depsFor>;
+  let seen: string[] | undefined;
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ onQuery: (statement) => seen?.push(statement) });
+    await seedDemoReferenceData(database.db);
+    deps = depsFor(database.db);
+    // A warm bot: the pool's connections are open (each new one costs postgres.js a setup query).
+    await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe() });
+  });
+  afterAll(() => database.close());
+
+  const stateOf = async (username: string) =>
+    (await database.db.select({ state: requests.state }).from(requests).where(sql`${requests.payload} ->> 'username' = ${username}`))[0]?.state;
+
+  async function statementsOf(work: () => Promise<unknown>): Promise<{ all: string[]; directory: string[] }> {
+    seen = [];
+    try {
+      await work().catch(() => undefined);
+      // postgres.js asks for the array types once on each new connection of its pool: not the use case's.
+      const all = seen.filter((s) => !/from pg_catalog\.pg_type/.test(s));
+      return { all, directory: all.filter((s) => !REFERENCE_TABLES.test(s)) };
+    } finally {
+      seen = undefined;
+    }
+  }
+
+  it('stores a New User request in two statements beside the reference data: one read of the directory, one insert with its audit row', async () => {
+    const { all, directory } = await statementsOf(() => submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'counted1' }) }));
+    expect(directory, directory.join('\n---\n')).toHaveLength(2);
+    expect(directory.some((s) => /^\s*(begin|commit)/i.test(s))).toBe(false);
+    // The reference lists are read once (nine lists today; fewer once they are cached).
+    expect(all.length).toBeLessThanOrEqual(11);
+    expect(await stateOf('counted1')).toBe('pending');
+  });
+
+  it('an agent with an existing extension costs one more read, and one with a new extension reads the reference data only once', async () => {
+    const extension = await extensionThroughApproval(deps, requester, softphone());
+    const existing = await statementsOf(() =>
+      submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'counted2', userType: 'agent', extensionNumber: String(extension.number) }) }),
+    );
+    expect(existing.directory, existing.directory.join('\n---\n')).toHaveLength(3);
+
+    const withNew = await statementsOf(() =>
+      submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'counted3', userType: 'agent' }), newExtension: softphone() }),
+    );
+    // The directory, the numbers taken in the ranges, the insert.
+    expect(withNew.directory, withNew.directory.join('\n---\n')).toHaveLength(3);
+    expect(withNew.all.length - withNew.directory.length).toBeLessThanOrEqual(9);
+    expect(await stateOf('counted3')).toBe('pending');
+  });
+
+  it('answers every conflict on its field, all in one answer, as before', async () => {
+    await userThroughApproval(deps, requester, janeDoe({ username: 'jdoe', email: 'jdoe@example.com' }));
+    const holder = await userThroughApproval(deps, requester, janeDoe({ username: 'holder' }));
+    const extension = await extensionThroughApproval(deps, requester, softphone());
+    // Assigned directly: only the held extension matters here, not how it came to be held.
+    await database.db.execute(sql`update extensions set assigned_user_id = ${holder.id} where id = ${extension.id}`);
+    await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'waiting' }) });
+    const before = await rowCountsWithRequests(database.db);
+
+    const refusal = async (input: Parameters<typeof janeDoe>[0]) => {
+      const err = await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe(input) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidInput);
+      return (err as InvalidInput).issues.map((i) => ({ field: i.field, code: i.code, message: i.message, ...(i.suggestion ? { suggestion: i.suggestion } : {}) }));
+    };
+
+    expect(await refusal({ username: 'JDoe' })).toEqual([{ field: 'username', code: 'username_taken', message: 'Username JDoe is already taken — try jdoe2', suggestion: 'jdoe2' }]);
+    expect(await refusal({ email: 'JDOE@example.com' })).toEqual([{ field: 'email', code: 'email_in_use', message: 'Email JDOE@example.com is already used by another user' }]);
+    expect(await refusal({ userType: 'agent', extensionNumber: String(extension.number) })).toEqual([
+      { field: 'extensionNumber', code: 'extension_assigned', message: `Extension ${extension.number} is already assigned to holder` },
+    ]);
+    expect(await refusal({ username: 'Waiting' })).toEqual([{ field: 'username', code: 'username_taken', message: 'A request for Waiting is already waiting for approval' }]);
+
+    // All at once, with the taken username winning over the open request on its field.
+    const all = await refusal({ username: 'jdoe', email: 'jdoe@example.com', userType: 'agent', extensionNumber: String(extension.number) });
+    expect(all.map((i) => `${i.field}:${i.code}`).sort()).toEqual(['email:email_in_use', 'extensionNumber:extension_assigned', 'username:username_taken']);
+    // A bad field beside them: the taken username, the taken email and the open request are still said.
+    expect((await refusal({ username: 'jdoe', email: 'jdoe@example.com', phone: '12' })).map((i) => `${i.field}:${i.code}`).sort()).toEqual([
+      'email:email_in_use',
+      'phone:phone_too_short',
+      'username:username_taken',
+    ]);
+    expect((await refusal({ username: 'waiting', phone: '12' })).map((i) => `${i.field}:${i.message}`).sort()).toEqual([
+      'phone:' + (await refusal({ phone: '12' }))[0]!.message,
+      'username:A request for waiting is already waiting for approval',
+    ]);
+    expect(await rowCountsWithRequests(database.db)).toEqual(before);
+  });
+
+  it('checks many usernames and emails in one statement, case-insensitively (for imports)', async () => {
+    await userThroughApproval(deps, requester, janeDoe({ username: 'batch.a', email: 'Batch.A@example.com' }));
+    await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'batch.open' }) });
+    const { all } = await statementsOf(async () => {
+      const found = await findTakenIdentities(database.db, { usernames: ['BATCH.A', 'batch.b', 'Batch.Open', 'we"ird\\name'], emails: ['batch.a@EXAMPLE.com', 'free@example.com'], openRequests: true });
+      expect(found).toEqual({ usernames: new Set(['batch.a']), emails: new Set(['batch.a@example.com']), openRequests: new Set(['batch.open']) });
+    });
+    expect(all).toHaveLength(1);
+    expect(await takenUsernames(database.db, ['batch.a', 'batch.open'])).toEqual(new Set(['batch.a']));
+    expect(await takenEmails(database.db, ['nobody@example.com'])).toEqual(new Set());
+  });
+});
