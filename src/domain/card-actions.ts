@@ -4,11 +4,30 @@
  * Reactivate for a deactivated one. Someone who may see cards but not make requests (an approver the
  * operator left off the requesters, were the policy ever to allow that) sees only History.
  */
-export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'history';
+export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'history' | RecoveryCardAction;
 
-export function cardActions(viewer: { canRequest: boolean }, status: 'active' | 'deactivated'): CardAction[] {
-  if (!viewer.canRequest) return ['history'];
-  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', 'history'];
+/**
+ * Recovery of an active user's access: Reset sign-in and Resend welcome for whoever may ask for them
+ * (domain/recovery.ts: under RESET_NEEDS_APPROVAL=false only approvers), Unlock for approvers while the
+ * account is locked (it is no request: an approver does it at once).
+ */
+export type RecoveryCardAction = 'reset_sign_in' | 'resend_welcome' | 'unlock';
+
+export interface CardViewer {
+  canRequest: boolean;
+  isApprover?: boolean;
+  /** May ask for a reset or a resend of the welcome (recoveryRoute is not `not_allowed`). */
+  mayAskRecovery?: boolean;
+}
+
+export function cardActions(viewer: CardViewer, status: 'active' | 'deactivated', account: { locked: boolean } = { locked: false }): CardAction[] {
+  const recovery: CardAction[] = [];
+  if (status === 'active') {
+    if (viewer.mayAskRecovery) recovery.push('reset_sign_in', 'resend_welcome');
+    if (viewer.isApprover && account.locked) recovery.push('unlock');
+  }
+  if (!viewer.canRequest) return [...recovery, 'history'];
+  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', ...recovery, 'history'];
 }
 
 /** Who may see a user card and its history: requesters and approvers. */

@@ -19,6 +19,8 @@ import { welcomeOf } from './welcome.js';
 import { completedExtensionFacts, completedUserFacts } from './request-notices.js';
 import { executeDeactivation, planDeactivation, type DeactivationPlan } from './offboarding.js';
 import { executeReactivation, planReactivation, type ReactivationPlan } from './reactivation.js';
+import { executeResend, planResend, type ResendPlan } from './resend-welcome.js';
+import { executeReset, planReset, type ResetPlan } from './reset-sign-in.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import type { UserInfoInput } from './user-fields.js';
 
@@ -49,7 +51,9 @@ export type ExecutionPlan =
   | { kind: 'extension'; newExtension: NewExtensionPlan }
   | EditPlan
   | DeactivationPlan
-  | ReactivationPlan;
+  | ReactivationPlan
+  | ResetPlan
+  | ResendPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -66,6 +70,8 @@ export async function planRequest(deps: ServiceDeps, request: RequestRow): Promi
   if (request.kind === 'edit_user') return planEdit(deps, request);
   if (request.kind === 'deactivate_user') return planDeactivation(deps, request);
   if (request.kind === 'reactivate_user') return planReactivation(deps, request);
+  if (request.kind === 'reset_sign_in') return planReset(deps, request);
+  if (request.kind === 'resend_welcome') return planResend(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -138,6 +144,8 @@ export async function executePlan(tx: Db, actor: Actor, request: RequestRow, pla
   const { now } = context;
   if (plan.kind === 'deactivate') return executeDeactivation(tx, actor, request, plan, now);
   if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
+  if (plan.kind === 'reset_sign_in') return executeReset(tx, actor, request, plan, context);
+  if (plan.kind === 'resend_welcome') return executeResend(tx, actor, request, plan, context);
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
@@ -166,7 +174,7 @@ export const DRAW_AGAIN = Symbol('draw again');
  */
 export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
   if (isInvalidInput(err)) return err;
-  if (plan.kind === 'deactivate' || plan.kind === 'reactivate') return err;
+  if (plan.kind === 'deactivate' || plan.kind === 'reactivate' || plan.kind === 'reset_sign_in' || plan.kind === 'resend_welcome') return err;
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);
   }

@@ -3,6 +3,7 @@ import { typedExtensionNumber } from '../domain/extension-number.js';
 import type { CreatedExtension, CreatedUser, RequesterNoticeFacts, RequestSubject } from '../notifications/requester-notices.js';
 import { editRequestPayload } from './edit-payload.js';
 import { deactivationPayload, reactivationPayload } from './lifecycle-payload.js';
+import { recoveryPayload } from './recovery-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 
 /**
@@ -26,6 +27,12 @@ export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): R
     if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
     const { firstName, lastName, username } = parsed.data;
     return { kind: 'user_change', change: request.kind === 'deactivate_user' ? 'deactivate' : 'reactivate', firstName, lastName, username };
+  }
+  if (request.kind === 'reset_sign_in' || request.kind === 'resend_welcome') {
+    const parsed = recoveryPayload.safeParse(request.payload);
+    if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
+    const { firstName, lastName, account } = parsed.data;
+    return { kind: 'user_change', change: request.kind === 'reset_sign_in' ? 'reset' : 'resend', firstName, lastName, username: account };
   }
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { createExtensionInput } from './create-extension.js';
 import { editRequestPayload, type EditRequestPayload } from './edit-payload.js';
 import { isLifecycleKind, lifecyclePayloadSchema, type LifecyclePayload } from './lifecycle-payload.js';
+import { recoveryPayload, type RecoveryPayload } from './recovery-payload.js';
 import { userInfoFields } from './user-fields.js';
+import { isRecoveryKind } from '../domain/request-state.js';
 
 /**
  * What a request stores until an approver decides: the validated use-case input. A typed password is
@@ -25,7 +27,7 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
 
-export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload;
+export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | RecoveryPayload;
 
 /**
  * A stored request's payload, read back through the schema of its kind. A row that no longer fits (edited
@@ -34,7 +36,9 @@ export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditR
  * logs it, instead of failing the whole App Home or approval message.
  */
 export function parseStoredPayload(kind: RequestKind, payload: unknown): { payload: StoredPayload; unreadable?: undefined } | { payload: null; unreadable: string[] } {
-  const parsed = isLifecycleKind(kind)
+  const parsed = isRecoveryKind(kind)
+    ? recoveryPayload.safeParse(payload)
+    : isLifecycleKind(kind)
     ? lifecyclePayloadSchema(kind).safeParse(payload)
     : kind === 'edit_user'
       ? editRequestPayload.safeParse(payload)

@@ -118,6 +118,10 @@ export const ACTIONS = {
   deactivateUser: 'card_deactivate_user',
   reactivateUser: 'card_reactivate_user',
   userHistory: 'card_user_history',
+  /** Recovery on the card (value: the username): a reset, a resend of the welcome, an approver's unlock. */
+  resetSignIn: 'card_reset_sign_in',
+  resendWelcome: 'card_resend_welcome',
+  unlockUser: 'card_unlock_user',
   /** History paging (value: `<page>:<username>`). */
   historyPage: 'history_page',
   /** App Home: Find a user (opens a modal that asks for the text). */

@@ -9,6 +9,8 @@ import { deviceTypeLabel } from '../../text/device-type.js';
 import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
 import { describeEdit } from './edit-summary.js';
 import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
+import { describeRecovery } from './recovery-summary.js';
+import { isRecoveryPayload } from '../../services/recovery-payload.js';
 
 /**
  * How a request reads to people: a one-line title and the seed's fields, as plain text (not mrkdwn:
@@ -83,6 +85,7 @@ export function describeRequest(kind: RequestKind, payload: StoredPayload | null
   if (payload === null) return { title: `${KIND_NOUNS[kind]} (unreadable)`, fields: [{ label: 'Details', value: UNREADABLE_DETAILS }] };
   if (isEditPayload(payload)) return describeEdit(payload, names);
   if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
+  if (isRecoveryPayload(payload)) return describeRecovery(kind, payload);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);

@@ -18,6 +18,17 @@ const BUTTONS: Readonly<Record<CardAction, { actionId: string; label: string }>>
   deactivate: { actionId: ACTIONS.deactivateUser, label: 'Deactivate' },
   reactivate: { actionId: ACTIONS.reactivateUser, label: 'Reactivate' },
   history: { actionId: ACTIONS.userHistory, label: 'History' },
+  reset_sign_in: { actionId: ACTIONS.resetSignIn, label: 'Reset sign-in' },
+  resend_welcome: { actionId: ACTIONS.resendWelcome, label: 'Resend welcome' },
+  unlock: { actionId: ACTIONS.unlockUser, label: 'Unlock' },
+};
+
+/** A reset ends the person's password: asked once more before it goes (Slack's own confirmation dialog). */
+const RESET_CONFIRM = {
+  title: { type: 'plain_text' as const, text: 'Reset sign-in?' },
+  text: { type: 'plain_text' as const, text: 'Their current password stops working and a new one-time password is sent to them by email and DM.' },
+  confirm: { type: 'plain_text' as const, text: 'Reset' },
+  deny: { type: 'plain_text' as const, text: 'Cancel' },
 };
 
 /**
@@ -79,6 +90,7 @@ function buttons(username: string, actions: readonly CardAction[]): ActionsBlock
       text: { type: 'plain_text', text: BUTTONS[a].label },
       value: username,
       ...(a === 'deactivate' ? { style: 'danger' as const } : {}),
+      ...(a === 'reset_sign_in' ? { confirm: RESET_CONFIRM } : {}),
     })),
   };
 }
