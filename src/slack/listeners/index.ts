@@ -10,6 +10,7 @@ import { setUpNewExtension } from './actions/new-extension.js';
 import { retryDeliveryClicked } from './actions/retry-delivery.js';
 import { historyClicked, historyPaged, viewUserClicked } from './actions/user-card.js';
 import { userLifecycleClicked } from './actions/user-lifecycle.js';
+import { userRecoveryClicked } from './actions/user-recovery.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
 import { offboardPerson } from './shortcuts/offboard-person.js';
@@ -47,6 +48,9 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.retryDelivery, retryDeliveryClicked(deps));
   app.action(ACTIONS.deactivateUser, userLifecycleClicked(deps, modals, 'deactivate'));
   app.action(ACTIONS.reactivateUser, userLifecycleClicked(deps, modals, 'reactivate'));
+  app.action(ACTIONS.resetSignIn, userRecoveryClicked(deps, 'reset'));
+  app.action(ACTIONS.resendWelcome, userRecoveryClicked(deps, 'resend'));
+  app.action(ACTIONS.unlockUser, userRecoveryClicked(deps, 'unlock'));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
   app.view(VIEWS.userEdit, userEditSubmitted(deps));
