@@ -122,7 +122,7 @@ export function recoveryDoneNotice(
   const channels = facts.byEmail ? 'an email, and a Slack DM where possible' : 'a Slack DM';
   const text =
     facts.kind === 'reset'
-      ? `:white_check_mark: The sign-in of ${who} is reset${by}${facts.wasLocked ? ' and the account unlocked' : ''}: their previous password no longer works. They get ${channels} with a new one-time password for \`${escapeMrkdwn(facts.signInName)}\`.`
+      ? `:white_check_mark: The sign-in of ${who} is reset${by}${facts.wasLocked ? ' and the account unlocked' : ''}: their previous password no longer works. They get ${channels}, with a new one-time password for \`${escapeMrkdwn(facts.signInName)}\`.`
       : `:white_check_mark: The welcome was sent again to ${who}${by}: ${channels}${facts.freshPassword ? ', with a new one-time password (the previous one had expired or could not be sent again)' : ', with their current one-time password'} for \`${escapeMrkdwn(facts.signInName)}\`.`;
   return requesterNotice({ requestId: request.id, requesterId: request.requesterId, topic: REQUESTER_TOPICS.completed, text });
 }
