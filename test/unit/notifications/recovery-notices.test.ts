@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlackDm } from '../../../src/notifications/messages.js';
-import { emailPayload, slackDmPayload, slackPostPayload, type EmailPayload, type SlackDmPayload, type SlackPostPayload } from '../../../src/notifications/payloads.js';
+import { emailPayload, slackDmPayload, slackPostPayload, type EmailPayload, type SlackDmPayload } from '../../../src/notifications/payloads.js';
 import { recoveryDoneNotice, signInResetNotifications, type SignInResetFacts } from '../../../src/notifications/recovery-notices.js';
 
 function facts(over: Partial<SignInResetFacts> = {}): SignInResetFacts {
@@ -24,13 +24,13 @@ describe('the sign-in reset notice', () => {
       ['email', 'sign_in_reset_email', 'request:r1:sign_in_reset_email'],
       ['slack_dm', 'sign_in_reset_dm', 'request:r1:sign_in_reset_dm'],
     ]);
-    const email = emailPayload.parse(out[0]!.payload) as EmailPayload;
+    const email = emailPayload.parse(out[0]!.payload);
     expect(email.subject).toBe('Your sign-in was reset: sign in as jdoe@abc with a new one-time password');
     expect(email.text).toContain("Your sign-in was reset at your team's request, and your account is unlocked: your previous password no longer works.");
     expect(email.text).toContain('the first letter of your first name');
     expect(email.text).toContain('2026-11-26 09:00 UTC');
     expect(email.html).toContain('Your sign-in was reset');
-    const dm = slackDmPayload.parse(out[1]!.payload) as SlackDmPayload;
+    const dm = slackDmPayload.parse(out[1]!.payload);
     expect(dm.email).toBe('jane@example.com');
     expect(dm.oneTimePassword).toBeUndefined();
     expect(dm.text).toContain('Your sign-in was reset');
@@ -39,7 +39,7 @@ describe('the sign-in reset notice', () => {
   it('under random, by DM only, the password kept apart and shown after the password block when sent', () => {
     const out = signInResetNotifications(facts({ oneTimePassword: 'Zq8-secret-Kw', wasLocked: false }));
     expect(out.map((n) => n.channel)).toEqual(['slack_dm']);
-    const dm = slackDmPayload.parse(out[0]!.payload) as SlackDmPayload;
+    const dm = slackDmPayload.parse(out[0]!.payload);
     expect(dm.text).not.toContain('Zq8-secret-Kw');
     expect(dm.text).not.toContain('unlocked');
     expect(JSON.stringify(dm.blocks)).not.toContain('Zq8-secret-Kw');
@@ -65,7 +65,7 @@ describe("the requester's notice of a recovery done", () => {
 
   it('a reset: who, by whom, unlocked, and how it reaches them', () => {
     const n = recoveryDoneNotice(request, { kind: 'reset', username: 'jdoe', signInName: 'jdoe@abc', freshPassword: true, wasLocked: true, byEmail: true });
-    const post = slackPostPayload.parse(n.payload) as SlackPostPayload;
+    const post = slackPostPayload.parse(n.payload);
     expect(post.channel).toBe('U0REQUESTER');
     expect(post.text).toBe(
       ':white_check_mark: The sign-in of jdoe is reset (approved by <@U0APPROVER>) and the account unlocked: their previous password no longer works. They get an email, and a Slack DM where possible, with a new one-time password for `jdoe@abc`.',
@@ -75,12 +75,12 @@ describe("the requester's notice of a recovery done", () => {
 
   it('carried out at once by the approver who asked: no "approved by"; a resend says whether the password is new', () => {
     const atOnce = { ...request, approverId: 'U0REQUESTER' };
-    const reset = slackPostPayload.parse(recoveryDoneNotice(atOnce, { kind: 'reset', username: 'jdoe', signInName: 'jdoe@abc', freshPassword: true, wasLocked: false, byEmail: false }).payload) as SlackPostPayload;
+    const reset = slackPostPayload.parse(recoveryDoneNotice(atOnce, { kind: 'reset', username: 'jdoe', signInName: 'jdoe@abc', freshPassword: true, wasLocked: false, byEmail: false }).payload);
     expect(reset.text).not.toContain('approved by');
     expect(reset.text).toContain('They get a Slack DM, with a new one-time password');
-    const kept = slackPostPayload.parse(recoveryDoneNotice(request, { kind: 'resend', username: 'jdoe', signInName: 'jdoe@abc', freshPassword: false, wasLocked: false, byEmail: true }).payload) as SlackPostPayload;
+    const kept = slackPostPayload.parse(recoveryDoneNotice(request, { kind: 'resend', username: 'jdoe', signInName: 'jdoe@abc', freshPassword: false, wasLocked: false, byEmail: true }).payload);
     expect(kept.text).toContain('with their current one-time password');
-    const fresh = slackPostPayload.parse(recoveryDoneNotice(request, { kind: 'resend', username: '<!here>', signInName: 'jdoe@abc', freshPassword: true, wasLocked: false, byEmail: true }).payload) as SlackPostPayload;
+    const fresh = slackPostPayload.parse(recoveryDoneNotice(request, { kind: 'resend', username: '<!here>', signInName: 'jdoe@abc', freshPassword: true, wasLocked: false, byEmail: true }).payload);
     expect(fresh.text).toContain('with a new one-time password');
     expect(fresh.text).toContain('&lt;!here&gt;');
   });
