@@ -33,13 +33,13 @@ async function requestAndApprove(t: TestBot, answers: Record<string, string>, ag
     const step = await t.slack.waitForView({ method: 'views.push', since });
     const done = t.slack.calls.length;
     await sendViewSubmission(t.slackTarget, { view: step, values: fillView(step, { 'Device Name': 'Agent softphone' }) });
-    await t.slack.waitFor('views.update', 3000, done);
+    await t.slack.waitFor('views.update', 10_000, done);
     view = t.slack.viewById(root.id!);
   }
   const since = t.slack.calls.length;
   const ack = await sendViewSubmission(t.slackTarget, { view, values: typed });
   expect(ack.body).toEqual({ response_action: 'clear' });
-  const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+  const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 10_000, since);
   const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = ${answers.Username}`);
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
   const ts = (post.answer as { ts: string }).ts;
