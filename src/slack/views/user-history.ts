@@ -20,6 +20,9 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'user.password_change_refused': 'Password change refused',
   'user.password_change_failed': 'Password change failed',
   'user.unlocked': 'Sign-in unlocked',
+  'user.sign_in_reset': 'Sign-in reset (new one-time password)',
+  'user.welcome_resent': 'Welcome sent again',
+  'user.recovery_refused': 'Reset or resend refused',
 };
 const DETAILS_MAX = 600;
 // A page has at most 25 entries (the use case's limit), one block each, plus header and two paging
