@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * What a reset of a user's sign-in or a resend of their welcome stores: whom it is for
- * (requests.recovery_user_id is the source of truth; the names are kept for showing the request) and
- * the requester's reason. The username is under `account`, not `username`: a payload's `username`
+ * (requests.recovery_user_id is the source of truth; the names are kept for showing the request). No
+ * password: the new one is made when it is carried out. The username is under `account`, not `username`: a payload's `username`
  * falls under requests_open_username, which would make a reset wait for an open edit of the same user.
  */
 export const recoveryPayload = z.object({
