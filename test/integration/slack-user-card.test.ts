@@ -90,6 +90,9 @@ describe(`the user card, end to end (${testDriver})`, () => {
       [ACTIONS.editUser, 'cagent'],
       [ACTIONS.cloneUser, 'cagent'],
       [ACTIONS.deactivateUser, 'cagent'],
+      // RESET_NEEDS_APPROVAL (the default): a requester may ask for a reset or a resend; no Unlock, which is an approver's.
+      [ACTIONS.resetSignIn, 'cagent'],
+      [ACTIONS.resendWelcome, 'cagent'],
       [ACTIONS.userHistory, 'cagent'],
     ]);
     const whole = JSON.stringify(card);
