@@ -83,6 +83,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       approvals: {
         channel: config.approvalsChannel,
         allowSelfApproval: config.allowSelfApproval,
+        resetNeedsApproval: config.resetNeedsApproval,
         remindAfterHours: config.remindAfterHours,
         expireAfterHours: config.expireAfterHours,
       },

@@ -5,14 +5,33 @@
  * operator left off the requesters, were the policy ever to allow that) sees only History.
  * Rotate device secret shows only to an approver, and only for a user who holds an extension.
  */
-export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'unassign_extension' | 'rotate_secret' | 'history';
+export type CardAction = 'edit' | 'clone' | 'deactivate' | 'reactivate' | 'unassign_extension' | 'rotate_secret' | 'history' | RecoveryCardAction;
 
-export function cardActions(viewer: { canRequest: boolean; isApprover?: boolean }, status: 'active' | 'deactivated', user: { hasExtension?: boolean } = {}): CardAction[] {
-  if (!viewer.canRequest) return ['history'];
+/**
+ * Recovery of an active user's access: Reset sign-in and Resend welcome for whoever may ask for them
+ * (domain/recovery.ts: under RESET_NEEDS_APPROVAL=false only approvers), Unlock for approvers while the
+ * account is locked (it is no request: an approver does it at once).
+ */
+export type RecoveryCardAction = 'reset_sign_in' | 'resend_welcome' | 'unlock';
+
+export interface CardViewer {
+  canRequest: boolean;
+  isApprover?: boolean;
+  /** May ask for a reset or a resend of the welcome (recoveryRoute is not `not_allowed`). */
+  mayAskRecovery?: boolean;
+}
+
+export function cardActions(viewer: CardViewer, status: 'active' | 'deactivated', account: { locked?: boolean; hasExtension?: boolean } = {}): CardAction[] {
+  const recovery: CardAction[] = [];
+  if (status === 'active') {
+    if (viewer.mayAskRecovery) recovery.push('reset_sign_in', 'resend_welcome');
+    if (viewer.isApprover && account.locked) recovery.push('unlock');
+  }
+  if (!viewer.canRequest) return [...recovery, 'history'];
   // Unassign extension only for a user who holds one (a deactivated user never does: it was freed).
-  const unassign: CardAction[] = user.hasExtension && status === 'active' ? ['unassign_extension'] : [];
-  const rotate: CardAction[] = viewer.isApprover && user.hasExtension ? ['rotate_secret'] : [];
-  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', ...unassign, ...rotate, 'history'];
+  const unassign: CardAction[] = account.hasExtension && status === 'active' ? ['unassign_extension'] : [];
+  const rotate: CardAction[] = viewer.isApprover && account.hasExtension ? ['rotate_secret'] : [];
+  return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', ...unassign, ...rotate, ...recovery, 'history'];
 }
 
 /** Who may see a user card and its history: requesters and approvers. */

@@ -27,6 +27,8 @@ export interface WelcomeFacts {
   passwordFromRequester?: boolean;
   /** The account existed and was deactivated: it is active again (the welcome is sent anew). */
   reactivated?: boolean;
+  /** Sent again at the team's request (a resend of the welcome): said so, first thing. */
+  resent?: boolean;
   /** The extension the new user holds: the account page then offers its settings once (never the secret here). */
   extensionNumber?: number | null;
 }
@@ -37,17 +39,19 @@ function phoneWords(f: WelcomeFacts): string | null {
   return `Your phone extension is ${f.extensionNumber}. After you choose your password, the same page offers "Show my phone's settings": it shows your phone's device secret once, so have your phone or softphone ready to type it in.`;
 }
 
+const RESENT_WORDS = 'Your team asked for this welcome to be sent to you again.';
+
 const FROM_REQUESTER_WORDS = 'Your first password is the one the person who asked for your account chose: ask them for it.';
 
 export const WELCOME_EMAIL_TOPIC = 'welcome_email';
 export const WELCOME_DM_TOPIC = 'welcome_dm';
 
-/** The block of the welcome DM after which the one-time password is shown. */
-const PASSWORD_BLOCK_ID = 'password';
+/** The block of the welcome DM (and of any DM with a one-time password) after which the password is shown. */
+export const PASSWORD_BLOCK_ID = 'password';
 const ONE_TIME_PASSWORD_BLOCK_ID = 'one_time_password';
 
 /** The default password rule, in words (the seeds' rule; SPEC "Rules from the seeds"). */
-const DEFAULT_RULE_WORDS =
+export const DEFAULT_RULE_WORDS =
   'the first letter of your first name in upper case, the first letter of your last name in lower case, the digits of your phone number, then two exclamation marks (!!)';
 
 /**
@@ -58,7 +62,7 @@ export function welcomeNotifications(f: WelcomeFacts): NewNotification[] {
   if (!f.email) return [];
   const email: EmailPayload = {
     to: { name: `${f.firstName} ${f.lastName}`.trim(), address: f.email },
-    subject: `Your contact-center account is ${f.reactivated ? 'active again' : 'ready'}: sign in as ${f.signInName}`,
+    subject: `${f.resent ? 'Sent again: ' : ''}Your contact-center account is ${f.reactivated ? 'active again' : 'ready'}: sign in as ${f.signInName}`,
     text: welcomeEmailText(f),
     html: welcomeEmailHtml(f),
   };
@@ -135,7 +139,7 @@ function welcomeEmailText(f: WelcomeFacts): string {
   return [
     `Hello ${f.firstName},`,
     '',
-    `Your contact-center account has been ${createdOrReactivated(f)}.`,
+    `Your contact-center account has been ${createdOrReactivated(f)}.${f.resent ? ` ${RESENT_WORDS}` : ''}`,
     '',
     `Sign in as: ${f.signInName}`,
     '',
@@ -155,7 +159,7 @@ function welcomeEmailHtml(f: WelcomeFacts): string {
     '<!doctype html>',
     '<html><body style="font-family: sans-serif; line-height: 1.5">',
     `<p>Hello ${escapeHtml(f.firstName)},</p>`,
-    `<p>Your contact-center account has been ${createdOrReactivated(f)}.</p>`,
+    `<p>Your contact-center account has been ${createdOrReactivated(f)}.${f.resent ? ` ${RESENT_WORDS}` : ''}</p>`,
     `<p>Sign in as: <strong>${escapeHtml(f.signInName)}</strong></p>`,
     `<p>${escapeHtml(emailPasswordWords(f))}</p>`,
     ...(phoneWords(f) ? [`<p>${escapeHtml(phoneWords(f)!)}</p>`] : []),
@@ -173,7 +177,7 @@ function welcomeDm(f: WelcomeFacts): { text: string; blocks: SlackBlock[] } {
     : f.passwordFromRequester
       ? `You must change your password when you first sign in. ${FROM_REQUESTER_WORDS}${expiry}`
       : `You must change your password when you first sign in. Your first password follows the default rule: ${DEFAULT_RULE_WORDS}.${expiry}`;
-  const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been ${createdOrReactivated(f)}.`;
+  const intro = `Hello ${escapeMrkdwn(f.firstName)}, your contact-center account has been ${createdOrReactivated(f)}.${f.resent ? ` ${RESENT_WORDS}` : ''}`;
   const signIn = `*Sign in as:* \`${escapeMrkdwn(f.signInName)}\``;
   const link = `<${escapeMrkdwn(f.accountUrl)}|Sign in and change your password>`;
   const phone = phoneWords(f);

@@ -20,8 +20,8 @@ export type RequestSubject =
   | { kind: 'user'; firstName: string; lastName: string; username: string; clonedFrom: string | null }
   /** `number` is null when the requester left it for the bot to choose. */
   | { kind: 'extension'; number: string | null; deviceName: string }
-  /** A change to an existing user: an edit, an offboarding, a reactivation. */
-  | { kind: 'user_change'; change: 'edit' | 'deactivate' | 'reactivate'; firstName: string; lastName: string; username: string }
+  /** A change to an existing user: an edit, an offboarding, a reactivation; or a recovery of their access. */
+  | { kind: 'user_change'; change: 'edit' | 'deactivate' | 'reactivate' | 'reset' | 'resend'; firstName: string; lastName: string; username: string }
   /** An extension moved to another user, or taken from its holder: usernames, null for nobody. */
   | { kind: 'extension_assignment'; change: 'reassign' | 'unassign'; number: number; from: string | null; to: string | null }
   /** A new device secret for an existing extension. */
@@ -108,7 +108,7 @@ export function requesterOutcomeText(facts: RequesterNoticeFacts): string {
   }
 }
 
-const CHANGE_NOUNS = { edit: 'changes to', deactivate: 'the offboarding of', reactivate: 'the reactivation of' } as const;
+const CHANGE_NOUNS = { edit: 'changes to', deactivate: 'the offboarding of', reactivate: 'the reactivation of', reset: 'a sign-in reset of', resend: 'the welcome sent again to' } as const;
 
 function completedText(subject: string, approverId: string, created: CreatedUser | CreatedExtension | AppliedEdit): string {
   if (created.kind === 'edit') {

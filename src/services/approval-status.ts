@@ -22,6 +22,15 @@ import { isLifecycleKind } from './lifecycle-payload.js';
 import { lifecycleResult } from './lifecycle-status.js';
 import { parseStoredPayload, type StoredPayload } from './request-payload.js';
 import { rotationResultText } from './rotate-device-secret.js';
+import { isRecoveryKind } from '../domain/request-state.js';
+import { recoveryPayload } from './recovery-payload.js';
+
+/** A completed reset or resend, in words: whom it was for (never a password). */
+function recoveryResult(request: RequestRow): string | null {
+  const parsed = recoveryPayload.safeParse(request.payload);
+  if (!parsed.success) return null;
+  return request.kind === 'reset_sign_in' ? `Sign-in of ${parsed.data.account} reset: a new one-time password was sent` : `Welcome sent again to ${parsed.data.account}`;
+}
 
 /** Everything the approval message shows about a request, read in one place. */
 export interface ApprovalStatus {
@@ -59,6 +68,7 @@ async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Pro
   if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
   if (isExtensionAssignmentKind(request.kind)) return extensionAssignmentResult(request);
   if (request.kind === 'rotate_device_secret') return rotationResultText(request);
+  if (isRecoveryKind(request.kind)) return recoveryResult(request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
     if (!user) return null;

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { InvalidInput, issue, reject, type FieldIssue } from '../domain/errors.js';
-import { initialPassword, oneTimePasswordExpiresAt } from '../domain/password.js';
-import { hashPassword } from '../domain/password-hash.js';
 import { validateOptionalText } from '../domain/person.js';
-import { nationalDigits } from '../domain/phone.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import type { RequestRow } from '../db/repositories/requests.js';
 import { findUserById, markUserReactivated } from '../db/repositories/users.js';
@@ -11,6 +8,7 @@ import type { Db } from '../db/client.js';
 import type { Actor, ServiceDeps } from './context.js';
 import type { InitialCredential } from './create-user.js';
 import { parseInput } from './input.js';
+import { freshOneTimeCredential } from './one-time-credential.js';
 import { reactivatedNotices } from '../notifications/lifecycle-notices.js';
 import { requestSubject } from './request-notices.js';
 import { welcomeOf } from './welcome.js';
@@ -76,15 +74,8 @@ export async function planReactivation(deps: ServiceDeps, request: RequestRow): 
   if (!user) reject('username', 'not_found', `There is no user ${payload.username} any more`);
   if (user.status !== 'deactivated') reject('username', 'not_deactivated', notDeactivated(user.username));
   if (user.version !== payload.userVersion) reject('username', 'user_changed', `${user.username} was changed after the request was made; ask again`);
-  // The phone's typed form is long gone: the default rule is applied to its national digits.
-  const password = initialPassword(deps.settings.passwordPolicy, { firstName: user.firstName, lastName: user.lastName, phoneAsTyped: nationalDigits(user.phone) });
-  const credential: InitialCredential = {
-    hash: await hashPassword(password.password),
-    kind: password.kind,
-    oneTime: password.oneTime,
-    expiresAt: oneTimePasswordExpiresAt(deps.now(), deps.settings.defaultPasswordTtlHours),
-  };
-  return { kind: 'reactivate', userId: user.id, version: payload.userVersion, payload, credential, ...(password.kind === 'random' ? { oneTimePassword: password.password } : {}) };
+  const { credential, oneTimePassword } = await freshOneTimeCredential(deps, user);
+  return { kind: 'reactivate', userId: user.id, version: payload.userVersion, payload, credential, ...(oneTimePassword === undefined ? {} : { oneTimePassword }) };
 }
 
 /** The reactivation's writes, in the caller's transaction: the user (once: only while deactivated, at the version), audit, welcome, notice. */

@@ -23,6 +23,8 @@ import { completedExtensionFacts, completedUserFacts } from './request-notices.j
 import { executeDeactivation, planDeactivation, type DeactivationPlan } from './offboarding.js';
 import { executeReactivation, planReactivation, type ReactivationPlan } from './reactivation.js';
 import { executeRotation, planRotation, type RotationPlan } from './rotate-device-secret.js';
+import { executeResend, planResend, type ResendPlan } from './resend-welcome.js';
+import { executeReset, planReset, type ResetPlan } from './reset-sign-in.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import type { UserInfoInput } from './user-fields.js';
 
@@ -55,7 +57,9 @@ export type ExecutionPlan =
   | DeactivationPlan
   | ReactivationPlan
   | ExtensionAssignmentPlan
-  | RotationPlan;
+  | RotationPlan
+  | ResetPlan
+  | ResendPlan;
 
 export interface ExecutionResult {
   user?: UserRow;
@@ -74,6 +78,8 @@ export async function planRequest(deps: ServiceDeps, request: RequestRow): Promi
   if (request.kind === 'reactivate_user') return planReactivation(deps, request);
   if (isExtensionAssignmentKind(request.kind)) return planExtensionAssignment(deps, request);
   if (request.kind === 'rotate_device_secret') return planRotation(deps, request);
+  if (request.kind === 'reset_sign_in') return planReset(deps, request);
+  if (request.kind === 'resend_welcome') return planResend(deps, request);
   if (request.kind === 'create_extension') {
     const payload = parseInput(extensionRequestPayload, request.payload);
     return { kind: 'extension', newExtension: await planExtension(deps, payload) };
@@ -159,6 +165,8 @@ export async function executePlan(
   if (plan.kind === 'reactivate') return executeReactivation(tx, actor, request, plan, context);
   if (plan.kind === 'extension_assignment') return executeExtensionAssignment(tx, actor, request, plan);
   if (plan.kind === 'rotate_secret') return executeRotation(tx, actor, request, plan, context);
+  if (plan.kind === 'reset_sign_in') return executeReset(tx, actor, request, plan, context);
+  if (plan.kind === 'resend_welcome') return executeResend(tx, actor, request, plan, context);
   const extension = plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now, sink) : undefined;
   if (plan.kind === 'extension') {
     if (!extension) throw new Error('an extension request without an extension');
@@ -187,7 +195,7 @@ export const DRAW_AGAIN = Symbol('draw again');
  */
 export async function explainExecutionError(db: Db, err: unknown, plan: ExecutionPlan): Promise<unknown> {
   if (isInvalidInput(err)) return err;
-  if (plan.kind === 'deactivate' || plan.kind === 'reactivate' || plan.kind === 'rotate_secret') return err;
+  if (plan.kind === 'deactivate' || plan.kind === 'reactivate' || plan.kind === 'rotate_secret' || plan.kind === 'reset_sign_in' || plan.kind === 'resend_welcome') return err;
   if (plan.kind === 'extension_assignment') return explainAssignmentConflict(err, plan);
   if (violatedUniqueConstraint(err) === 'extensions_number' && plan.newExtension) {
     return plan.newExtension.drawn ? DRAW_AGAIN : extensionTakenError(db, plan.newExtension.prepared.number);

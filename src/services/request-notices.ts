@@ -5,6 +5,7 @@ import { editRequestPayload } from './edit-payload.js';
 import { assignmentSubject } from './extension-assignment.js';
 import { extensionAssignmentSchema, isExtensionAssignmentKind } from './extension-assignment-payload.js';
 import { deactivationPayload, reactivationPayload } from './lifecycle-payload.js';
+import { recoveryPayload } from './recovery-payload.js';
 import { extensionRequestPayload, userRequestPayload } from './request-payload.js';
 import { rotationPayload } from './rotation-payload.js';
 
@@ -38,6 +39,12 @@ export function requestSubject(request: Pick<RequestRow, 'kind' | 'payload'>): R
     const parsed = rotationPayload.safeParse(request.payload);
     if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
     return { kind: 'device_secret', number: parsed.data.extensionNumber, holderUsername: parsed.data.holderUsername };
+  }
+  if (request.kind === 'reset_sign_in' || request.kind === 'resend_welcome') {
+    const parsed = recoveryPayload.safeParse(request.payload);
+    if (!parsed.success) return { kind: 'unreadable', asked: 'change' };
+    const { firstName, lastName, account } = parsed.data;
+    return { kind: 'user_change', change: request.kind === 'reset_sign_in' ? 'reset' : 'resend', firstName, lastName, username: account };
   }
   if (request.kind === 'create_extension') {
     const parsed = extensionRequestPayload.safeParse(request.payload);

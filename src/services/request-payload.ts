@@ -5,7 +5,9 @@ import { editRequestPayload, type EditRequestPayload } from './edit-payload.js';
 import { extensionAssignmentSchema, isExtensionAssignmentKind, type ExtensionAssignmentPayload } from './extension-assignment-payload.js';
 import { isLifecycleKind, lifecyclePayloadSchema, type LifecyclePayload } from './lifecycle-payload.js';
 import { rotationPayload, type RotationPayload } from './rotation-payload.js';
+import { recoveryPayload, type RecoveryPayload } from './recovery-payload.js';
 import { userInfoFields } from './user-fields.js';
+import { isRecoveryKind } from '../domain/request-state.js';
 
 /**
  * What a request stores until an approver decides: the validated use-case input. A typed password is
@@ -27,7 +29,7 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
 
-export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | ExtensionAssignmentPayload | RotationPayload;
+export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | ExtensionAssignmentPayload | RotationPayload | RecoveryPayload;
 
 /**
  * A stored request's payload, read back through the schema of its kind. A row that no longer fits (edited
@@ -40,13 +42,15 @@ export function parseStoredPayload(kind: RequestKind, payload: unknown): { paylo
     ? extensionAssignmentSchema(kind).safeParse(payload)
     : kind === 'rotate_device_secret'
       ? rotationPayload.safeParse(payload)
-      : isLifecycleKind(kind)
-        ? lifecyclePayloadSchema(kind).safeParse(payload)
-        : kind === 'edit_user'
-          ? editRequestPayload.safeParse(payload)
-          : kind === 'create_extension'
-            ? extensionRequestPayload.safeParse(payload)
-            : userRequestPayload.safeParse(payload);
+      : isRecoveryKind(kind)
+        ? recoveryPayload.safeParse(payload)
+        : isLifecycleKind(kind)
+          ? lifecyclePayloadSchema(kind).safeParse(payload)
+          : kind === 'edit_user'
+            ? editRequestPayload.safeParse(payload)
+            : kind === 'create_extension'
+              ? extensionRequestPayload.safeParse(payload)
+              : userRequestPayload.safeParse(payload);
   if (parsed.success) return { payload: parsed.data };
   return { payload: null, unreadable: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(payload)'}: ${i.code}`) };
 }

@@ -4,10 +4,11 @@ import { findRequestById } from '../db/repositories/requests.js';
 import { reject } from '../domain/errors.js';
 import type { AccessPolicy } from '../domain/access.js';
 import { WELCOME_DM_TOPIC, WELCOME_EMAIL_TOPIC } from '../notifications/messages.js';
+import { SIGN_IN_RESET_DM_TOPIC, SIGN_IN_RESET_EMAIL_TOPIC } from '../notifications/recovery-notices.js';
 import type { Actor, ServiceDeps } from './context.js';
 
 /** The notifications the approval message shows, and so the ones Retry delivery puts back. */
-export const RETRYABLE_TOPICS = [WELCOME_EMAIL_TOPIC, WELCOME_DM_TOPIC] as const;
+export const RETRYABLE_TOPICS = [WELCOME_EMAIL_TOPIC, WELCOME_DM_TOPIC, SIGN_IN_RESET_EMAIL_TOPIC, SIGN_IN_RESET_DM_TOPIC] as const;
 
 export type RetryDeliveryResult = { outcome: 'requeued'; topics: string[] } | { outcome: 'nothing_to_retry' };
 

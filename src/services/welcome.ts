@@ -6,12 +6,12 @@ import type { InitialCredential } from './create-user.js';
 
 /**
  * The welcome email and DM for a user who has just been given a one-time password: a new user, or a
- * reactivated one. Returns the sign-in name too, which the requester's notice repeats.
+ * reactivated one, or one whose welcome is sent again. Returns the sign-in name too, which the requester's notice repeats.
  */
 export function welcomeOf(
   requestId: string,
   user: Pick<UserRow, 'username' | 'firstName' | 'lastName' | 'email'>,
-  password: { credential: InitialCredential; oneTimePassword?: string | undefined; reactivated?: boolean; extensionNumber?: number | null },
+  password: { credential: InitialCredential; oneTimePassword?: string | undefined; reactivated?: boolean; resent?: boolean; extensionNumber?: number | null },
   context: { tenantSuffix: string; accountUrl: string },
 ): { signInName: string; notifications: NewNotification[] } {
   const signIn = signInName(user.username, context.tenantSuffix);
@@ -26,6 +26,7 @@ export function welcomeOf(
     accountUrl: context.accountUrl,
     passwordExpiresAt: credential.oneTime ? credential.expiresAt : null,
     ...(password.reactivated ? { reactivated: true } : { passwordFromRequester: credential.kind === 'typed' }),
+    ...(password.resent ? { resent: true } : {}),
     ...(oneTimePassword === undefined ? {} : { oneTimePassword }),
     ...(password.extensionNumber ? { extensionNumber: password.extensionNumber } : {}),
   });

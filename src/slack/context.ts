@@ -14,6 +14,8 @@ export interface SlackDeps {
     /** APPROVALS_CHANNEL: where requests are posted with Approve / Reject. */
     readonly channel: string;
     readonly allowSelfApproval: boolean;
+    /** RESET_NEEDS_APPROVAL: a reset or a resend of the welcome waits for an approver; when false only approvers ask, and it runs at once. */
+    readonly resetNeedsApproval: boolean;
     readonly remindAfterHours: number;
     readonly expireAfterHours: number;
   };

@@ -126,6 +126,10 @@ export const ACTIONS = {
   userHistory: 'card_user_history',
   /** The user card: give up the extension the user holds (value: the username). */
   unassignExtension: 'card_unassign_extension',
+  /** Recovery on the card (value: the username): a reset, a resend of the welcome, an approver's unlock. */
+  resetSignIn: 'card_reset_sign_in',
+  resendWelcome: 'card_resend_welcome',
+  unlockUser: 'card_unlock_user',
   /** History paging (value: `<page>:<username>`). */
   historyPage: 'history_page',
   /** App Home: Find a user (opens a modal that asks for the text). */

@@ -7,7 +7,7 @@ import { escapeMrkdwn } from '../text/mrkdwn.js';
 export type MemberLookup = { username: string } | { problem: string };
 
 /** The subcommands that take `<username | @person>`, and how the advice to use a username begins. */
-const VERBS = { clone: 'Clone', edit: 'Edit', show: 'Show the user', history: 'Ask', deactivate: 'Offboard', reactivate: 'Reactivate', 'extension reassign': 'Name the recipient' } as const;
+const VERBS = { clone: 'Clone', edit: 'Edit', show: 'Show the user', history: 'Ask', deactivate: 'Offboard', reactivate: 'Reactivate', 'extension reassign': 'Name the recipient', reset: 'Reset', resend: 'Resend the welcome', unlock: 'Unlock' } as const;
 export type MemberSubcommand = keyof typeof VERBS;
 
 /**

@@ -35,13 +35,13 @@ async function requestAndApprove(t: TestBot, answers: Record<string, string>, ag
     const step = await t.slack.waitForView({ method: 'views.push', since });
     const done = t.slack.calls.length;
     await sendViewSubmission(t.slackTarget, { view: step, values: fillView(step, { 'Device Name': 'Agent softphone' }) });
-    await t.slack.waitFor('views.update', 3000, done);
+    await t.slack.waitFor('views.update', 10_000, done);
     view = t.slack.viewById(root.id!);
   }
   const since = t.slack.calls.length;
   const ack = await sendViewSubmission(t.slackTarget, { view, values: typed });
   expect(ack.body).toEqual({ response_action: 'clear' });
-  const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 3000, since);
+  const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 10_000, since);
   const [row] = await t.db.select().from(requests).where(sql`${requests.payload} ->> 'username' = ${answers.Username}`);
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
   const ts = (post.answer as { ts: string }).ts;
@@ -67,6 +67,22 @@ async function extensionChangeApproved(t: TestBot, text: string, reason: string)
   await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-${row!.id}`) });
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
   while ((await t.bot.notifications.runOnce()) > 0);
+}
+
+/** `/provision reset <username>`, approved with the button, the outbox drained: the reset request's ID. */
+async function resetAndApprove(t: TestBot, username: string): Promise<string> {
+  const since = t.slack.calls.length;
+  await sendSlashCommand(t.slackTarget, { text: `reset ${username}`, trigger_id: triggerId(), response_url: t.slack.responseUrl(`reset-${username}`) });
+  const post = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0APPROVALS', 10_000, since);
+  const [row] = await t.db.select().from(requests).where(sql`${requests.kind} = 'reset_sign_in' and ${requests.payload} ->> 'account' = ${username}`);
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.approvalTs).toBeTruthy();
+  const ts = (post.answer as { ts: string }).ts;
+  const message = t.slack.message(ts);
+  await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-reset-${username}`) });
+  await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
+  while ((await t.bot.notifications.runOnce()) > 0);
+  await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
+  return row!.id;
 }
 
 /** Everything a person other than the new user could read: logs, Slack calls except DMs to the new user, and error texts. */
@@ -95,6 +111,9 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       await requestAndApprove(t, { Username: 'jdoe', 'First Name': 'Jane', 'Last Name': 'Doe', 'Phone Number': '555-555-1234', Email: 'jane.doe@example.com' });
       await requestAndApprove(t, { Username: 'typist', 'First Name': 'Ty', 'Last Name': 'Pist', 'Phone Number': '555-555-2345', Email: 'typist@example.com', Password: TYPED_PASSWORD });
       await requestAndApprove(t, { Username: 'agent7', 'First Name': 'Age', 'Last Name': 'Nt', 'Phone Number': '555-555-3456' }, true);
+      // A reset of jdoe's sign-in: its email and DM describe the default rule, never the password itself.
+      await resetAndApprove(t, 'jdoe');
+      expect(smtp.received.some((m) => /Your sign-in was reset/.test(m.parsed.subject ?? ''))).toBe(true);
       // An HR post run through the new-hire shortcut: its text arrives in the payload.
       const shortcutAt = t.slack.calls.length;
       await sendMessageShortcut(t.slackTarget, { callbackId: SHORTCUTS.provisionNewHire, messageText: HR_POST, channelId: 'C0HRONBOARD' });
@@ -171,6 +190,32 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       const first = await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'rando@abc', password: oneTime }) });
       expect(await first.json()).toMatchObject({ ok: true, passwordChangeRequired: true });
       expect(REQUESTER).not.toBe('U0RANDO');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with PASSWORD_POLICY=random, the one-time password of a sign-in reset reaches only the user’s own DM, then leaves the outbox', async () => {
+    const t = await startTestBot({ SMTP_URL: smtp.url, LOG_LEVEL: 'debug', PASSWORD_POLICY: 'random' }, { transport });
+    try {
+      t.slack.setSlackUser('U0RESET', { email: 'reset.me@example.com' });
+      await requestAndApprove(t, { Username: 'resetme', 'First Name': 'Re', 'Last Name': 'Set', 'Phone Number': '555-555-8888', Email: 'reset.me@example.com' });
+      const mailBefore = smtp.received.length;
+      const since = t.slack.calls.length;
+      const id = await resetAndApprove(t, 'resetme');
+      const dm = t.slack.calls.slice(since).find((c) => c.method === 'chat.postMessage' && c.args.channel === 'U0RESET' && /Your sign-in was reset/.test(String(c.args.text)));
+      const oneTime = /one-time password:\* `([^`]+)`/.exec(String(dm?.args.text))?.[1];
+      expect(oneTime, `no one-time password in the reset DM: ${JSON.stringify(dm?.args)}`).toBeDefined();
+      expect(callText(t.slack.calls.filter((c) => c !== dm))).not.toContain(oneTime!);
+      expect(JSON.stringify(t.slack.responses)).not.toContain(oneTime!);
+      expect(t.logText()).not.toContain(oneTime!);
+      // DM only: no email at all for the reset, and so none with the password.
+      expect(smtp.received.length).toBe(mailBefore);
+      expect(JSON.stringify(await t.db.select().from(auditEvents))).not.toContain(oneTime!);
+      expect(JSON.stringify(await t.db.select().from(notifications).where(eq(notifications.requestId, id)))).not.toContain(oneTime!);
+      expect(JSON.stringify(await t.db.select({ p: requests.payload, r: requests.reason }).from(requests))).not.toContain(oneTime!);
+      const first = await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'resetme@abc', password: oneTime }) });
+      expect(await first.json()).toMatchObject({ ok: true, passwordChangeRequired: true });
     } finally {
       await t.close();
     }

@@ -92,6 +92,9 @@ describe(`the user card, end to end (${testDriver})`, () => {
       [ACTIONS.deactivateUser, 'cagent'],
       // cagent holds an extension.
       [ACTIONS.unassignExtension, 'cagent'],
+      // RESET_NEEDS_APPROVAL (the default): a requester may ask for a reset or a resend; no Unlock, which is an approver's.
+      [ACTIONS.resetSignIn, 'cagent'],
+      [ACTIONS.resendWelcome, 'cagent'],
       [ACTIONS.userHistory, 'cagent'],
     ]);
     const whole = JSON.stringify(card);

@@ -181,3 +181,13 @@ export async function markPendingRequestsReminded(db: Db, values: { createdBefor
     )
     .returning();
 }
+
+/** The open (pending or approved) recovery of this user (a reset, a resend), if any: at most one (requests_open_recovery_per_user). */
+export async function findOpenRecoveryForUser(db: Db, userId: number): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.recoveryUserId, userId), sql`${requests.state} in ('pending', 'approved')`))
+    .limit(1);
+  return row;
+}

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { users } from '../schema/index.js';
+import type { UserRow } from './users.js';
 
 /**
  * The sign-in counters. Each change is one UPDATE whose WHERE re-checks the lock, so concurrent
@@ -70,4 +71,27 @@ export async function replacePassword(db: Db, userId: number, expectedHash: stri
 export async function clearLockout(db: Db, userId: number): Promise<boolean> {
   const rows = await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id });
   return rows.length === 1;
+}
+
+/**
+ * A reset of the user's sign-in, or a fresh one-time password sent with the welcome again: the current
+ * password ends and the new one-time one (its hash) takes its place. Only while the user is active, so
+ * a user deactivated meanwhile is left alone. `unlock` also ends a lockout and its run of failures.
+ * The user's version stays: an edit waiting for approval is about other fields and still applies.
+ */
+export async function setOneTimePassword(
+  db: Db,
+  values: { userId: number; passwordHash: string; passwordOneTime: boolean; passwordExpiresAt: Date | null; unlock: boolean; onlyWhileOneTime?: boolean },
+): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({
+      passwordHash: values.passwordHash,
+      passwordOneTime: values.passwordOneTime,
+      passwordExpiresAt: values.passwordExpiresAt,
+      ...(values.unlock ? { failedSignIns: 0, lockedUntil: null } : {}),
+    })
+    .where(and(eq(users.id, values.userId), eq(users.status, 'active'), ...(values.onlyWhileOneTime ? [eq(users.passwordOneTime, true)] : [])))
+    .returning();
+  return row;
 }

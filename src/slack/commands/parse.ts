@@ -29,9 +29,10 @@ export type ParsedCommand =
   | { kind: 'show'; target: UserReference }
   | { kind: 'history'; target: UserReference }
   | { kind: 'deactivate' | 'reactivate'; target: UserReference }
+  | { kind: 'reset' | 'resend' | 'unlock'; target: UserReference }
   | { kind: 'find'; text: string; filters: TypedFindFilters }
   | { kind: 'unknown'; word: string }
-  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' | 'deactivate' | 'reactivate' | 'extension_reassign' | 'extension_unassign' }
+  | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' | 'deactivate' | 'reactivate' | 'reset' | 'resend' | 'unlock' | 'extension_reassign' | 'extension_unassign' }
   | { kind: 'bad_argument'; subcommand: 'find' | 'extension_reassign' | 'extension_unassign'; problem: string };
 
 export function parseProvisionCommand(text: string): ParsedCommand {
@@ -60,6 +61,10 @@ export function parseProvisionCommand(text: string): ParsedCommand {
       return argument ? { kind: 'deactivate', target: userReference(argument) } : { kind: 'missing_argument', subcommand: 'deactivate' };
     case 'reactivate':
       return argument ? { kind: 'reactivate', target: userReference(argument) } : { kind: 'missing_argument', subcommand: 'reactivate' };
+    case 'reset':
+    case 'resend':
+    case 'unlock':
+      return argument ? { kind: word, target: userReference(argument) } : { kind: 'missing_argument', subcommand: word };
     default:
       return { kind: 'unknown', word: first };
   }

@@ -11,6 +11,7 @@ import { retryDeliveryClicked } from './actions/retry-delivery.js';
 import { unassignFromCard } from './actions/unassign-extension.js';
 import { historyClicked, historyPaged, rotateSecretClicked, viewUserClicked } from './actions/user-card.js';
 import { userLifecycleClicked } from './actions/user-lifecycle.js';
+import { userRecoveryClicked } from './actions/user-recovery.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
 import { offboardPerson } from './shortcuts/offboard-person.js';
@@ -51,6 +52,9 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.deactivateUser, userLifecycleClicked(deps, modals, 'deactivate'));
   app.action(ACTIONS.reactivateUser, userLifecycleClicked(deps, modals, 'reactivate'));
   app.action(ACTIONS.unassignExtension, unassignFromCard(deps, modals));
+  app.action(ACTIONS.resetSignIn, userRecoveryClicked(deps, 'reset'));
+  app.action(ACTIONS.resendWelcome, userRecoveryClicked(deps, 'resend'));
+  app.action(ACTIONS.unlockUser, userRecoveryClicked(deps, 'unlock'));
 
   app.view(VIEWS.userInfo, userInfoSubmitted(deps));
   app.view(VIEWS.userEdit, userEditSubmitted(deps));

@@ -44,6 +44,8 @@ export interface ApprovalMessageInput {
 const TOPIC_LABELS: Readonly<Record<string, string>> = {
   welcome_email: 'Welcome email',
   welcome_dm: 'Slack DM to the new user',
+  sign_in_reset_email: 'Reset email',
+  sign_in_reset_dm: 'Slack DM of the reset',
 };
 
 const DELIVERY_LABELS: Readonly<Record<DeliveryLine['state'], string>> = {
@@ -57,6 +59,8 @@ const DELIVERY_LABELS: Readonly<Record<DeliveryLine['state'], string>> = {
 const DEAD_LABELS: Readonly<Record<string, string>> = {
   welcome_email: ':warning: email not delivered',
   welcome_dm: ':warning: DM not delivered',
+  sign_in_reset_email: ':warning: reset email not delivered',
+  sign_in_reset_dm: ':warning: reset DM not delivered',
 };
 
 const STATE_LINES: Readonly<Record<RequestState, string>> = {

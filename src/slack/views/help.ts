@@ -16,6 +16,9 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} history <username | @person>`, 'Show a user’s history, newest first'],
   [`${COMMAND} deactivate <username | @person>`, 'Offboard a user, now or at a date and time: sign-in refused, extension freed, history kept'],
   [`${COMMAND} reactivate <username>`, 'Make a deactivated user active again, with a new one-time password'],
+  [`${COMMAND} reset <username | @person>`, 'Reset a user’s sign-in: unlocked, their password ended, a new one-time password sent by email and DM'],
+  [`${COMMAND} resend <username | @person>`, 'Send the welcome email and DM again to a user who has not signed in yet (a new one-time password if theirs expired)'],
+  [`${COMMAND} unlock <username | @person>`, 'Approvers: end a lockout at once; the password stays as it is'],
   [`${COMMAND} help`, 'Show this list'],
 ];
 
@@ -30,5 +33,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, show, history, deactivate, reactivate, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, show, history, deactivate, reactivate, reset, resend, unlock, help`, blocks };
 }

@@ -12,6 +12,8 @@ import { describeEdit } from './edit-summary.js';
 import { describeExtensionAssignment } from './extension-assignment-summary.js';
 import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
 import { isRotationPayload, type RotationPayload } from '../../services/rotation-payload.js';
+import { describeRecovery } from './recovery-summary.js';
+import { isRecoveryPayload } from '../../services/recovery-payload.js';
 
 /**
  * How a request reads to people: a one-line title and the seed's fields, as plain text (not mrkdwn:
@@ -88,6 +90,7 @@ export function describeRequest(kind: RequestKind, payload: StoredPayload | null
   if (isExtensionAssignmentPayload(payload)) return describeExtensionAssignment(payload);
   if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
   if (isRotationPayload(payload)) return describeRotation(payload);
+  if (isRecoveryPayload(payload)) return describeRecovery(kind, payload);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);

@@ -20,6 +20,17 @@ const BUTTONS: Readonly<Record<CardAction, { actionId: string; label: string }>>
   unassign_extension: { actionId: ACTIONS.unassignExtension, label: 'Unassign extension' },
   rotate_secret: { actionId: ACTIONS.rotateDeviceSecret, label: 'Rotate device secret' },
   history: { actionId: ACTIONS.userHistory, label: 'History' },
+  reset_sign_in: { actionId: ACTIONS.resetSignIn, label: 'Reset sign-in' },
+  resend_welcome: { actionId: ACTIONS.resendWelcome, label: 'Resend welcome' },
+  unlock: { actionId: ACTIONS.unlockUser, label: 'Unlock' },
+};
+
+/** A reset ends the person's password: asked once more before it goes (Slack's own confirmation dialog). */
+const RESET_CONFIRM = {
+  title: { type: 'plain_text' as const, text: 'Reset sign-in?' },
+  text: { type: 'plain_text' as const, text: 'Their current password stops working and a new one-time password is sent to them by email and DM.' },
+  confirm: { type: 'plain_text' as const, text: 'Reset' },
+  deny: { type: 'plain_text' as const, text: 'Cancel' },
 };
 
 /**
@@ -93,6 +104,7 @@ function buttons(username: string, actions: readonly CardAction[], extensionNumb
       value: a === 'rotate_secret' && extensionNumber !== null ? String(extensionNumber) : username,
       ...(a === 'deactivate' ? { style: 'danger' as const } : {}),
       ...(a === 'rotate_secret' ? { confirm: rotateConfirm(extensionNumber) } : {}),
+      ...(a === 'reset_sign_in' ? { confirm: RESET_CONFIRM } : {}),
     })),
   };
 }

@@ -22,6 +22,9 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'user.unlocked': 'Sign-in unlocked',
   'extension.reassigned': 'Extension reassigned',
   'extension.unassigned': 'Extension unassigned',
+  'user.sign_in_reset': 'Sign-in reset (new one-time password)',
+  'user.welcome_resent': 'Welcome sent again',
+  'user.recovery_refused': 'Reset or resend refused',
 };
 const DETAILS_MAX = 600;
 // A page has at most 25 entries (the use case's limit), one block each, plus header and two paging

@@ -8,7 +8,12 @@ import { NOT_APPROVER_TEXT } from '../../flows/decisions.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
-const TOPIC_WORDS: Readonly<Record<string, string>> = { welcome_email: 'the welcome email', welcome_dm: 'the Slack DM to the new user' };
+const TOPIC_WORDS: Readonly<Record<string, string>> = {
+  welcome_email: 'the welcome email',
+  welcome_dm: 'the Slack DM to the new user',
+  sign_in_reset_email: 'the reset email',
+  sign_in_reset_dm: 'the Slack DM of the reset',
+};
 
 /**
  * Retry delivery on the approval message: only approvers (checked here, whatever the message showed);

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { cardActions, maySeeCards } from '../../../domain/card-actions.js';
+import { recoveryRoute } from '../../../domain/recovery.js';
 import { userCard } from '../../../services/user-card.js';
 import { userHistory } from '../../../services/user-history.js';
 import { APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
@@ -23,7 +24,10 @@ function noSuchUser(username: string): Answer {
 export async function cardAnswer(deps: SlackDeps, viewerId: string, username: string): Promise<Answer> {
   const card = await userCard(deps.services, { username: clipText(username, 254) });
   if (!card) return noSuchUser(username);
-  return userCardMessage(card, cardActions({ canRequest: deps.access.canRequest(viewerId), isApprover: deps.access.isApprover(viewerId) }, card.status, { hasExtension: card.extension !== null }));
+  const viewer = { canRequest: deps.access.canRequest(viewerId), isApprover: deps.access.isApprover(viewerId) };
+  const mayAskRecovery = recoveryRoute(deps.approvals.resetNeedsApproval, viewer) !== 'not_allowed';
+  // The card's lockedUntil is set only while the lock holds (services/user-card.ts).
+  return userCardMessage(card, cardActions({ ...viewer, mayAskRecovery }, card.status, { locked: card.lockedUntil !== null, hasExtension: card.extension !== null }));
 }
 
 /** One page of a user's history, or why there is none. */

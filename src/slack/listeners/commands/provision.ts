@@ -9,6 +9,7 @@ import { openUserEditForm } from '../../flows/user-edit-form.js';
 import { openExtensionAssignment } from '../../flows/extension-assignment.js';
 import { openUserChange } from '../../flows/user-change.js';
 import { requestRotation } from '../../flows/device-secret.js';
+import { recoveryFromSlack, unlockFromSlack } from '../../flows/recovery.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
@@ -45,6 +46,12 @@ function problemWith(parsed: ParsedCommand): string | undefined {
           return `Say which extension and to whom: ${COMMAND} extension reassign 1001 jdoe, or ${COMMAND} extension reassign 1001 @Jane Doe.`;
         case 'extension_unassign':
           return `Say which extension to unassign: ${COMMAND} extension unassign 1001.`;
+        case 'reset':
+          return `Say whose sign-in to reset: ${COMMAND} reset jdoe, or ${COMMAND} reset @Jane Doe.`;
+        case 'resend':
+          return `Say whom to send the welcome again: ${COMMAND} resend jdoe, or ${COMMAND} resend @Jane Doe.`;
+        case 'unlock':
+          return `Say whom to unlock: ${COMMAND} unlock jdoe, or ${COMMAND} unlock @Jane Doe.`;
       }
       return undefined;
     case 'bad_argument':
@@ -107,6 +114,20 @@ export const provisionCommand =
         deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');
         return void (await respond({ response_type: 'ephemeral', text: APOLOGY_TEXT }));
       }
+    }
+
+    // Recovery opens no modal: it acks at once and answers through respond, after the work.
+    if (parsed.kind === 'reset' || parsed.kind === 'resend' || parsed.kind === 'unlock') {
+      await ack();
+      const tell = (text: string) => respond({ response_type: 'ephemeral', text });
+      try {
+        if (parsed.kind === 'unlock') await unlockFromSlack(deps, client, command.user_id, parsed.target, tell);
+        else await recoveryFromSlack(deps, client, command.user_id, parsed.kind === 'reset' ? 'reset_sign_in' : 'resend_welcome', parsed.target, tell);
+      } catch (err) {
+        deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');
+        await tell(APOLOGY_TEXT);
+      }
+      return;
     }
 
     const release = gate.tryEnter();
