@@ -148,14 +148,14 @@ async function findConflicts(db: Db, person: ValidPerson, input: UserInfoInput, 
   const typed = typedExtensionNumber(input.extensionNumber);
   if (typed === '') {
     if (isAgentType(person.userType) && !extensionComesWithRequest) {
-      issues.push(issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here'));
+      issues.push(AGENT_NEEDS_EXTENSION_ISSUE);
     }
   } else {
     // Format only: an extension made before the operator changed the ranges can still be assigned.
     const parsed = parseExtensionNumber(typed, []);
     if (!parsed.ok) issues.push(parsed.issue);
     else extension = await findExtensionByNumber(db, parsed.number);
-    if (parsed.ok && !extension) issues.push(issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`));
+    if (parsed.ok && !extension) issues.push(extensionMissingIssue(typed));
     else if (extension && extension.assignedUserId !== null) {
       // Naming the holder tells the requester whom to ask about it (find shows every extension anyway).
       issues.push(extensionAssignedIssue(extension.number, (await findUserById(db, extension.assignedUserId))?.username));
@@ -183,7 +183,7 @@ export async function usernameTakenIssue(db: Db, username: string): Promise<Fiel
   return issue('username', 'username_taken', usernameTakenMessage(username, suggestion), suggestion);
 }
 
-function extensionAssignedIssue(number: number, holder?: string): FieldIssue {
+export function extensionAssignedIssue(number: number, holder?: string): FieldIssue {
   return issue('extensionNumber', 'extension_assigned', `Extension ${number} is already assigned to ${holder ?? 'another user'}`);
 }
 
@@ -202,3 +202,9 @@ export async function explainUserConflict(db: Db, err: unknown, person: ValidPer
   }
 }
 
+
+export function extensionMissingIssue(typed: string): FieldIssue {
+  return issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`);
+}
+
+export const AGENT_NEEDS_EXTENSION_ISSUE = issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here');

@@ -107,7 +107,7 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
     issues.push(issue('extensionNumber', 'invalid_format', 'Choose an existing extension or set up a new one, not both'));
   }
   if (comesWithExtension && !isAgentType(base.userType)) {
-    issues.push(issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request'));
+    issues.push(ONLY_AGENTS_GET_NEW_EXTENSION_ISSUE);
   }
   if (issues.length > 0) throw new InvalidInput(issues);
   if (userCheck.status !== 'fulfilled' || extensionCheck.status !== 'fulfilled') throw new Error('checks passed without results');
@@ -182,7 +182,9 @@ async function store<P>(deps: ServiceDeps, actor: Actor, kind: RequestKind, payl
   }
 }
 
-function openRequestIssue(username: string): FieldIssue {
+export const ONLY_AGENTS_GET_NEW_EXTENSION_ISSUE = issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request');
+
+export function openRequestIssue(username: string): FieldIssue {
   return issue('username', 'username_taken', `A request for ${username} is already waiting for approval`);
 }
 

@@ -8,6 +8,7 @@ import { clipText } from '../../text/clip.js';
 import { deviceTypeLabel } from '../../text/device-type.js';
 import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
 import { describeEdit } from './edit-summary.js';
+import { describeImport, isImportPayload } from './import-summary.js';
 import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
 
 /**
@@ -83,6 +84,7 @@ export function describeRequest(kind: RequestKind, payload: StoredPayload | null
   if (payload === null) return { title: `${KIND_NOUNS[kind]} (unreadable)`, fields: [{ label: 'Details', value: UNREADABLE_DETAILS }] };
   if (isEditPayload(payload)) return describeEdit(payload, names);
   if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
+  if (isImportPayload(payload)) return describeImport(payload, names);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);
