@@ -8,6 +8,8 @@ export const SHORTCUTS = {
   provisionNewHire: 'provision_new_hire',
   /** "Offboard this person" on an HR leaver post. */
   offboardPerson: 'offboard_person',
+  /** "Import this new-hire list" on an HR post with a CSV attached. */
+  importNewHires: 'import_new_hires',
 } as const;
 
 /** Modal callback IDs. */
@@ -32,6 +34,10 @@ export const VIEWS = {
   deactivate: 'provision_deactivate',
   /** Reactivation: a confirmation with an optional note. */
   reactivate: 'provision_reactivate',
+  /** `/provision import`: the file field. */
+  importFile: 'provision_import_file',
+  /** An import's second step: the problems found, and "Submit the N valid rows" (private_metadata: import-modal.ts). */
+  importConfirm: 'provision_import_confirm',
 } as const;
 
 /** Input block IDs: a field's errors are reported on its block (`response_action: 'errors'`). */
@@ -75,6 +81,9 @@ export const BLOCKS = {
   offboardAt: 'offboard_at',
   /** Reactivation modal: the optional note for the approvers. */
   reactivateNote: 'reactivate_note',
+  /** Import: the CSV file field, and the problems shown before "Submit the N valid rows". */
+  importFile: 'import_file',
+  importProblems: 'import_problems',
   // Extension form
   extensionNumber: 'extension_number',
   deviceName: 'device_name',

@@ -19,6 +19,8 @@ export type ParsedCommand =
   | { kind: 'user' }
   | { kind: 'agent' }
   | { kind: 'extension' }
+  | { kind: 'import' }
+  | { kind: 'import_template' }
   | { kind: 'clone'; source: UserReference }
   | { kind: 'edit'; target: UserReference }
   | { kind: 'show'; target: UserReference }
@@ -41,6 +43,9 @@ export function parseProvisionCommand(text: string): ParsedCommand {
     case 'agent':
     case 'extension':
       return { kind: word };
+    case 'import':
+      if (argument === '') return { kind: 'import' };
+      return argument.toLowerCase() === 'template' ? { kind: 'import_template' } : { kind: 'unknown', word: `import ${argument}` };
     case 'clone':
       return argument ? { kind: 'clone', source: userReference(argument) } : { kind: 'missing_argument', subcommand: 'clone' };
     case 'edit':

@@ -8,6 +8,8 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} clone <username | @person>`, 'Request a new user with the settings and collections of an existing one'],
   [`${COMMAND} edit <username | @person>`, 'Request a change to an existing user (a move, another type, other collections)'],
   [`${COMMAND} extension`, 'Request a new extension (device)'],
+  [`${COMMAND} import`, 'Request a whole class of new hires from one CSV file, approved as one request'],
+  [`${COMMAND} import template`, 'Show the CSV header and an example row for an import'],
   [`${COMMAND} find <text> [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]`, 'Search users by name, username, email, site or department; deactivated users only with status:'],
   [`${COMMAND} show <username | @person>`, 'Show one user: setup, collections, sign-in, and what you can do with them'],
   [`${COMMAND} history <username | @person>`, 'Show a user’s history, newest first'],

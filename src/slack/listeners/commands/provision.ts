@@ -10,6 +10,7 @@ import { openUserChange } from '../../flows/user-change.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
+import { importFileModal, importTemplateMessage } from '../../views/import-modal.js';
 import { usernameOfSlackMember } from '../../member-username.js';
 import type { FindQuery } from '../../views/model.js';
 import { findAnswer } from '../actions/find.js';
@@ -63,6 +64,7 @@ export const provisionCommand =
     const problem = problemWith(parsed);
     if (problem) return ack({ response_type: 'ephemeral', ...helpMessage(problem) });
     if (!deps.access.canRequest(command.user_id)) return ack({ response_type: 'ephemeral', text: NOT_ALLOWED_TEXT });
+    if (parsed.kind === 'import_template') return ack({ response_type: 'ephemeral', ...importTemplateMessage() });
 
     if (parsed.kind === 'find') {
       let places;
@@ -108,6 +110,9 @@ export const provisionCommand =
           return;
         case 'extension':
           await openModal(client, trigger, extensionModal({ purpose: 'standalone', choices: await extensionFormData(deps.services) }));
+          return;
+        case 'import':
+          await openModal(client, trigger, importFileModal());
           return;
         case 'clone': {
           const found = 'username' in parsed.source ? { username: parsed.source.username } : await usernameOfSlackMember(deps, client, parsed.source.slackUserId, 'clone');
