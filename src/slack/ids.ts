@@ -8,7 +8,7 @@ export const SHORTCUTS = {
   provisionNewHire: 'provision_new_hire',
   /** "Offboard this person" on an HR leaver post. */
   offboardPerson: 'offboard_person',
-  /** "Import this new-hire list" on an HR post with a CSV attached. */
+  /** "Import this new-hire CSV" on an HR post with a CSV attached (Slack allows 24 characters in a name). */
   importNewHires: 'import_new_hires',
 } as const;
 

@@ -94,7 +94,7 @@ describe('manifest.yml', () => {
     expect(loadManifest().features?.shortcuts).toEqual([
       expect.objectContaining({ name: 'Provision this new hire', type: 'message', callback_id: SHORTCUTS.provisionNewHire }),
       expect.objectContaining({ name: 'Offboard this person', type: 'message', callback_id: SHORTCUTS.offboardPerson }),
-      expect.objectContaining({ name: 'Import this new-hire list', type: 'message', callback_id: SHORTCUTS.importNewHires }),
+      expect.objectContaining({ name: 'Import this new-hire CSV', type: 'message', callback_id: SHORTCUTS.importNewHires }),
     ]);
   });
 

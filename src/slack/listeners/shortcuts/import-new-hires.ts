@@ -20,7 +20,7 @@ function attachedCsv(message: MessageShortcut['message']): { id: string; name: s
 }
 
 /**
- * "Import this new-hire list" on an HR post with a CSV attached: a modal opens at once (the trigger
+ * "Import this new-hire CSV" on an HR post with a CSV attached: a modal opens at once (the trigger
  * lives 3 s, a check of a large file may take longer), then shows what the check found, with the
  * button to submit the valid rows. Nothing is stored until the requester presses it.
  */
