@@ -75,7 +75,7 @@ export function importConfirmModal(input: { fileName: string; checked: CheckedIm
         `*${name}*: ${checked.invalidRows} of ${checked.totalRows} rows have problems, so the file was not submitted.${valid > 0 ? ` You can fix the file and upload it again, or submit the ${valid} valid rows now and the others later.` : ' No row can be imported as it is: fix the file and upload it again.'}`,
       ),
     });
-    const shown = checked.problems.slice(0, PROBLEMS_SHOWN).map((p) => `• ${mrkdwnLiteral(clipText(describeProblem(p), 250))}`);
+    const shown = checked.problems.slice(0, PROBLEMS_SHOWN).map((p) => `• ${escapedWithin(describeProblem(p), 290)}`);
     blocks.push({ type: 'section', text: mrkdwn(shown.join('\n')) });
     const more = checked.problems.length - shown.length;
     blocks.push({
@@ -111,4 +111,11 @@ export function importTemplateMessage(): { text: string; blocks: KnownBlock[] } 
       { type: 'section', text: mrkdwn(`\`\`\`${mrkdwnLiteral(csv)}\`\`\``) },
     ],
   };
+}
+
+/** Escaped text of at most `max` characters: escaping can grow it five-fold (& → &amp;), so it is cut before. */
+function escapedWithin(text: string, max: number): string {
+  let kept = clipText(text, max);
+  while (mrkdwnLiteral(kept).length > max && kept.length > 1) kept = clipText(kept, Math.floor(kept.length * 0.8));
+  return mrkdwnLiteral(kept);
 }
