@@ -1,4 +1,4 @@
-import { cloneDefaults } from '../domain/clone.js';
+import { cloneDefaults, type CloneDefaults } from '../domain/clone.js';
 import { reject } from '../domain/errors.js';
 import { activeCollectionIdsOfUser, findUserByUsername } from '../db/repositories/users.js';
 import type { ServiceDeps } from './context.js';
@@ -31,7 +31,12 @@ export async function cloneTemplate(deps: ServiceDeps, sourceUsername: string) {
  */
 export async function withCloneDefaults<I extends UserInfoInput & { sourceUsername: string }>(deps: ServiceDeps, input: I) {
   const { source, defaults } = await cloneTemplate(deps, input.sourceUsername);
-  const merged: I = {
+  return { source, merged: mergeCloneDefaults(input, defaults) };
+}
+
+/** The merge of withCloneDefaults on its own, for a caller that read the source already (an import reads all sources at once). */
+export function mergeCloneDefaults<I extends UserInfoInput>(input: I, defaults: CloneDefaults): I {
+  return {
     ...input,
     siteKey: input.siteKey === undefined ? defaults.siteKey : input.siteKey,
     departmentKey: input.departmentKey === undefined ? defaults.departmentKey : input.departmentKey,
@@ -39,5 +44,4 @@ export async function withCloneDefaults<I extends UserInfoInput & { sourceUserna
     profileKey: input.profileKey === undefined ? defaults.profileKey : input.profileKey,
     collectionIds: input.collectionIds === undefined ? [...defaults.collectionIds] : input.collectionIds,
   };
-  return { source, merged };
 }

@@ -50,6 +50,21 @@ export interface PreparedExtension {
   input: z.output<typeof createExtensionInput>;
 }
 
+/** The checks of a new extension's own fields that need no read: device name, caller ID, E911 location. */
+export function checkExtensionFields(choices: Pick<ReferenceChoices, 'callerIds' | 'e911Locations'>, input: z.output<typeof createExtensionInput>) {
+  const issues: FieldIssue[] = [];
+  const deviceName = validateOptionalText('deviceName', input.deviceName, DEVICE_NAME_MAX_LENGTH);
+  if (!deviceName.ok) issues.push(deviceName.issue);
+  else if (deviceName.value === null) issues.push(issue('deviceName', 'required', 'Device Name is required'));
+  if (input.callerIdKey && !choices.callerIds.some((c) => c.key === input.callerIdKey)) {
+    issues.push(issue('callerIdKey', 'unknown_reference', `CallerID "${input.callerIdKey}" does not exist`));
+  }
+  if (input.e911LocationKey && !choices.e911Locations.some((l) => l.key === input.e911LocationKey)) {
+    issues.push(issue('e911LocationKey', 'unknown_reference', `E911 Location "${input.e911LocationKey}" does not exist`));
+  }
+  return { deviceName, issues };
+}
+
 /**
  * Every check of a new extension, without writing. A request that waits for approval may leave the
  * number empty (`allowNextFree`): the next free one is drawn when it is carried out.
@@ -64,15 +79,8 @@ export async function prepareExtension(
   const ranges = choices.extensionRanges;
   const issues: FieldIssue[] = [];
 
-  const deviceName = validateOptionalText('deviceName', input.deviceName, DEVICE_NAME_MAX_LENGTH);
-  if (!deviceName.ok) issues.push(deviceName.issue);
-  else if (deviceName.value === null) issues.push(issue('deviceName', 'required', 'Device Name is required'));
-  if (input.callerIdKey && !choices.callerIds.some((c) => c.key === input.callerIdKey)) {
-    issues.push(issue('callerIdKey', 'unknown_reference', `CallerID "${input.callerIdKey}" does not exist`));
-  }
-  if (input.e911LocationKey && !choices.e911Locations.some((l) => l.key === input.e911LocationKey)) {
-    issues.push(issue('e911LocationKey', 'unknown_reference', `E911 Location "${input.e911LocationKey}" does not exist`));
-  }
+  const { deviceName, issues: fieldIssues } = checkExtensionFields(choices, input);
+  issues.push(...fieldIssues);
 
   const taken = await takenNumbersInRanges(deps.db, ranges);
   const suggestion = nextFreeExtension(ranges, (n) => taken.has(n));

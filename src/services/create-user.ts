@@ -162,10 +162,10 @@ async function findConflicts(
   const issues = [...identityIssues];
   if (!parsed) {
     if (isAgentType(person.userType) && !extensionComesWithRequest) {
-      issues.push(issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here'));
+      issues.push(AGENT_NEEDS_EXTENSION_ISSUE);
     }
   } else if (!parsed.ok) issues.push(parsed.issue);
-  else if (!found) issues.push(issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`));
+  else if (!found) issues.push(extensionMissingIssue(typed));
   else if (found.extension.assignedUserId !== null) {
     // Naming the holder tells the requester whom to ask about it (find shows every extension anyway).
     issues.push(extensionAssignedIssue(found.extension.number, found.holder ?? undefined));
@@ -209,7 +209,7 @@ export async function usernameTakenIssue(db: Db, username: string): Promise<Fiel
   return issue('username', 'username_taken', usernameTakenMessage(username, suggestion), suggestion);
 }
 
-function extensionAssignedIssue(number: number, holder?: string): FieldIssue {
+export function extensionAssignedIssue(number: number, holder?: string): FieldIssue {
   return issue('extensionNumber', 'extension_assigned', `Extension ${number} is already assigned to ${holder ?? 'another user'}`);
 }
 
@@ -228,3 +228,9 @@ export async function explainUserConflict(db: Db, err: unknown, person: ValidPer
   }
 }
 
+
+export function extensionMissingIssue(typed: string): FieldIssue {
+  return issue('extensionNumber', 'not_found', `Extension ${typed} does not exist: create it first`);
+}
+
+export const AGENT_NEEDS_EXTENSION_ISSUE = issue('extensionNumber', 'extension_required', 'An agent needs an extension: create one first, then choose it here');

@@ -62,8 +62,10 @@ export async function approvalsNeededFor(deps: Pick<ServiceDeps, 'db'> & Partial
 async function userTypesInvolved(db: Db, request: RequestRow): Promise<UserType[]> {
   const types: UserType[] = [];
   // A creation carries `userType`; an edit carries the type it sets in `after.userType`.
-  const payload = request.payload as { userType?: unknown; after?: { userType?: unknown } } | null;
-  for (const set of [payload?.userType, payload?.after?.userType]) {
+  // An import batch involves the type of each of its rows.
+  const payload = request.payload as { userType?: unknown; after?: { userType?: unknown }; rows?: unknown } | null;
+  const rowTypes = Array.isArray(payload?.rows) ? payload.rows.map((r: { payload?: { userType?: unknown } } | null) => r?.payload?.userType) : [];
+  for (const set of [payload?.userType, payload?.after?.userType, ...rowTypes]) {
     if (typeof set === 'string' && isUserType(set)) types.push(set);
   }
   // An extension moving between users changes both: its holder's and its recipient's types count too.

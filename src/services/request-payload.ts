@@ -29,7 +29,42 @@ export type UserRequestPayload = z.output<typeof userRequestPayload>;
 export const extensionRequestPayload = createExtensionInput;
 export type ExtensionRequestPayload = z.output<typeof extensionRequestPayload>;
 
-export type StoredPayload = UserRequestPayload | ExtensionRequestPayload | EditRequestPayload | LifecyclePayload | ExtensionAssignmentPayload | RotationPayload | RecoveryPayload;
+/**
+ * What an `import_batch` request stores: the valid rows of one CSV of new hires, each already in the
+ * shape a single create or clone request stores (services/request-payload.ts), so a row is carried out
+ * by the same rules as a request made in the modal. Rows that were refused at validation and left out
+ * (the requester chose "Submit the N valid rows") are counted, never stored.
+ */
+
+/** The most rows and bytes one import file may have. */
+export const IMPORT_MAX_ROWS = 1000;
+export const IMPORT_MAX_BYTES = 1024 * 1024;
+
+export const importRowPayload = z.object({
+  /** The row's number in the file as a spreadsheet shows it (the header is row 1). */
+  row: z.number().int().min(2),
+  kind: z.enum(['create_user', 'clone_user']),
+  payload: userRequestPayload,
+});
+export type ImportRowPayload = z.output<typeof importRowPayload>;
+
+export const importBatchPayload = z.object({
+  fileName: z.string().min(1).max(255),
+  rows: z.array(importRowPayload).min(1).max(IMPORT_MAX_ROWS),
+  /** Rows of the file refused at validation and left out by the requester's choice. */
+  skippedRows: z.number().int().min(0).default(0),
+});
+export type ImportBatchPayload = z.output<typeof importBatchPayload>;
+
+export type StoredPayload =
+  | UserRequestPayload
+  | ExtensionRequestPayload
+  | EditRequestPayload
+  | LifecyclePayload
+  | ExtensionAssignmentPayload
+  | RotationPayload
+  | RecoveryPayload
+  | ImportBatchPayload;
 
 /**
  * A stored request's payload, read back through the schema of its kind. A row that no longer fits (edited
@@ -50,7 +85,9 @@ export function parseStoredPayload(kind: RequestKind, payload: unknown): { paylo
             ? editRequestPayload.safeParse(payload)
             : kind === 'create_extension'
               ? extensionRequestPayload.safeParse(payload)
-              : userRequestPayload.safeParse(payload);
+              : kind === 'import_batch'
+                ? importBatchPayload.safeParse(payload)
+                : userRequestPayload.safeParse(payload);
   if (parsed.success) return { payload: parsed.data };
   return { payload: null, unreadable: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(payload)'}: ${i.code}`) };
 }

@@ -106,7 +106,7 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
     issues.push(issue('extensionNumber', 'invalid_format', 'Choose an existing extension or set up a new one, not both'));
   }
   if (comesWithExtension && !isAgentType(base.userType)) {
-    issues.push(issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request'));
+    issues.push(ONLY_AGENTS_GET_NEW_EXTENSION_ISSUE);
   }
   if (issues.length > 0) throw new InvalidInput(issues);
   if (userCheck.status !== 'fulfilled' || extensionCheck.status !== 'fulfilled') throw new Error('checks passed without results');
@@ -177,6 +177,8 @@ async function store<P>(deps: ServiceDeps, actor: Actor, kind: RequestKind, payl
     throw explain(err);
   }
 }
+
+export const ONLY_AGENTS_GET_NEW_EXTENSION_ISSUE = issue('extensionNumber', 'invalid_format', 'Only agents get a new extension with their request');
 
 export function parseStoredUserPayload(payload: unknown): UserRequestPayload {
   return userRequestPayload.parse(payload);

@@ -8,6 +8,8 @@ export const SHORTCUTS = {
   provisionNewHire: 'provision_new_hire',
   /** "Offboard this person" on an HR leaver post. */
   offboardPerson: 'offboard_person',
+  /** "Import this new-hire CSV" on an HR post with a CSV attached (Slack allows 24 characters in a name). */
+  importNewHires: 'import_new_hires',
 } as const;
 
 /** Modal callback IDs. */
@@ -35,6 +37,10 @@ export const VIEWS = {
   /** An extension to another agent, or taken from its holder: confirmations (private_metadata: extension-assignment-modal.ts). */
   reassignExtension: 'provision_reassign_extension',
   unassignExtension: 'provision_unassign_extension',
+  /** `/provision import`: the file field. */
+  importFile: 'provision_import_file',
+  /** An import's second step: the problems found, and "Submit the N valid rows" (private_metadata: import-modal.ts). */
+  importConfirm: 'provision_import_confirm',
 } as const;
 
 /** Input block IDs: a field's errors are reported on its block (`response_action: 'errors'`). */
@@ -80,6 +86,9 @@ export const BLOCKS = {
   reactivateNote: 'reactivate_note',
   /** Reassign / unassign an extension: the optional reason for the approvers. */
   assignmentReason: 'assignment_reason',
+  /** Import: the CSV file field, and the problems shown before "Submit the N valid rows". */
+  importFile: 'import_file',
+  importProblems: 'import_problems',
   // Extension form
   extensionNumber: 'extension_number',
   deviceName: 'device_name',

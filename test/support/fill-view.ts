@@ -77,6 +77,8 @@ export interface ViewStateValue {
   selected_time?: string | null;
   selected_date_time?: number | null;
   rich_text_value?: unknown;
+  /** file_input: the files uploaded into it. */
+  files?: { id: string; [key: string]: unknown }[];
 }
 
 export type ViewStateValues = Record<string, Record<string, ViewStateValue>>;
@@ -295,6 +297,13 @@ function answerState(element: ViewElement, answer: Answer, label: string): ViewS
       const text = asText(answer, label);
       return { type, rich_text_value: richText(text ?? '') };
     }
+    case 'file_input': {
+      // The answer is the IDs of files already in the double's workspace (slack.addFile), as Slack sends them.
+      const ids = asList(answer);
+      const max = typeof element.max_files === 'number' ? element.max_files : 10;
+      if (ids.length > max) throw new Error(`"${label}" takes at most ${max} files`);
+      return { type, files: ids.map((id) => ({ id })) };
+    }
     default:
       throw new Error(`"${label}" is a ${type}, which fillView does not know how to answer`);
   }
@@ -326,6 +335,8 @@ function initialState(element: ViewElement): ViewStateValue {
       return { type, selected_date_time: element.initial_date_time ?? null };
     case 'rich_text_input':
       return { type, rich_text_value: element.initial_value ?? richText('') };
+    case 'file_input':
+      return { type, files: [] };
     default:
       return { type };
   }
@@ -344,6 +355,7 @@ function isEmpty(state: ViewStateValue | undefined): boolean {
   const single = state.selected_user ?? state.selected_conversation ?? state.selected_channel ?? state.selected_date ?? state.selected_time ?? state.selected_date_time;
   const multi = state.selected_users ?? state.selected_conversations ?? state.selected_channels;
   if (multi) return multi.length === 0;
+  if ('files' in state) return (state.files ?? []).length === 0;
   if ('rich_text_value' in state) return JSON.stringify(state.rich_text_value).indexOf('"text":') === -1;
   return single === null || single === undefined;
 }

@@ -330,6 +330,8 @@ export interface MessageShortcut extends SignOptions {
   messageUser?: string;
   messageTs?: string;
   messageBlocks?: ViewBlock[];
+  /** Files attached to the message (as `slack.addFile` made them). */
+  messageFiles?: { id: string; name: string; filetype?: string }[];
   channelId?: string;
   responseUrl?: string;
 }
@@ -361,6 +363,7 @@ export function sendMessageShortcut(target: SlackTarget, shortcut: MessageShortc
         text: shortcut.messageText,
         team: TEAM_ID,
         ...(shortcut.messageBlocks ? { blocks: shortcut.messageBlocks } : {}),
+        ...(shortcut.messageFiles ? { files: shortcut.messageFiles } : {}),
       },
     },
     shortcut,

@@ -90,10 +90,11 @@ describe('manifest.yml', () => {
     });
   });
 
-  it('declares the new-hire and the leaver message shortcuts, with the callback IDs the bot listens to', () => {
+  it('declares the new-hire, the leaver and the import message shortcuts, with the callback IDs the bot listens to', () => {
     expect(loadManifest().features?.shortcuts).toEqual([
       expect.objectContaining({ name: 'Provision this new hire', type: 'message', callback_id: SHORTCUTS.provisionNewHire }),
       expect.objectContaining({ name: 'Offboard this person', type: 'message', callback_id: SHORTCUTS.offboardPerson }),
+      expect.objectContaining({ name: 'Import this new-hire CSV', type: 'message', callback_id: SHORTCUTS.importNewHires }),
     ]);
   });
 

@@ -24,6 +24,8 @@ export type ParsedCommand =
   | { kind: 'extension_unassign'; number: number }
   /** `extension rotate <number>`: a new device secret for that extension (the number as typed; '' when missing). */
   | { kind: 'extension_rotate'; number: string }
+  | { kind: 'import' }
+  | { kind: 'import_template' }
   | { kind: 'clone'; source: UserReference }
   | { kind: 'edit'; target: UserReference }
   | { kind: 'show'; target: UserReference }
@@ -48,6 +50,9 @@ export function parseProvisionCommand(text: string): ParsedCommand {
       return { kind: word };
     case 'extension':
       return parseExtension(rest);
+    case 'import':
+      if (argument === '') return { kind: 'import' };
+      return argument.toLowerCase() === 'template' ? { kind: 'import_template' } : { kind: 'unknown', word: `import ${argument}` };
     case 'clone':
       return argument ? { kind: 'clone', source: userReference(argument) } : { kind: 'missing_argument', subcommand: 'clone' };
     case 'edit':

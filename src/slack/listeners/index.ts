@@ -15,10 +15,12 @@ import { userRecoveryClicked } from './actions/user-recovery.js';
 import { provisionCommand } from './commands/provision.js';
 import { appHomeOpened } from './events/app-home.js';
 import { offboardPerson } from './shortcuts/offboard-person.js';
+import { importNewHires } from './shortcuts/import-new-hires.js';
 import { provisionNewHire } from './shortcuts/provision-new-hire.js';
 import { collectionsDone } from './views/collections.js';
 import { agentExtensionDone, extensionSubmitted } from './views/extension.js';
 import { findUserClicked, findUserSubmitted } from './views/find-user.js';
+import { importConfirmSubmitted, importFileSubmitted } from './views/import.js';
 import { deactivateSubmitted } from './views/deactivate.js';
 import { extensionAssignmentSubmitted } from './views/extension-assignment.js';
 import { reactivateSubmitted } from './views/reactivate.js';
@@ -67,8 +69,11 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.reactivate, reactivateSubmitted(deps));
   app.view(VIEWS.reassignExtension, extensionAssignmentSubmitted(deps, 'reassign'));
   app.view(VIEWS.unassignExtension, extensionAssignmentSubmitted(deps, 'unassign'));
+  app.view(VIEWS.importFile, importFileSubmitted(deps));
+  app.view(VIEWS.importConfirm, importConfirmSubmitted(deps));
 
   app.shortcut(SHORTCUTS.provisionNewHire, provisionNewHire(deps, modals));
   app.shortcut(SHORTCUTS.offboardPerson, offboardPerson(deps, modals));
+  app.shortcut(SHORTCUTS.importNewHires, importNewHires(deps, modals));
   app.event('app_home_opened', appHomeOpened(deps));
 }

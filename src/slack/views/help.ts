@@ -11,6 +11,8 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} extension reassign <number> <username | @person>`, 'Give an extension to another agent (who has none); its device secret is replaced'],
   [`${COMMAND} extension unassign <number>`, 'Take an extension from its holder; it becomes free with a new device secret'],
   [`${COMMAND} extension rotate <number>`, 'Approvers: request a new device secret for an extension; the old one stops working at approval'],
+  [`${COMMAND} import`, 'Request a whole class of new hires from one CSV file, approved as one request'],
+  [`${COMMAND} import template`, 'Show the CSV header and an example row for an import'],
   [`${COMMAND} find <text> [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]`, 'Search users by name, username, email, site or department; deactivated users only with status:'],
   [`${COMMAND} show <username | @person>`, 'Show one user: setup, collections, sign-in, and what you can do with them'],
   [`${COMMAND} history <username | @person>`, 'Show a user’s history, newest first'],

@@ -10,6 +10,7 @@ import { mrkdwnCode, mrkdwnLiteral } from '../../text/mrkdwn.js';
 import { isExtensionAssignmentPayload } from '../../services/extension-assignment-payload.js';
 import { describeEdit } from './edit-summary.js';
 import { describeExtensionAssignment } from './extension-assignment-summary.js';
+import { describeImport, isImportPayload } from './import-summary.js';
 import { describeLifecycle, isLifecycleShape } from './lifecycle-summary.js';
 import { isRotationPayload, type RotationPayload } from '../../services/rotation-payload.js';
 import { describeRecovery } from './recovery-summary.js';
@@ -91,6 +92,7 @@ export function describeRequest(kind: RequestKind, payload: StoredPayload | null
   if (isLifecycleShape(payload)) return describeLifecycle(kind, payload);
   if (isRotationPayload(payload)) return describeRotation(payload);
   if (isRecoveryPayload(payload)) return describeRecovery(kind, payload);
+  if (isImportPayload(payload)) return describeImport(payload, names);
   // The payload's shape decides (a kind that disagrees with it cannot make fields appear that the
   // payload does not have); the kind tells a clone from a request made from scratch.
   return isUserPayload(payload) ? describeUser(kind, payload, names) : describeExtension(payload, names);

@@ -13,6 +13,7 @@ import { recoveryFromSlack, unlockFromSlack } from '../../flows/recovery.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
 import { extensionModal } from '../../views/extension-modal.js';
+import { importFileModal, importTemplateMessage } from '../../views/import-modal.js';
 import { usernameOfSlackMember } from '../../member-username.js';
 import type { FindQuery } from '../../views/model.js';
 import { findAnswer } from '../actions/find.js';
@@ -76,6 +77,7 @@ export const provisionCommand =
     const problem = problemWith(parsed);
     if (problem) return ack({ response_type: 'ephemeral', ...helpMessage(problem) });
     if (!deps.access.canRequest(command.user_id)) return ack({ response_type: 'ephemeral', text: NOT_ALLOWED_TEXT });
+    if (parsed.kind === 'import_template') return ack({ response_type: 'ephemeral', ...importTemplateMessage() });
 
     if (parsed.kind === 'extension_rotate') {
       await ack();
@@ -144,6 +146,9 @@ export const provisionCommand =
           return;
         case 'extension':
           await openModal(client, trigger, extensionModal({ purpose: 'standalone', choices: await extensionFormData(deps.services) }));
+          return;
+        case 'import':
+          await openModal(client, trigger, importFileModal());
           return;
         case 'clone': {
           const found = 'username' in parsed.source ? { username: parsed.source.username } : await usernameOfSlackMember(deps, client, parsed.source.slackUserId, 'clone');
