@@ -13,6 +13,8 @@ import { approvalsOfRequest } from '../db/repositories/request-approvals.js';
 import { findRequestById, type RequestRow } from '../db/repositories/requests.js';
 import { findUserById } from '../db/repositories/users.js';
 import { editResultText } from './edit-execution.js';
+import { importProgress } from './import-execution.js';
+import type { BatchCounts } from '../db/repositories/jobs.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
 import { approvalsNeededFor } from './four-eyes.js';
@@ -31,6 +33,8 @@ export interface ApprovalStatus {
   deliveries: { id: string; topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null; retryable: boolean }[];
   /** How many different approvers it needs (TWO_APPROVALS_FOR), and the approvals recorded so far (the first of two). */
   approvals: { needed: 1 | 2; by: string[] };
+  /** An approved or completed import: how far its rows are. */
+  progress?: BatchCounts;
 }
 
 export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'> & Partial<Pick<ServiceDeps, 'settings'>>, requestId: string): Promise<ApprovalStatus | undefined> {
@@ -47,12 +51,15 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'> & Par
     return { id: n.id, topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError), retryable };
   });
   const approvals = { needed: await approvalsNeededFor(deps, request), by: (await approvalsOfRequest(deps.db, requestId)).map((a) => a.approverId) };
-  return { request, ...stored, result: await resultOf(deps, request), deliveries, approvals };
+  const progress = await importProgress(deps, request);
+  return { request, ...stored, result: await resultOf(deps, request), deliveries, approvals, ...(progress ? { progress } : {}) };
 }
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {
   if (request.state !== 'completed') return null;
   if (request.kind === 'edit_user') return editResultText(deps, request);
+  // "48 created, 2 failed" (services/import-execution.ts); the file with every row is in the thread.
+  if (request.kind === 'import_batch') return request.reason ? `Import done: ${request.reason}; the results file is in the thread` : null;
   if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
   if (request.resultUserId !== null) {
     const user = await findUserById(deps.db, request.resultUserId);
