@@ -1,5 +1,6 @@
 import {
   claimApprovalMessage,
+  claimProgressPost,
   dropApprovalRefresh,
   finishApprovalRefresh,
   requestApprovalRefresh,
@@ -129,4 +130,13 @@ export function endApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, reques
 
 export function releaseApprovalRefresh(deps: Pick<ServiceDeps, 'db'>, requestId: string, lease: Date): Promise<void> {
   return dropApprovalRefresh(deps.db, requestId, lease);
+}
+
+/** An import's progress is shown at most this often (the last state always is, when the batch completes). */
+export const PROGRESS_INTERVAL_MS = 2_000;
+
+/** Whether this caller may refresh an import's approval message for its progress now (one per PROGRESS_INTERVAL_MS, across instances). */
+export function mayShowProgress(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<boolean> {
+  const now = deps.now();
+  return claimProgressPost(deps.db, requestId, now, new Date(now.getTime() - PROGRESS_INTERVAL_MS));
 }

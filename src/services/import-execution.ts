@@ -1,4 +1,6 @@
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { neutralizeCsvCell } from '../text/csv-cell.js';
 import { isInvalidInput } from '../domain/errors.js';
 import { signInName } from '../domain/sign-in-name.js';
 import { batchCounts, enqueueJobs, finishJob, jobsOfRequest, lockClaimedJob, type BatchCounts, type JobRow, type NewJob } from '../db/repositories/jobs.js';
@@ -24,6 +26,8 @@ import { welcomeOf } from './welcome.js';
  * meanwhile) fails alone, with the reason a single request would give. The row that finishes the batch
  * completes the request ("48 created, 2 failed"), tells the requester, and queues the results file.
  */
+
+export type { JobRow } from '../db/repositories/jobs.js';
 
 export const IMPORT_ROW_JOB = 'import_row';
 /** Uploads the results CSV into the approval message's thread (slack/flows/import-results.ts). */
@@ -216,4 +220,21 @@ export async function importResults(deps: Pick<ServiceDeps, 'db'>, requestId: st
 
 function reasonOf(err: { issues: readonly { message: string }[] }): string {
   return err.issues.map((i) => i.message).join('; ');
+}
+
+export const RESULTS_HEADER = ['username', 'sign-in name', 'agent ID', 'extension', 'outcome', 'reason'] as const;
+
+/**
+ * The results file: one line per row, in the file's order. Never a password, a hash or a device secret
+ * (a row's result holds none); every cell through neutralizeCsvCell, so a spreadsheet reads no formula.
+ */
+export function importResultsCsv(rows: readonly RowResult[]): string {
+  const cell = (v: string | number | null) => neutralizeCsvCell(v === null ? '' : String(v));
+  return stringify([[...RESULTS_HEADER], ...rows.map((r) => [r.username, r.signInName, r.agentId, r.extension, r.outcome, r.reason].map(cell))]);
+}
+
+/** The results file's name: `class.csv` gives `class-results.csv`. */
+export function resultsFileName(fileName: string): string {
+  const base = fileName.replace(/\.csv$/i, '');
+  return `${base}-results.csv`;
 }

@@ -10,9 +10,14 @@ export interface BatchProgress {
 
 const BAR_WIDTH = 10;
 
-/** "▓▓▓▓▓░░░░░": finished rows over all rows, rounded down, so the bar is full only when every row is finished. */
+/**
+ * "▓▓▓▓▓░░░░░": finished rows over all rows. The bar is full only when every row is finished, and
+ * shows a first mark as soon as one is: a batch under way never looks as if it had not started.
+ */
 export function progressBar(finished: number, total: number, width = BAR_WIDTH): string {
-  const done = total <= 0 ? 0 : Math.max(0, Math.min(width, Math.floor((finished / total) * width)));
+  let done = 0;
+  if (total > 0 && finished >= total) done = width;
+  else if (total > 0 && finished > 0) done = Math.min(width - 1, Math.max(1, Math.floor((finished / total) * width)));
   return '▓'.repeat(done) + '░'.repeat(width - done);
 }
 
