@@ -87,26 +87,31 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     }
   }
 
+  async function claimFreeSlots(): Promise<number> {
+    const free = concurrency - running.size;
+    if (stopped || free <= 0) return 0;
+    const claimed = await claimDueJobs(db, { kinds, now: clock(), batchSize: free, leaseMs });
+    for (const job of claimed) {
+      const p: Promise<void> = run(job).finally(() => {
+        running.delete(p);
+        // A slot is free: take the next due job now rather than at the next poll.
+        if (!stopped) void claimRound().catch(() => undefined);
+      });
+      running.add(p);
+    }
+    return claimed.length;
+  }
+
+  /** One claim at a time per worker: a caller during a claim shares it. */
   function claimRound(): Promise<number> {
-    claiming ??= (async () => {
-      try {
-        const free = concurrency - running.size;
-        if (stopped || free <= 0) return 0;
-        const claimed = await claimDueJobs(db, { kinds, now: clock(), batchSize: free, leaseMs });
-        for (const job of claimed) {
-          const p: Promise<void> = run(job).finally(() => {
-            running.delete(p);
-            // A slot is free: take the next due job now rather than at the next poll.
-            if (!stopped) void claimRound().catch(() => undefined);
-          });
-          running.add(p);
-        }
-        return claimed.length;
-      } finally {
-        claiming = undefined;
-      }
-    })();
-    return claiming;
+    if (claiming) return claiming;
+    // Cleared in a reaction, which always runs after this assignment: an async body that returned at once
+    // (no free slot) would otherwise clear `claiming` before it was set, and leave it set for good.
+    const round = claimFreeSlots().finally(() => {
+      claiming = undefined;
+    });
+    claiming = round;
+    return round;
   }
 
   async function runOnce(): Promise<number> {

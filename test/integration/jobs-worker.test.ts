@@ -80,4 +80,25 @@ describe(`background jobs, polling (${testDriver})`, () => {
     await worker.stop();
     expect(ran.sort()).toEqual(['late:1', 'late:2', 'late:3']);
   });
+
+  it('goes on claiming after a poll came while every slot was busy (the worker once stalled there for good)', async () => {
+    const db = database.db;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const ran: string[] = [];
+    // One slot, held by the first job while the 20 ms poll fires again and again with no free slot.
+    const worker = startJobWorker({
+      db,
+      logger,
+      concurrency: 1,
+      pollIntervalMs: 20,
+      handlers: { slow: async (job) => (ran.push(job.dedupeKey), job.dedupeKey === 'busy:1' ? await held : undefined, { result: null }) },
+    });
+    await enqueueJobs(db, [1, 2, 3].map((i) => ({ kind: 'slow', dedupeKey: `busy:${i}`, payload: {} })));
+    await expect.poll(() => ran.length, { timeout: 10_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await expect.poll(() => ran.length, { timeout: 10_000 }).toBe(3);
+    await worker.stop();
+  });
 });
