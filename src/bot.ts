@@ -18,6 +18,9 @@ import { refreshApprovalMessage } from './slack/flows/approval.js';
 import { resolveBotIdentity } from './slack/identity.js';
 import { slackMemberFinder } from './slack/member-lookup.js';
 import { startSweeper, type Sweeper } from './slack/sweeper.js';
+import { importJobHandlers } from './slack/flows/import-run.js';
+import { DEFAULT_JOB_MAX_ATTEMPTS, startJobWorker, type JobWorker } from './jobs/worker.js';
+import { availableParallelism } from 'node:os';
 
 /** How often pending requests are checked for reminders and expiry. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -34,6 +37,8 @@ export interface RunningBot {
   readonly notifications: NotificationWorker;
   /** Reminders, expiry and approval messages that could not be posted (runOnce runs a pass now). */
   readonly sweeper: Sweeper;
+  /** Background jobs (an approved import's rows, its results file): runOnce runs what is due now. */
+  readonly jobs: JobWorker;
   /** APPROVER_GROUP's members as last read (refresh() reads now); undefined without the setting. */
   readonly approverGroup: ApproverGroup | undefined;
   stop(): Promise<void>;
@@ -113,6 +118,15 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       onSettled: (n) => (n.requestId ? refreshApprovalMessage(deps, botClient, n.requestId) : Promise.resolve()),
     });
     const sweeper = startSweeper(deps, botClient, { intervalMs: SWEEP_INTERVAL_MS });
+    // Twice the cores: while one row's hash runs in libuv's thread pool, another row's checks and writes
+    // talk to the database, so every core hashes and each transaction stays short.
+    const jobs = startJobWorker({
+      db: database.db,
+      logger,
+      concurrency: Math.max(4, availableParallelism() * 2),
+      maxAttempts: DEFAULT_JOB_MAX_ATTEMPTS,
+      handlers: importJobHandlers(deps, botClient, { maxAttempts: DEFAULT_JOB_MAX_ATTEMPTS }),
+    });
     const pending = new Set<string>();
     const step = async (name: string, run: () => Promise<unknown>) => {
       pending.add(name);
@@ -128,6 +142,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       port,
       notifications,
       sweeper,
+      jobs,
       approverGroup: group,
       // New work stops coming (sweeps, outbox rounds, Slack), work in flight finishes, then the database closes.
       async stop() {
@@ -135,6 +150,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
         const stopped = await Promise.allSettled([
           step('sweeper (a sweep in flight)', () => sweeper.stop()),
           step('notifications (sends in flight)', () => notifications.stop()),
+          step('jobs (import rows in flight)', () => jobs.stop()),
           step(config.slack.appToken ? 'Slack Socket Mode connection and HTTP server' : 'HTTP server', () => app.stop()),
         ]);
         await step('database', () => database.close());

@@ -125,3 +125,11 @@ function completedText(subject: string, approverId: string, created: CreatedUser
     : 'No email address is on file for the new user, so the bot cannot reach them: tell them their sign-in name.';
   return [approved, `The account is ready: sign-in name \`${created.signInName}\`${extras.length > 0 ? `, ${extras.join(', ')}` : ''}.`, delivery].join('\n');
 }
+
+export const IMPORT_DONE_TOPIC = 'import_completed';
+
+/** The requester of an import, once every row is carried out or refused: how many of each (the results file is in the approval thread). */
+export function importDoneNotice(f: { requestId: string; requesterId: string; fileName: string; created: number; failed: number }): NewNotification {
+  const text = `Your import of ${escape(f.fileName)} is done: ${f.created} created, ${f.failed} failed. The results file is in the approval message's thread.`;
+  return requesterNotice({ requestId: f.requestId, requesterId: f.requesterId, topic: IMPORT_DONE_TOPIC, text });
+}

@@ -1,5 +1,6 @@
 import {
   claimApprovalMessage,
+  claimProgressPost,
   dropApprovalRefresh,
   finishApprovalRefresh,
   requestApprovalRefresh,
@@ -15,6 +16,8 @@ import { findUserById } from '../db/repositories/users.js';
 import { editResultText } from './edit-execution.js';
 import { extensionAssignmentResult } from './extension-assignment.js';
 import { isExtensionAssignmentKind } from './extension-assignment-payload.js';
+import { importProgress } from './import-execution.js';
+import type { BatchCounts } from '../db/repositories/jobs.js';
 import { deliveryProblem } from '../notifications/delivery-problem.js';
 import type { ServiceDeps } from './context.js';
 import { approvalsNeededFor } from './four-eyes.js';
@@ -43,6 +46,8 @@ export interface ApprovalStatus {
   deliveries: { id: string; topic: string; state: 'queued' | 'sent' | 'skipped' | 'dead'; attempts: number; sending: boolean; problem: string | null; retryable: boolean }[];
   /** How many different approvers it needs (TWO_APPROVALS_FOR), and the approvals recorded so far (the first of two). */
   approvals: { needed: 1 | 2; by: string[] };
+  /** An approved or completed import: how far its rows are. */
+  progress?: BatchCounts;
 }
 
 export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'> & Partial<Pick<ServiceDeps, 'settings'>>, requestId: string): Promise<ApprovalStatus | undefined> {
@@ -59,12 +64,15 @@ export async function approvalStatus(deps: Pick<ServiceDeps, 'db' | 'now'> & Par
     return { id: n.id, topic: n.topic, state: n.state, attempts: n.attempts, sending, problem: interrupted ? 'the sending instance stopped' : deliveryProblem(n.lastError), retryable };
   });
   const approvals = { needed: await approvalsNeededFor(deps, request), by: (await approvalsOfRequest(deps.db, requestId)).map((a) => a.approverId) };
-  return { request, ...stored, result: await resultOf(deps, request), deliveries, approvals };
+  const progress = await importProgress(deps, request);
+  return { request, ...stored, result: await resultOf(deps, request), deliveries, approvals, ...(progress ? { progress } : {}) };
 }
 
 async function resultOf(deps: Pick<ServiceDeps, 'db'>, request: RequestRow): Promise<string | null> {
   if (request.state !== 'completed') return null;
   if (request.kind === 'edit_user') return editResultText(deps, request);
+  // "48 created, 2 failed" (services/import-execution.ts); the file with every row is in the thread.
+  if (request.kind === 'import_batch') return request.reason ? `Import done: ${request.reason}; the results file is in the thread` : null;
   if (isLifecycleKind(request.kind)) return lifecycleResult(deps, request);
   if (isExtensionAssignmentKind(request.kind)) return extensionAssignmentResult(request);
   if (request.kind === 'rotate_device_secret') return rotationResultText(request);
@@ -137,4 +145,13 @@ export function endApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, reques
 
 export function releaseApprovalRefresh(deps: Pick<ServiceDeps, 'db'>, requestId: string, lease: Date): Promise<void> {
   return dropApprovalRefresh(deps.db, requestId, lease);
+}
+
+/** An import's progress is shown at most this often (the last state always is, when the batch completes). */
+export const PROGRESS_INTERVAL_MS = 2_000;
+
+/** Whether this caller may refresh an import's approval message for its progress now (one per PROGRESS_INTERVAL_MS, across instances). */
+export function mayShowProgress(deps: Pick<ServiceDeps, 'db' | 'now'>, requestId: string): Promise<boolean> {
+  const now = deps.now();
+  return claimProgressPost(deps.db, requestId, now, new Date(now.getTime() - PROGRESS_INTERVAL_MS));
 }

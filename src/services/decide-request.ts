@@ -19,6 +19,7 @@ import { requesterOutcomeNotice } from '../notifications/requester-notices.js';
 import { SYSTEM_ACTOR, type Actor, type ServiceDeps } from './context.js';
 import { toExtensionView, type ExtensionView } from './create-extension.js';
 import { fourEyesStep, type FourEyesStep } from './four-eyes.js';
+import { startImport } from './import-execution.js';
 import { DRAW_AGAIN, executePlan, explainExecutionError, planRequest, type ExecutionPlan } from './request-execution.js';
 import { expiredFacts, failedFacts, rejectedFacts, requestSubject } from './request-notices.js';
 import { scheduledNotice } from '../notifications/lifecycle-notices.js';
@@ -42,6 +43,8 @@ export type ApproveResult =
   | { outcome: 'completed'; request: RequestRow; user?: PublicUser; extension?: ExtensionView }
   /** Approved ahead of its effective time (a scheduled offboarding): the sweeper carries it out then. */
   | { outcome: 'scheduled'; request: RequestRow }
+  /** An import: approved, its rows queued; they are carried out in the background (services/import-execution.ts). */
+  | { outcome: 'started'; request: RequestRow }
   | { outcome: 'failed'; request: RequestRow; reason: string }
   | { outcome: 'already_decided'; request: RequestRow }
   | { outcome: 'not_allowed'; reason: string }
@@ -79,6 +82,7 @@ async function attemptApproval(deps: ServiceDeps, actor: Actor, requestId: strin
   // Four eyes (services/four-eyes.ts): a first approval is recorded and the request waits for a second.
   const fourEyes = await fourEyesStep(deps, actor, current);
   if (fourEyes.outcome !== 'carry_out') return fourEyes;
+  if (current.kind === 'import_batch') return approveImport(deps, actor, requestId);
 
   let plan: ExecutionPlan;
   try {
@@ -123,6 +127,13 @@ async function attemptApproval(deps: ServiceDeps, actor: Actor, requestId: strin
     if (isInvalidInput(explained)) return markFailed(deps, actor, requestId, reasonOf(explained));
     throw explained;
   }
+}
+
+/** An import is not carried out in the click: its approval queues its rows (services/import-execution.ts). */
+async function approveImport(deps: ServiceDeps, actor: Actor, requestId: string): Promise<ApproveResult> {
+  const outcome = await startImport(deps, actor, requestId);
+  if (!outcome) return notFound();
+  return 'started' in outcome ? { outcome: 'started', request: outcome.started } : { outcome: 'already_decided', request: outcome.alreadyDecided };
 }
 
 /**

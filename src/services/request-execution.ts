@@ -174,8 +174,7 @@ export async function executePlan(
     return { extension, notifications: [notice] };
   }
 
-  const assigned = extension ?? plan.prepared.extension;
-  const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit, sink);
+  const { user, assigned } = await writeUserPlan(tx, actor, plan, now, extension, sink);
   const welcome = welcomeOf(request.id, user, { credential: plan.credential, oneTimePassword: plan.oneTimePassword, extensionNumber: assigned?.number ?? null }, context);
   const signIn = welcome.signInName;
   const notifications = [
@@ -184,6 +183,19 @@ export async function executePlan(
   ];
   // The row as it is now: assigned to the new user (writeUser refuses to go on otherwise).
   return assigned ? { user, extension: { ...assigned, assignedUserId: user.id }, notifications } : { user, notifications };
+}
+
+type UserPlan = Extract<ExecutionPlan, { kind: 'user' }>;
+
+/**
+ * A user plan's writes (its new extension, when it brings one, then the user and its audit row), without
+ * the notices: shared by a single request (executePlan) and an import's row (services/import-execution.ts).
+ */
+export async function writeUserPlan(tx: Db, actor: Actor, plan: UserPlan, now: Date, written?: ExtensionRow, sink?: AuditSink): Promise<{ user: UserRow; assigned: ExtensionRow | undefined }> {
+  const extension = written ?? (plan.newExtension ? await writeExtension(tx, actor, plan.newExtension.prepared, now, sink) : undefined);
+  const assigned = extension ?? plan.prepared.extension;
+  const user = await writeUser(tx, actor, { input: plan.input, prepared: plan.prepared, credential: plan.credential, extension: assigned, now }, plan.audit, sink);
+  return { user, assigned };
 }
 
 /** Means: the drawn extension number was taken by someone else first; plan again and draw another. */

@@ -42,7 +42,7 @@ describe('/provision extension rotate', () => {
 
 describe('Rotate device secret on the user card', () => {
   it('only for an approver, and only for a user with an extension', () => {
-    expect(cardActions({ canRequest: true, isApprover: true }, 'active', { hasExtension: true })).toEqual(['edit', 'clone', 'deactivate', 'rotate_secret', 'history']);
+    expect(cardActions({ canRequest: true, isApprover: true }, 'active', { hasExtension: true })).toEqual(['edit', 'clone', 'deactivate', 'unassign_extension', 'rotate_secret', 'history']);
     expect(cardActions({ canRequest: true, isApprover: true }, 'active', { hasExtension: false })).not.toContain('rotate_secret');
     expect(cardActions({ canRequest: true, isApprover: false }, 'active', { hasExtension: true })).not.toContain('rotate_secret');
     expect(cardActions({ canRequest: false, isApprover: true }, 'active', { hasExtension: true })).toEqual(['history']);

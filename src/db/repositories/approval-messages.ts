@@ -97,3 +97,16 @@ export async function finishApprovalRefresh(db: Db, requestId: string, lease: Da
 export async function dropApprovalRefresh(db: Db, requestId: string, lease: Date): Promise<void> {
   await db.update(requests).set({ approvalRefreshUntil: null }).where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease)));
 }
+
+/**
+ * The right to show an import's progress now: at most one refresh per interval across instances. The
+ * guarded UPDATE lets one caller through per `notBefore` window; the others skip their refresh.
+ */
+export async function claimProgressPost(db: Db, requestId: string, at: Date, notBefore: Date): Promise<boolean> {
+  const rows = await db
+    .update(requests)
+    .set({ progressPostedAt: at })
+    .where(and(eq(requests.id, requestId), or(isNull(requests.progressPostedAt), lte(requests.progressPostedAt, notBefore))))
+    .returning({ id: requests.id });
+  return rows.length === 1;
+}

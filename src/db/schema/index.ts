@@ -6,3 +6,4 @@ export * from './audit.js';
 export * from './notifications.js';
 export * from './sign-in-attempts.js';
 export * from './request-approvals.js';
+export * from './jobs.js';

@@ -44,6 +44,8 @@ export const requests = pgTable(
      */
     approvalRefreshUntil: timestamp('approval_refresh_until', { withTimezone: true }),
     approvalRefreshPending: boolean('approval_refresh_pending').notNull().default(false),
+    /** An import's progress was last shown on the approval message: refreshes for progress are at most one per 2 s, across instances. */
+    progressPostedAt: timestamp('progress_posted_at', { withTimezone: true }),
     /** When approvers were last reminded of this pending request. */
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

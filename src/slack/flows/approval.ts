@@ -28,12 +28,14 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
     state: request.state,
     approverId: request.approverId,
     decidedAt: request.decidedAt,
-    reason: request.reason,
+    // A completed import's reason is its outcome ("48 created, 2 failed"), shown as its result.
+    reason: request.kind === 'import_batch' && request.state === 'completed' ? null : request.reason,
     result: status.result,
     remindedAt: request.remindedAt,
     deliveries: status.deliveries,
     approvals: status.approvals,
     runsAt: request.effectiveAt,
+    ...(status.progress ? { progress: status.progress } : {}),
   });
   return { request, message };
 }

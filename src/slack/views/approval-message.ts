@@ -3,6 +3,7 @@ import type { RequestState } from '../../domain/request-state.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
 import { clipText } from '../../text/clip.js';
 import { mrkdwnCode, mrkdwnLiteral, slackDate, userMention } from '../../text/mrkdwn.js';
+import { batchProgressBlock, type BatchProgress } from './batch-progress.js';
 import { mrkdwn, requestFieldsBlocks, type RequestField } from './request-summary.js';
 
 /** How one notification of a request stands, for the message's delivery line. */
@@ -39,6 +40,8 @@ export interface ApprovalMessageInput {
   approvals?: { needed: number; by: readonly string[] };
   /** A scheduled request's effective time: once approved, it waits for it (requests.effective_at). */
   runsAt?: Date | null;
+  /** An approved import: how far its rows are (slack/views/batch-progress.ts). */
+  progress?: BatchProgress;
 }
 
 const TOPIC_LABELS: Readonly<Record<string, string>> = {
@@ -107,6 +110,7 @@ export function approvalMessage(input: ApprovalMessageInput): { text: string; bl
     if (input.result) lines.push(mrkdwnLiteral(clipText(input.result, 500)));
     if (input.reason) lines.push(`${input.state === 'rejected' ? 'Reason' : 'Why'}: ${mrkdwnLiteral(clipText(input.reason, 500))}`);
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
+    if (input.progress) blocks.push(batchProgressBlock(input.progress));
   }
   const deliveries = input.deliveries.filter((d) => TOPIC_LABELS[d.topic]);
   if (deliveries.length > 0) {

@@ -71,6 +71,7 @@ export const approveClicked =
           break;
         case 'completed':
         case 'scheduled':
+        case 'started':
           break;
       }
     } catch (err) {

@@ -1,0 +1,131 @@
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { jobs } from '../schema/index.js';
+
+export type JobRow = typeof jobs.$inferSelect;
+
+export interface NewJob {
+  readonly kind: string;
+  /** Unique per unit of work: enqueueing the same one twice is a no-op. */
+  readonly dedupeKey: string;
+  readonly requestId?: string;
+  readonly payload: Record<string, unknown>;
+  readonly runAfter?: Date;
+}
+
+/** Queues jobs in the caller's transaction: they exist exactly when what asked for them is committed. Returns how many were new. */
+export async function enqueueJobs(db: Db, items: readonly NewJob[]): Promise<number> {
+  if (items.length === 0) return 0;
+  let added = 0;
+  // A few hundred rows per statement keep the parameter count far below the driver's limit.
+  for (let i = 0; i < items.length; i += 500) {
+    const inserted = await db
+      .insert(jobs)
+      .values(items.slice(i, i + 500).map((j) => ({ kind: j.kind, dedupeKey: j.dedupeKey, requestId: j.requestId ?? null, payload: j.payload, ...(j.runAfter ? { runAfter: j.runAfter } : {}) })))
+      .onConflictDoNothing({ target: jobs.dedupeKey })
+      .returning({ id: jobs.id });
+    added += inserted.length;
+  }
+  return added;
+}
+
+/**
+ * Claims up to `batchSize` due jobs of the given kinds in ONE statement (an UPDATE over a
+ * `FOR UPDATE SKIP LOCKED` sub-select), so two workers never claim the same row and the claim commits
+ * at once. The claim leases the row until `now + leaseMs` and counts the attempt. Oldest due first.
+ */
+export async function claimDueJobs(db: Db, options: { kinds: readonly string[]; now: Date; batchSize: number; leaseMs: number }): Promise<JobRow[]> {
+  const { kinds, now, batchSize, leaseMs } = options;
+  if (kinds.length === 0 || batchSize <= 0) return [];
+  const due = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.state, 'queued'), inArray(jobs.kind, [...kinds]), lte(jobs.runAfter, now), or(isNull(jobs.leasedUntil), lt(jobs.leasedUntil, now))))
+    .orderBy(asc(jobs.runAfter))
+    .limit(batchSize)
+    .for('update', { skipLocked: true });
+  const rows = await db
+    .update(jobs)
+    .set({ leasedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${jobs.attempts} + 1` })
+    .where(inArray(jobs.id, due))
+    .returning();
+  return rows.sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime());
+}
+
+/** Still the claimer's: queued, with the lease its claim set (a worker whose lease ran out must not record over a newer attempt). */
+function stillClaimed(job: JobRow) {
+  return and(eq(jobs.id, job.id), eq(jobs.state, 'queued'), job.leasedUntil ? eq(jobs.leasedUntil, job.leasedUntil) : isNull(jobs.leasedUntil));
+}
+
+/**
+ * Locks a claimed job inside the caller's transaction, if it is still the claimer's. The handler's
+ * writes and `finishJob` then commit together: either the work and its done mark, or neither.
+ */
+export async function lockClaimedJob(tx: Db, job: JobRow): Promise<boolean> {
+  const rows = await tx.select({ id: jobs.id }).from(jobs).where(stillClaimed(job)).for('update');
+  return rows.length === 1;
+}
+
+/** Marks a job done (with its result), in the caller's transaction. False when it was not the claimer's any more. */
+export async function finishJob(db: Db, job: JobRow, result: Record<string, unknown> | null, at: Date): Promise<boolean> {
+  const rows = await db.update(jobs).set({ state: 'done', result, finishedAt: at, leasedUntil: null, lastError: null }).where(stillClaimed(job)).returning({ id: jobs.id });
+  return rows.length === 1;
+}
+
+/** A failed attempt: run again after `runAfter`, or dead (`runAfter` undefined), while still the claimer's. */
+export async function failJob(db: Db, job: JobRow, outcome: { runAfter?: Date; lastError: string; at: Date }): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set(outcome.runAfter ? { runAfter: outcome.runAfter, leasedUntil: null, lastError: outcome.lastError } : { state: 'dead', leasedUntil: null, lastError: outcome.lastError, finishedAt: outcome.at })
+    .where(stillClaimed(job))
+    .returning({ id: jobs.id });
+  return rows.length === 1;
+}
+
+/** The jobs of one kind for one request, in the order they were queued (by dedupe key's row order for a batch). */
+export function jobsOfRequest(db: Db, requestId: string, kind: string): Promise<JobRow[]> {
+  return db.select().from(jobs).where(and(eq(jobs.requestId, requestId), eq(jobs.kind, kind))).orderBy(asc(jobs.createdAt), asc(jobs.dedupeKey));
+}
+
+export interface JobCounts {
+  total: number;
+  queued: number;
+  done: number;
+  dead: number;
+}
+
+/** How many jobs of a kind a request has, by state. */
+export async function countJobsOfRequest(db: Db, requestId: string, kind: string): Promise<JobCounts> {
+  const rows = await db
+    .select({ state: jobs.state, n: sql<number>`count(*)::int` })
+    .from(jobs)
+    .where(and(eq(jobs.requestId, requestId), eq(jobs.kind, kind)))
+    .groupBy(jobs.state);
+  const counts: JobCounts = { total: 0, queued: 0, done: 0, dead: 0 };
+  for (const r of rows) {
+    counts[r.state] = Number(r.n);
+    counts.total += Number(r.n);
+  }
+  return counts;
+}
+
+export interface BatchCounts {
+  total: number;
+  /** Done or dead: carried out, refused, or given up on. */
+  finished: number;
+  /** Refused (a done row whose result says failed) or dead. */
+  failed: number;
+}
+
+/** How far a request's rows of `kind` are: one aggregate over the request's jobs (jobs_request index). */
+export async function batchCounts(db: Db, requestId: string, kind: string): Promise<BatchCounts> {
+  const [row] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      finished: sql<number>`count(*) filter (where ${jobs.state} <> 'queued')::int`,
+      failed: sql<number>`count(*) filter (where ${jobs.state} = 'dead' or (${jobs.state} = 'done' and ${jobs.result} ->> 'outcome' = 'failed'))::int`,
+    })
+    .from(jobs)
+    .where(and(eq(jobs.requestId, requestId), eq(jobs.kind, kind)));
+  return { total: Number(row?.total ?? 0), finished: Number(row?.finished ?? 0), failed: Number(row?.failed ?? 0) };
+}
