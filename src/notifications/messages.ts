@@ -63,8 +63,7 @@ export function welcomeNotifications(f: WelcomeFacts): NewNotification[] {
   const email: EmailPayload = {
     to: { name: `${f.firstName} ${f.lastName}`.trim(), address: f.email },
     subject: `${f.resent ? 'Sent again: ' : ''}Your contact-center account is ${f.reactivated ? 'active again' : 'ready'}: sign in as ${f.signInName}`,
-    text: welcomeEmailText(f),
-    html: welcomeEmailHtml(f),
+    ...welcomeEmail(f),
   };
   const dm: SlackDmPayload = {
     email: f.email,
@@ -135,39 +134,65 @@ function createdOrReactivated(f: WelcomeFacts): string {
   return f.reactivated ? 'reactivated' : 'created';
 }
 
-function welcomeEmailText(f: WelcomeFacts): string {
-  return [
-    `Hello ${f.firstName},`,
+/**
+ * An email about a person's account, as text and HTML: the greeting, what happened, whom to sign in
+ * as, the password's paragraph, any further paragraphs, the sign-in link and the closing line. The
+ * welcome and the reset notice (recovery-notices.ts) are both this shape. Paragraphs are plain words;
+ * the HTML escapes them.
+ */
+export function accountEmail(parts: {
+  firstName: string;
+  intro: string;
+  signInName: string;
+  password: string;
+  more?: readonly string[];
+  link: { words: string; url: string };
+  footer: string;
+}): { text: string; html: string } {
+  const more = parts.more ?? [];
+  const url = escapeHtml(parts.link.url);
+  const text = [
+    `Hello ${parts.firstName},`,
     '',
-    `Your contact-center account has been ${createdOrReactivated(f)}.${f.resent ? ` ${RESENT_WORDS}` : ''}`,
+    parts.intro,
     '',
-    `Sign in as: ${f.signInName}`,
+    `Sign in as: ${parts.signInName}`,
     '',
-    emailPasswordWords(f),
+    parts.password,
     '',
-    ...(phoneWords(f) ? [phoneWords(f)!, ''] : []),
-    `Sign in and change your password here: ${f.accountUrl}`,
+    ...more.flatMap((p) => [p, '']),
+    `${parts.link.words} here: ${parts.link.url}`,
     '',
-    'If you were not expecting this email, tell your team lead.',
+    parts.footer,
     '',
   ].join('\n');
-}
-
-function welcomeEmailHtml(f: WelcomeFacts): string {
-  const url = escapeHtml(f.accountUrl);
-  return [
+  const html = [
     '<!doctype html>',
     '<html><body style="font-family: sans-serif; line-height: 1.5">',
-    `<p>Hello ${escapeHtml(f.firstName)},</p>`,
-    `<p>Your contact-center account has been ${createdOrReactivated(f)}.${f.resent ? ` ${RESENT_WORDS}` : ''}</p>`,
-    `<p>Sign in as: <strong>${escapeHtml(f.signInName)}</strong></p>`,
-    `<p>${escapeHtml(emailPasswordWords(f))}</p>`,
-    ...(phoneWords(f) ? [`<p>${escapeHtml(phoneWords(f)!)}</p>`] : []),
-    `<p><a href="${url}">Sign in and change your password</a><br>${url}</p>`,
-    '<p>If you were not expecting this email, tell your team lead.</p>',
+    `<p>Hello ${escapeHtml(parts.firstName)},</p>`,
+    `<p>${escapeHtml(parts.intro)}</p>`,
+    `<p>Sign in as: <strong>${escapeHtml(parts.signInName)}</strong></p>`,
+    `<p>${escapeHtml(parts.password)}</p>`,
+    ...more.map((p) => `<p>${escapeHtml(p)}</p>`),
+    `<p><a href="${url}">${escapeHtml(parts.link.words)}</a><br>${url}</p>`,
+    `<p>${escapeHtml(parts.footer)}</p>`,
     '</body></html>',
     '',
   ].join('\n');
+  return { text, html };
+}
+
+function welcomeEmail(f: WelcomeFacts): { text: string; html: string } {
+  const phone = phoneWords(f);
+  return accountEmail({
+    firstName: f.firstName,
+    intro: `Your contact-center account has been ${createdOrReactivated(f)}.${f.resent ? ` ${RESENT_WORDS}` : ''}`,
+    signInName: f.signInName,
+    password: emailPasswordWords(f),
+    more: phone ? [phone] : [],
+    link: { words: 'Sign in and change your password', url: f.accountUrl },
+    footer: 'If you were not expecting this email, tell your team lead.',
+  });
 }
 
 function welcomeDm(f: WelcomeFacts): { text: string; blocks: SlackBlock[] } {

@@ -1,8 +1,7 @@
 import type { NewNotification } from '../db/repositories/notifications.js';
 import type { RequestRow } from '../db/repositories/requests.js';
-import { escapeHtml } from '../text/html.js';
 import { escapeMrkdwn, formatUtc, slackDate, userMention as mention } from '../text/mrkdwn.js';
-import { DEFAULT_RULE_WORDS, PASSWORD_BLOCK_ID, requesterNotice } from './messages.js';
+import { accountEmail, DEFAULT_RULE_WORDS, PASSWORD_BLOCK_ID, requesterNotice } from './messages.js';
 import type { EmailPayload, SlackBlock, SlackDmPayload } from './payloads.js';
 import { REQUESTER_TOPICS } from './requester-notices.js';
 
@@ -37,8 +36,7 @@ export function signInResetNotifications(f: SignInResetFacts): NewNotification[]
     const email: EmailPayload = {
       to: { name: `${f.firstName} ${f.lastName}`.trim(), address: f.email },
       subject: `Your sign-in was reset: sign in as ${f.signInName} with a new one-time password`,
-      text: resetEmailText(f),
-      html: resetEmailHtml(f),
+      ...resetEmail(f),
     };
     out.push({ dedupeKey: `request:${f.requestId}:${SIGN_IN_RESET_EMAIL_TOPIC}`, channel: 'email', topic: SIGN_IN_RESET_EMAIL_TOPIC, requestId: f.requestId, payload: email });
   }
@@ -60,37 +58,15 @@ function emailExpiry(f: SignInResetFacts): string {
   return f.passwordExpiresAt ? ` It works only once, only to choose your new password, and it expires on ${formatUtc(f.passwordExpiresAt)}.` : '';
 }
 
-function resetEmailText(f: SignInResetFacts): string {
-  return [
-    `Hello ${f.firstName},`,
-    '',
-    why(f),
-    '',
-    `Sign in as: ${f.signInName}`,
-    '',
-    passwordWords(f, emailExpiry(f)),
-    '',
-    `Sign in and choose your new password here: ${f.accountUrl}`,
-    '',
-    'If you did not ask for this, tell your team lead.',
-    '',
-  ].join('\n');
-}
-
-function resetEmailHtml(f: SignInResetFacts): string {
-  const url = escapeHtml(f.accountUrl);
-  return [
-    '<!doctype html>',
-    '<html><body style="font-family: sans-serif; line-height: 1.5">',
-    `<p>Hello ${escapeHtml(f.firstName)},</p>`,
-    `<p>${escapeHtml(why(f))}</p>`,
-    `<p>Sign in as: <strong>${escapeHtml(f.signInName)}</strong></p>`,
-    `<p>${escapeHtml(passwordWords(f, emailExpiry(f)))}</p>`,
-    `<p><a href="${url}">Sign in and choose your new password</a><br>${url}</p>`,
-    '<p>If you did not ask for this, tell your team lead.</p>',
-    '</body></html>',
-    '',
-  ].join('\n');
+function resetEmail(f: SignInResetFacts): { text: string; html: string } {
+  return accountEmail({
+    firstName: f.firstName,
+    intro: why(f),
+    signInName: f.signInName,
+    password: passwordWords(f, emailExpiry(f)),
+    link: { words: 'Sign in and choose your new password', url: f.accountUrl },
+    footer: 'If you did not ask for this, tell your team lead.',
+  });
 }
 
 function resetDm(f: SignInResetFacts): { text: string; blocks: SlackBlock[] } {
