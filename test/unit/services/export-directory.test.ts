@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { DirectoryExportRow } from '../../../src/db/repositories/directory-export.js';
-import { directoryExportCsv, EXPORT_COLUMNS } from '../../../src/services/export-directory.js';
+import { directoryExportCsv, directoryExportCsvYielding, EXPORT_COLUMNS } from '../../../src/services/export-directory.js';
 
 const row = (overrides: Partial<DirectoryExportRow> = {}): DirectoryExportRow => ({
   username: 'jdoe',
@@ -49,5 +49,13 @@ describe('directoryExportCsv', () => {
     const [, line] = read(directoryExportCsv([row({ firstName: 'Jane "JJ", Jr.', lastName: 'Doe\nSmith' })], 'abc'));
     expect(line).toHaveLength(EXPORT_COLUMNS.length);
     expect(line!.slice(2, 4)).toEqual(['Jane "JJ", Jr.', 'Doe\nSmith']);
+  });
+
+  it('written in chunks (yielding between them) gives the same file as at once, header first, no line lost or doubled', async () => {
+    const many = Array.from({ length: 4_501 }, (_, i) => row({ username: `user${String(i).padStart(5, '0')}`, firstName: i % 7 === 0 ? '=1+1' : 'Jane' }));
+    const chunked = await directoryExportCsvYielding(many, 'abc');
+    expect(chunked).toBe(directoryExportCsv(many, 'abc'));
+    expect(read(chunked)).toHaveLength(4_502);
+    expect(await directoryExportCsvYielding([], 'abc')).toBe(directoryExportCsv([], 'abc'));
   });
 });
