@@ -24,6 +24,7 @@ import { BUSY_TEXT } from '../src/slack/flows/modal-trigger.js';
 import { fillView, type Answer, type SlackView } from '../test/support/fill-view.js';
 import { approvalBenchmarks } from './approval.js';
 import { importBenchmark } from './import.js';
+import { exportBenchmark } from './export.js';
 import { BARE_BOLT_APP, measureStart, median, type StartFigure } from './cold-start.js';
 import { createBenchDatabase, seedUsers, type BenchDatabase } from './database.js';
 import { explainFind } from './find-explain.js';
@@ -601,6 +602,7 @@ async function main(): Promise<void> {
     if (ONLY.has('command')) await commandScenario(ctx);
     if (ONLY.has('find')) await findScenario(ctx, db);
     if (ONLY.has('import')) rows.push(...(await importBenchmark(db.url, log)));
+    if (ONLY.has('export')) rows.push(...(await exportBenchmark(db.url, log)));
     let hashMs = Number.NaN;
     if (ONLY.has('submit') || ONLY.has('password') || ONLY.has('approval')) {
       const view = await userInfoView(ctx);

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, users } from '../../src/db/schema/index.js';
+import { EXPORT_NOT_ALLOWED_TEXT } from '../../src/slack/flows/export.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { depsFor, softphone } from '../support/fixtures.js';
 import { blockIdOfLabel, fillView, optionTexts, type SlackView, type ViewBlock, type ViewStateValues } from '../support/fill-view.js';
@@ -109,6 +110,17 @@ describe(`authorization of every Slack interaction (${testDriver})`, () => {
       }
       await settle();
       expect(modalCalls(since)).toEqual([]);
+    });
+
+    it('is refused the export, with nothing read, opened or uploaded', async () => {
+      const since = t.slack.calls.length;
+      for (const text of ['export', 'export source', 'export status:all']) {
+        const body = (await (await sendSlashCommand(t.baseUrl, { text, user_id: OUTSIDER })).json()) as { text: string };
+        expect(body.text).toBe(EXPORT_NOT_ALLOWED_TEXT);
+      }
+      await settle();
+      expect(t.slack.calls.slice(since).map((c) => c.method)).toEqual([]);
+      expect(t.slack.uploadedFiles()).toEqual([]);
     });
 
     const modalActions: { actionId: string; view: () => SlackView }[] = [

@@ -135,6 +135,11 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       await extensionChangeApproved(t, `extension reassign ${first!.n} agent7`, 'Back at the desk');
       const [secret] = await t.db.select({ s: extensions.deviceSecret }).from(extensions);
       expect(new Set([first!.s, between!.s, secret!.s]).size).toBe(3);
+      // The whole directory exported to the requester's DM: every user, with their extension, and none of their secrets.
+      await sendSlashCommand(t.slackTarget, { text: 'export status:all', response_url: t.slack.responseUrl('export') });
+      const exported = (await t.slack.waitForUpload((f) => f.name.startsWith('directory-'), 10_000)).content.toString('utf8');
+      expect(exported).toContain('agent7,agent7@abc');
+      expect(exported).toContain(`,${first!.n},`);
       const hashes = (await t.db.select({ h: users.passwordHash }).from(users)).map((r) => r.h).filter((h): h is string => h !== null);
       expect(secret?.s.length).toBeGreaterThanOrEqual(32);
       expect(hashes.length).toBeGreaterThanOrEqual(3);
@@ -155,7 +160,7 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       const mail = smtp.received.map((m) => m.raw).join('\n');
       expect(
         leaks(
-          { logs: t.logText(), 'Slack calls': callText(t.slack.calls), 'sign-in error text': refusal, 'audit trail': audit, 'notification outbox': stored, emails: mail, 'request payloads': requestRows.replace(/"passwordHash":"[^"]*"/g, '') },
+          { logs: t.logText(), 'Slack calls': callText(t.slack.calls), 'directory export': exported, 'sign-in error text': refusal, 'audit trail': audit, 'notification outbox': stored, emails: mail, 'request payloads': requestRows.replace(/"passwordHash":"[^"]*"/g, '') },
           secrets,
         ),
       ).toEqual([]);

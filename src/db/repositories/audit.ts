@@ -5,7 +5,8 @@ import { auditEvents } from '../schema/index.js';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entityType: 'user' | 'extension' | 'request' | 'reference_data';
+  /** `directory`: the whole directory (an export), entityId `users`. */
+  entityType: 'user' | 'extension' | 'request' | 'reference_data' | 'directory';
   entityId: string | number;
   /** What changed. Callers pass only non-secret fields: never a password, hash or device secret. */
   details?: Record<string, unknown>;

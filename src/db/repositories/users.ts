@@ -293,6 +293,35 @@ const toListRow = (r: ListRowSql): UserListRow => ({
 /** The byte-ordered username: the order key after the rank, served by the users_username_c index. */
 const usernameKey = sql`lower(${users.username}) collate "C"`;
 
+/** The filters of a find (kind, sites, departments, status) as one condition on `users`. */
+export function searchFilterSql(q: Pick<UserSearch, 'kind' | 'siteKeys' | 'departmentKeys' | 'status'>): SQL {
+  const filters: SQL[] = [];
+  if (q.kind === 'agent') filters.push(sql`${users.agentId} is not null`);
+  if (q.kind === 'non_agent') filters.push(sql`${users.agentId} is null`);
+  if (q.siteKeys.length > 0) filters.push(inArray(users.siteKey, [...q.siteKeys]));
+  if (q.departmentKeys.length > 0) filters.push(inArray(users.departmentKey, [...q.departmentKeys]));
+  if (q.status !== 'all') filters.push(eq(users.status, q.status));
+  return filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
+}
+
+/**
+ * The users a find's text matches, whatever their rank: the union of searchUsers' branches. A prefix
+ * (rank 0 and 1) is also a match anywhere (rank 2), so the text anywhere in the names, username or
+ * email, or in the name of the user's site or department (rank 3). For a list that needs no ranking
+ * (the export), so no branch needs to stop early.
+ */
+export function searchTextMatchSql(text: string): SQL {
+  const pattern = likePattern(text, 'contains');
+  const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
+  const anywhere = sql.join(
+    [users.username, users.email, users.firstName, users.lastName, fullName].map((column) => sql`${column} ilike ${pattern}`),
+    sql` or `,
+  );
+  return sql`(${anywhere}
+    or ${users.siteKey} = any(array(select ${sites.key} from ${sites} where ${sites.name} ilike ${pattern}))
+    or ${users.departmentKey} = any(array(select ${departments.key} from ${departments} where ${departments.name} ilike ${pattern})))`;
+}
+
 /**
  * The Users page and `/provision find`: text over names, username, email, and the names of the site
  * and department; agent / non-agent by whether an agent ID exists.
@@ -309,13 +338,7 @@ const usernameKey = sql`lower(${users.username}) collate "C"`;
  * condition on the earlier ones' count is evaluated once, before any row is read).
  */
 export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]> {
-  const filters: SQL[] = [];
-  if (q.kind === 'agent') filters.push(sql`${users.agentId} is not null`);
-  if (q.kind === 'non_agent') filters.push(sql`${users.agentId} is null`);
-  if (q.siteKeys.length > 0) filters.push(inArray(users.siteKey, [...q.siteKeys]));
-  if (q.departmentKeys.length > 0) filters.push(inArray(users.departmentKey, [...q.departmentKeys]));
-  if (q.status !== 'all') filters.push(eq(users.status, q.status));
-  const filtered = filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
+  const filtered = searchFilterSql(q);
 
   const text = q.text?.trim();
   if (!text) return listInUsernameOrder(db, filtered, q);

@@ -33,9 +33,11 @@ export type ParsedCommand =
   | { kind: 'deactivate' | 'reactivate'; target: UserReference }
   | { kind: 'reset' | 'resend' | 'unlock'; target: UserReference }
   | { kind: 'find'; text: string; filters: TypedFindFilters }
+  /** `export [filters as in find]`: the matching users as a CSV in the requester's DM (no filter: every active user). */
+  | { kind: 'export'; text: string; filters: TypedFindFilters }
   | { kind: 'unknown'; word: string }
   | { kind: 'missing_argument'; subcommand: 'clone' | 'edit' | 'find' | 'show' | 'history' | 'deactivate' | 'reactivate' | 'reset' | 'resend' | 'unlock' | 'extension_reassign' | 'extension_unassign' }
-  | { kind: 'bad_argument'; subcommand: 'find' | 'extension_reassign' | 'extension_unassign'; problem: string };
+  | { kind: 'bad_argument'; subcommand: 'find' | 'export' | 'extension_reassign' | 'extension_unassign'; problem: string };
 
 export function parseProvisionCommand(text: string): ParsedCommand {
   const [first = '', ...rest] = text.trim().split(/\s+/);
@@ -60,7 +62,9 @@ export function parseProvisionCommand(text: string): ParsedCommand {
     case 'history':
       return argument ? { kind: word, target: userReference(argument) } : { kind: 'missing_argument', subcommand: word };
     case 'find':
-      return argument ? parseFind(argument) : { kind: 'missing_argument', subcommand: 'find' };
+      return argument ? parseFind(argument, 'find') : { kind: 'missing_argument', subcommand: 'find' };
+    case 'export':
+      return parseFind(argument, 'export');
     case 'deactivate':
     case 'offboard':
       return argument ? { kind: 'deactivate', target: userReference(argument) } : { kind: 'missing_argument', subcommand: 'deactivate' };
@@ -121,9 +125,9 @@ const TYPE_WORDS: Readonly<Record<string, NonNullable<TypedFindFilters['type']>>
 /**
  * `find smith site:austin dept:"Billing Support" status:all type:agent`: `key:value` words (a value in
  * double quotes may hold spaces) are filters, everything else is the search text. A word with a colon
- * whose key is not a filter (`a:b`) stays text.
+ * whose key is not a filter (`a:b`) stays text. `export` takes the same words.
  */
-function parseFind(argument: string): ParsedCommand {
+function parseFind(argument: string, subcommand: 'find' | 'export'): ParsedCommand {
   const filters: TypedFindFilters = {};
   const words: string[] = [];
   for (const match of argument.matchAll(/([A-Za-z]+):"([^"]*)"?|([A-Za-z]+):(\S*)|(\S+)/g)) {
@@ -134,18 +138,18 @@ function parseFind(argument: string): ParsedCommand {
       continue;
     }
     const value = (match[2] ?? match[4] ?? '').trim();
-    if (value === '') return { kind: 'bad_argument', subcommand: 'find', problem: `Say what ${key} to look for: ${key}:${field === 'status' ? 'all' : field === 'type' ? 'agent' : 'austin'}.` };
+    if (value === '') return { kind: 'bad_argument', subcommand, problem: `Say what ${key} to look for: ${key}:${field === 'status' ? 'all' : field === 'type' ? 'agent' : 'austin'}.` };
     if (field === 'status') {
       const status = STATUS_WORDS[value.toLowerCase()];
-      if (!status) return { kind: 'bad_argument', subcommand: 'find', problem: `status:${value} is not a status: use status:active, status:deactivated or status:all.` };
+      if (!status) return { kind: 'bad_argument', subcommand, problem: `status:${value} is not a status: use status:active, status:deactivated or status:all.` };
       filters.status = status;
     } else if (field === 'type') {
       const type = TYPE_WORDS[value.toLowerCase()];
-      if (!type) return { kind: 'bad_argument', subcommand: 'find', problem: `${key}:${value} is not a kind of user: use type:agent, type:non-agent or type:all.` };
+      if (!type) return { kind: 'bad_argument', subcommand, problem: `${key}:${value} is not a kind of user: use type:agent, type:non-agent or type:all.` };
       filters.type = type;
     } else {
       filters[field] = value;
     }
   }
-  return { kind: 'find', text: words.join(' '), filters };
+  return { kind: subcommand, text: words.join(' '), filters };
 }

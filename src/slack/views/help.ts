@@ -14,6 +14,7 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} import`, 'Request a whole class of new hires from one CSV file, approved as one request'],
   [`${COMMAND} import template`, 'Show the CSV header and an example row for an import'],
   [`${COMMAND} find <text> [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]`, 'Search users by name, username, email, site or department; deactivated users only with status:'],
+  [`${COMMAND} export [text] [site:…] [dept:…] [status:…] [type:…]`, 'Get the users find would list, all of them, as a CSV file in your DM (no filter: every active user)'],
   [`${COMMAND} show <username | @person>`, 'Show one user: setup, collections, sign-in, and what you can do with them'],
   [`${COMMAND} history <username | @person>`, 'Show a user’s history, newest first'],
   [`${COMMAND} deactivate <username | @person>`, 'Offboard a user, now or at a date and time: sign-in refused, extension freed, history kept'],
@@ -35,5 +36,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, show, history, deactivate, reactivate, reset, resend, unlock, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, export, show, history, deactivate, reactivate, reset, resend, unlock, help`, blocks };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProvisionCommand } from '../../../src/slack/commands/parse.js';
 import { helpMessage } from '../../../src/slack/views/help.js';
+import { assertWithinSlackLimits } from '../../support/block-kit-limits.js';
 
 describe('parseProvisionCommand', () => {
   it.each([
@@ -35,6 +36,12 @@ describe('parseProvisionCommand', () => {
     ['find jane status:gone', { kind: 'bad_argument', subcommand: 'find', problem: 'status:gone is not a status: use status:active, status:deactivated or status:all.' }],
     ['find jane type:robot', { kind: 'bad_argument', subcommand: 'find', problem: 'type:robot is not a kind of user: use type:agent, type:non-agent or type:all.' }],
     ['find jane site:', { kind: 'bad_argument', subcommand: 'find', problem: 'Say what site to look for: site:austin.' }],
+    ['export', { kind: 'export', text: '', filters: {} }],
+    ['EXPORT   ', { kind: 'export', text: '', filters: {} }],
+    ['export site:austin type:agent', { kind: 'export', text: '', filters: { site: 'austin', type: 'agent' } }],
+    ['export smith dept:"Billing Support" status:all', { kind: 'export', text: 'smith', filters: { department: 'Billing Support', status: 'all' } }],
+    ['export status:gone', { kind: 'bad_argument', subcommand: 'export', problem: 'status:gone is not a status: use status:active, status:deactivated or status:all.' }],
+    ['export type:', { kind: 'bad_argument', subcommand: 'export', problem: 'Say what type to look for: type:agent.' }],
     ['show jdoe', { kind: 'show', target: { username: 'jdoe' } }],
     ['show <@U012AB3CD|jane>', { kind: 'show', target: { slackUserId: 'U012AB3CD' } }],
     ['history @jdoe', { kind: 'history', target: { username: 'jdoe' } }],
@@ -58,6 +65,7 @@ describe('helpMessage', () => {
       '/provision extension reassign &lt;number&gt; &lt;username | @person&gt;',
       '/provision extension unassign &lt;number&gt;',
       '/provision find &lt;text&gt; [site:…] [dept:…] [status:active|deactivated|all] [type:agent|non-agent]',
+      '/provision export [text] [site:…] [dept:…] [status:…] [type:…]',
       '/provision show &lt;username | @person&gt;',
       '/provision history &lt;username | @person&gt;',
       '/provision help',
@@ -65,6 +73,10 @@ describe('helpMessage', () => {
       expect(shown).toContain(usage);
     }
     expect(text).toContain('/provision');
+  });
+
+  it('stays within Slack\'s limits for a message, with and without a problem', () => {
+    for (const message of [helpMessage(), helpMessage('x'.repeat(2000))]) assertWithinSlackLimits({ type: 'home', blocks: message.blocks });
   });
 
   it('escapes what a person typed so it cannot ping a channel or inject links', () => {

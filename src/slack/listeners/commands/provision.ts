@@ -9,6 +9,7 @@ import { openUserEditForm } from '../../flows/user-edit-form.js';
 import { openExtensionAssignment } from '../../flows/extension-assignment.js';
 import { openUserChange } from '../../flows/user-change.js';
 import { requestRotation } from '../../flows/device-secret.js';
+import { EXPORT_NOT_ALLOWED_TEXT, EXPORT_PREPARING_TEXT, exportToDm, mayExport } from '../../flows/export.js';
 import { recoveryFromSlack, unlockFromSlack } from '../../flows/recovery.js';
 import { openUserForm } from '../../flows/user-form.js';
 import { COMMAND } from '../../ids.js';
@@ -76,6 +77,17 @@ export const provisionCommand =
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...helpMessage() });
     const problem = problemWith(parsed);
     if (problem) return ack({ response_type: 'ephemeral', ...helpMessage(problem) });
+    // An export is for approvers too (who may see cards without making requests): checked before the requesters' gate.
+    if (parsed.kind === 'export') {
+      if (!mayExport(deps, command.user_id)) return ack({ response_type: 'ephemeral', text: EXPORT_NOT_ALLOWED_TEXT });
+      await ack({ response_type: 'ephemeral', text: EXPORT_PREPARING_TEXT });
+      try {
+        return void (await respond({ response_type: 'ephemeral', text: await exportToDm(deps, client, command.user_id, parsed) }));
+      } catch (err) {
+        deps.logger.error({ err, subcommand: parsed.kind }, '/provision failed after ack');
+        return void (await respond({ response_type: 'ephemeral', text: APOLOGY_TEXT }));
+      }
+    }
     if (!deps.access.canRequest(command.user_id)) return ack({ response_type: 'ephemeral', text: NOT_ALLOWED_TEXT });
     if (parsed.kind === 'import_template') return ack({ response_type: 'ephemeral', ...importTemplateMessage() });
 
