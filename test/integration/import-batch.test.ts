@@ -23,7 +23,7 @@ describe(`an approved import is carried out in the background (${testDriver})`, 
   beforeAll(async () => {
     smtp = await startSmtpTestServer();
     t = await startTestBot({ SMTP_URL: smtp.url, MAIL_FROM: 'Provisioning <provisioning@example.com>' });
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'clone.source', email: 'clone.source@example.com' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'clone.source', email: 'clone.source@example.com' }));
   });
   afterAll(async () => {
     await t?.close();
@@ -33,7 +33,7 @@ describe(`an approved import is carried out in the background (${testDriver})`, 
   it('50 rows: 49 users, their welcome emails, progress on the message, the results file in the thread; a row made impossible fails alone', async () => {
     const { id } = await storeImportBatch(t.db, REQUESTER, { rows: 50, prefix: 'imp', cloneFrom: 'clone.source', firstExtension: 1100 });
     // Between submission and approval, someone else takes row 5's username: that row can no longer be done.
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'imp005', email: 'someone.else@example.com' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'imp005', email: 'someone.else@example.com' }));
     const message = await postedApproval(t, id);
 
     const since = t.slack.calls.length;
@@ -41,6 +41,9 @@ describe(`an approved import is carried out in the background (${testDriver})`, 
     const ack = await sendBlockAction(t.baseUrl, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts: message.ts }, channelId: message.channel, user: APPROVER, responseUrl: t.slack.responseUrl('approve') });
     expect(ack.status).toBe(200);
     // Answered before the rows are done: the click only records the approval and queues the rows.
+    // The ack comes before the approval is recorded; once it is, the request waits `approved` while its
+    // rows run (50 password hashes take seconds on any machine), never completed in the click.
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, id)))[0]?.state, { timeout: 10_000, interval: 20 }).not.toBe('pending');
     const [justApproved] = await t.db.select().from(requests).where(eq(requests.id, id));
     expect(justApproved?.state === 'approved' || Date.now() - started > 2000).toBe(true);
 

@@ -17,7 +17,7 @@ describe(`opening modals within the trigger's life (${testDriver})`, () => {
   let t: TestBot;
   beforeAll(async () => {
     t = await startTestBot();
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'source', email: 'source@example.com' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'source', email: 'source@example.com' }));
     t.slack.setSlackUser('U0SOURCE', { email: 'source@example.com', realName: 'So Urce' });
   });
   afterAll(async () => t?.close());

@@ -49,7 +49,8 @@ export async function extensionThroughApproval(deps: ServiceDeps, requesterActor
 
 /** The outcome and its reason: never the request's payload, which holds a typed password's hash. */
 function describe(result: ApproveResult): string {
-  return 'reason' in result ? `${result.outcome}: ${result.reason}` : result.outcome;
+  if ('reason' in result) return `${result.outcome}: ${result.reason}`;
+  return result.outcome === 'already_decided' ? `already_decided (the request is ${result.request.state}${result.request.reason ? `: ${result.request.reason}` : ''})` : result.outcome;
 }
 
 /** A user offboarded the way production does it: an offboarding request, effective now, approved. */
