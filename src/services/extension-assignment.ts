@@ -153,15 +153,17 @@ export async function submitReassignment(deps: ServiceDeps, actor: Actor, raw: u
   if (issues.length > 0) throw new InvalidInput(issues);
   const payload = reassignExtensionPayload.parse({
     assignment: 'reassign',
-    extensionId: extension.id,
-    extensionNumber: extension.number,
-    deviceName: extension.deviceName,
-    deviceType: extension.deviceType,
+    ...extensionFacts(extension),
     reason,
     holder: holder ? personOf(holder) : null,
     recipient: personOf(recipient),
   });
   return storeAssignment(deps, actor, 'reassign_extension', extension, payload);
+}
+
+/** What either payload keeps of the extension itself, for showing the request after it has changed. */
+function extensionFacts(extension: { id: number; number: number; deviceName: string; deviceType: ExtensionRow['deviceType'] }) {
+  return { extensionId: extension.id, extensionNumber: extension.number, deviceName: extension.deviceName, deviceType: extension.deviceType };
 }
 
 export async function submitUnassignment(deps: ServiceDeps, actor: Actor, raw: unknown): Promise<SubmittedRequest<ExtensionAssignmentPayload>> {
@@ -175,10 +177,7 @@ export async function submitUnassignment(deps: ServiceDeps, actor: Actor, raw: u
   if (issues.length > 0) throw new InvalidInput(issues);
   const payload = unassignExtensionPayload.parse({
     assignment: 'unassign',
-    extensionId: extension.id,
-    extensionNumber: extension.number,
-    deviceName: extension.deviceName,
-    deviceType: extension.deviceType,
+    ...extensionFacts(extension),
     reason,
     holder: personOf(holder),
   });
