@@ -102,6 +102,29 @@ export async function hasReferenceData(db: Db): Promise<boolean> {
 export interface Choice {
   key: string;
   name: string;
+  /** Set only on an edited user's own value that a reload retired: kept for them, offered to nobody else (services/edit-user.ts). */
+  retired?: boolean;
+}
+
+/** The keyed lists a user points at (users.site_key and the like), for a look-up of retired rows. */
+export const USER_REFERENCE_TABLES = { siteKey: sites, departmentKey: departments, billingUnitKey: billingUnits, profileKey: profiles } as const;
+export type UserReferenceField = keyof typeof USER_REFERENCE_TABLES;
+
+/**
+ * The names of the given keys among the rows a reload retired (active = false): a user may still
+ * point at one. A key that is active, or that no row has, is left out.
+ */
+export async function retiredReferenceNames(db: Db, keys: Partial<Record<UserReferenceField, string | null>>): Promise<Partial<Record<UserReferenceField, string>>> {
+  const found = await Promise.all(
+    (Object.keys(USER_REFERENCE_TABLES) as UserReferenceField[]).map(async (field) => {
+      const key = keys[field];
+      if (!key) return undefined;
+      const table: KeyedTable = USER_REFERENCE_TABLES[field];
+      const [row] = (await db.select({ name: table.name }).from(table).where(and(eq(table.key, key), eq(table.active, false)))) as { name: string }[];
+      return row ? ([field, row.name] as const) : undefined;
+    }),
+  );
+  return Object.fromEntries(found.filter((f) => f !== undefined));
 }
 export interface ReferenceChoices {
   sites: Choice[];
