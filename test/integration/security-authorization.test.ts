@@ -83,7 +83,7 @@ describe(`authorization of every Slack interaction (${testDriver})`, () => {
 
   beforeAll(async () => {
     t = await startTestBot({ REQUESTER_IDS: REQUESTER });
-    for (const n of [1500, 1501]) await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: n }));
+    for (const n of [1500, 1501]) await extensionThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, softphone({ extensionNumber: n }));
     await t.db.insert(users).values({ username: 'source', firstName: 'So', lastName: 'Urce', phone: '+15555551111', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER });
     userView = await open('user');
     agentView = await open('agent');
