@@ -7,7 +7,7 @@ import { diffUser, NEW_EXTENSION, type DiffNames, type EditableUser } from '../d
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, findExtensionOfUser } from '../db/repositories/extensions.js';
-import { listReferenceChoices, retiredReferenceNames, type Choice, type ReferenceChoices, type UserReferenceField } from '../db/repositories/reference-data.js';
+import { listReferenceChoices, type Choice, type ReferenceChoices } from '../db/repositories/reference-data.js';
 import { findOpenChangeForUser, insertRequest } from '../db/repositories/requests.js';
 import { activeCollectionIdsOfUser, findUserByEmail, findUserByUsername, type UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
@@ -87,13 +87,12 @@ function openChangeIssue(username: string, kind: RequestKind | undefined): Field
 export async function editFormData(deps: ServiceDeps, actor: Actor, username: string) {
   const { user, look } = await editTarget(deps, username);
   const { choices, showClusters } = await userFormData(deps, actor);
-  const retired = retiredOf(choices, look);
-  const names = Object.keys(retired).length > 0 ? await retiredReferenceNames(deps.db, retired) : {};
-  return { user: { id: user.id, username: user.username, version: user.version, agentId: user.agentId }, look, choices: keepingRetired(choices, look, names), showClusters };
+  return { user: { id: user.id, username: user.username, version: user.version, agentId: user.agentId }, look, choices: keepingRetired(choices, look), showClusters };
 }
 
-type UserReferenceLists = Pick<ReferenceChoices, 'sites' | 'departments' | 'billingUnits' | 'profiles'>;
-const LIST_OF: Readonly<Record<UserReferenceField, keyof UserReferenceLists>> = { siteKey: 'sites', departmentKey: 'departments', billingUnitKey: 'billingUnits', profileKey: 'profiles' };
+type UserReferenceField = 'siteKey' | 'departmentKey' | 'billingUnitKey' | 'profileKey';
+type UserReferenceLists = Pick<ReferenceChoices, 'sites' | 'departments' | 'billingUnits' | 'profiles' | 'retiredNames'>;
+const LIST_OF: Readonly<Record<UserReferenceField, keyof ReferenceChoices['retiredNames']>> = { siteKey: 'sites', departmentKey: 'departments', billingUnitKey: 'billingUnits', profileKey: 'profiles' };
 
 /** The user's reference keys that the active lists no longer hold (a reload retired them). */
 function retiredOf(choices: UserReferenceLists, look: EditableUser): Partial<Record<UserReferenceField, string>> {
@@ -107,16 +106,17 @@ function retiredOf(choices: UserReferenceLists, look: EditableUser): Partial<Rec
 }
 
 /**
- * The lists with the user's own retired values put back, first and marked `retired` (named by `names`,
- * else by their key). Only for this user's edit: their value may stay as it is, as a cluster may
- * (below), but no form or check of anyone else's offers or accepts it, and choosing another value
- * leaves it behind for good.
+ * The lists with the user's own retired values put back, first and marked `retired` (named as the
+ * retired row is, else by their key). Only for this user's edit: their value may stay as it is, as a
+ * cluster may (below), but no form or check of anyone else's offers or accepts it, and choosing
+ * another value leaves it behind for good.
  */
-export function keepingRetired<C extends UserReferenceLists>(choices: C, look: EditableUser, names: Partial<Record<UserReferenceField, string>> = {}): C {
+export function keepingRetired<C extends UserReferenceLists>(choices: C, look: EditableUser): C {
   const retired = retiredOf(choices, look);
   const put = (field: UserReferenceField): Choice[] => {
     const key = retired[field];
-    return key === undefined ? [] : [{ key, name: names[field] ?? key, retired: true }];
+    const name = choices.retiredNames[LIST_OF[field]].find((c) => c.key === key)?.name;
+    return key === undefined ? [] : [{ key, name: name ?? key, retired: true }];
   };
   return {
     ...choices,

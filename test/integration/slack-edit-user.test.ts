@@ -233,6 +233,8 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
     const moved = await submitEdit(t, again, fillView(again, { Site: 'Tampa, FL' }), 'retiree');
     const movedPayload = (await t.db.select().from(requests).where(eq(requests.id, moved.id)))[0]!.payload as EditRequestPayload;
     expect(movedPayload.after).toEqual({ ...movedPayload.before, siteKey: 'tampa-fl' });
+    // The diff names the retired site as it was called, not by its key.
+    expect(textOf(t.slack.message(moved.ts).blocks)).toContain('*Site*\\nOld site → Tampa, FL');
     await approve(t, moved.ts, 'approve-retiree-moved');
     expect(await storedUser(t.db, 'retiree')).toMatchObject({ siteKey: 'tampa-fl', profileKey: 'old-profile', version: 3 });
     expect(optionTexts(await openEdit(t, 'edit retiree'), 'Site').join(' ')).not.toContain('Old site');

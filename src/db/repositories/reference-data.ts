@@ -105,27 +105,6 @@ export interface Choice {
   /** Set only on an edited user's own value that a reload retired: kept for them, offered to nobody else (services/edit-user.ts). */
   retired?: boolean;
 }
-
-/** The keyed lists a user points at (users.site_key and the like), for a look-up of retired rows. */
-export const USER_REFERENCE_TABLES = { siteKey: sites, departmentKey: departments, billingUnitKey: billingUnits, profileKey: profiles } as const;
-export type UserReferenceField = keyof typeof USER_REFERENCE_TABLES;
-
-/**
- * The names of the given keys among the rows a reload retired (active = false): a user may still
- * point at one. A key that is active, or that no row has, is left out.
- */
-export async function retiredReferenceNames(db: Db, keys: Partial<Record<UserReferenceField, string | null>>): Promise<Partial<Record<UserReferenceField, string>>> {
-  const found = await Promise.all(
-    (Object.keys(USER_REFERENCE_TABLES) as UserReferenceField[]).map(async (field) => {
-      const key = keys[field];
-      if (!key) return undefined;
-      const table: KeyedTable = USER_REFERENCE_TABLES[field];
-      const [row] = (await db.select({ name: table.name }).from(table).where(and(eq(table.key, key), eq(table.active, false)))) as { name: string }[];
-      return row ? ([field, row.name] as const) : undefined;
-    }),
-  );
-  return Object.fromEntries(found.filter((f) => f !== undefined));
-}
 export interface ReferenceChoices {
   sites: Choice[];
   departments: Choice[];
@@ -136,6 +115,11 @@ export interface ReferenceChoices {
   e911Locations: Choice[];
   collections: { id: number; name: string; kind: CollectionKind }[];
   extensionRanges: ExtensionRange[];
+  /**
+   * The rows a reload retired (users may still point at them), for their names only: a summary or an
+   * edit shows "Old site" rather than its key. Never offered as a choice.
+   */
+  retiredNames: Record<'sites' | 'departments' | 'billingUnits' | 'profiles', Choice[]>;
 }
 
 /** Everything a form offers, active rows only, in display order. */
@@ -146,7 +130,8 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
       .from(table)
       .where(eq(table.active, true))
       .orderBy(asc(table.name)) as Promise<Choice[]>;
-  const [siteRows, departmentRows, billingRows, clusterRows, e911Rows, profileRows, callerRows, collectionRows, rangeRows] =
+  const retired = (table: KeyedTable) => db.select({ key: table.key, name: table.name }).from(table).where(eq(table.active, false)) as Promise<Choice[]>;
+  const [siteRows, departmentRows, billingRows, clusterRows, e911Rows, profileRows, callerRows, collectionRows, rangeRows, ...retiredRows] =
     await Promise.all([
       keyed(sites),
       keyed(departments),
@@ -169,7 +154,12 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
         .where(eq(collections.active, true))
         .orderBy(asc(collections.kind), asc(collections.name)),
       db.select({ from: extensionRanges.from, to: extensionRanges.to }).from(extensionRanges).orderBy(asc(extensionRanges.from)),
+      retired(sites),
+      retired(departments),
+      retired(billingUnits),
+      retired(profiles),
     ]);
+  const [retiredSites = [], retiredDepartments = [], retiredBillingUnits = [], retiredProfiles = []] = retiredRows;
   return {
     sites: siteRows,
     departments: departmentRows,
@@ -180,6 +170,7 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
     callerIds: callerRows,
     collections: collectionRows,
     extensionRanges: rangeRows,
+    retiredNames: { sites: retiredSites, departments: retiredDepartments, billingUnits: retiredBillingUnits, profiles: retiredProfiles },
   };
 }
 
