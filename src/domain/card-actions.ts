@@ -34,6 +34,34 @@ export function cardActions(viewer: CardViewer, status: 'active' | 'deactivated'
   return ['edit', 'clone', status === 'active' ? 'deactivate' : 'reactivate', ...unassign, ...rotate, ...recovery, 'history'];
 }
 
+/**
+ * What a card button does once used: `request` asks for a change that an approver decides (its modal
+ * or confirmation first), `at_once` acts when clicked, `shows` only shows something. Reset sign-in and
+ * Resend welcome are requests unless the viewer's are carried out at once (RESET_NEEDS_APPROVAL=false,
+ * asked by an approver: domain/recovery.ts); Unlock is never a request.
+ */
+export type CardActionEffect = 'request' | 'at_once' | 'shows';
+
+// Every action must be placed here (a Record), so a new button cannot leave the card's footnote behind.
+const EFFECTS: Readonly<Record<CardAction, CardActionEffect | 'recovery'>> = {
+  edit: 'request',
+  clone: 'request',
+  deactivate: 'request',
+  reactivate: 'request',
+  unassign_extension: 'request',
+  rotate_secret: 'request',
+  reset_sign_in: 'recovery',
+  resend_welcome: 'recovery',
+  unlock: 'at_once',
+  history: 'shows',
+};
+
+export function cardActionEffect(action: CardAction, recoveryAtOnce: boolean): CardActionEffect {
+  const effect = EFFECTS[action];
+  if (effect !== 'recovery') return effect;
+  return recoveryAtOnce ? 'at_once' : 'request';
+}
+
 /** Who may see a user card and its history: requesters and approvers. */
 export function maySeeCards(viewer: { canRequest: boolean; isApprover: boolean }): boolean {
   return viewer.canRequest || viewer.isApprover;

@@ -7,7 +7,7 @@ import { diffUser, NEW_EXTENSION, type DiffNames, type EditableUser } from '../d
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, findExtensionOfUser } from '../db/repositories/extensions.js';
-import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import { listReferenceChoices, type Choice, type ReferenceChoices } from '../db/repositories/reference-data.js';
 import { findOpenChangeForUser, insertRequest } from '../db/repositories/requests.js';
 import { activeCollectionIdsOfUser, findUserByEmail, findUserByUsername, type UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
@@ -79,11 +79,52 @@ function openChangeIssue(username: string, kind: RequestKind | undefined): Field
   return issue('username', 'not_allowed', `${username} already has ${what} waiting for approval: one change per user at a time. Wait for it to be decided.`);
 }
 
-/** What the Edit form opens with: the user as they are now, and what the form offers. Throws InvalidInput, ReferenceDataMissing. */
+/**
+ * What the Edit form opens with: the user as they are now, and what the form offers: the active
+ * choices, and, first in its list, the user's own site, department, billing unit or profile where a
+ * reload has retired it (`retired`), so the form shows it and keeps it. Throws InvalidInput, ReferenceDataMissing.
+ */
 export async function editFormData(deps: ServiceDeps, actor: Actor, username: string) {
   const { user, look } = await editTarget(deps, username);
   const { choices, showClusters } = await userFormData(deps, actor);
-  return { user: { id: user.id, username: user.username, version: user.version, agentId: user.agentId }, look, choices, showClusters };
+  return { user: { id: user.id, username: user.username, version: user.version, agentId: user.agentId }, look, choices: keepingRetired(choices, look), showClusters };
+}
+
+type UserReferenceField = 'siteKey' | 'departmentKey' | 'billingUnitKey' | 'profileKey';
+type UserReferenceLists = Pick<ReferenceChoices, 'sites' | 'departments' | 'billingUnits' | 'profiles' | 'retiredNames'>;
+const LIST_OF: Readonly<Record<UserReferenceField, keyof ReferenceChoices['retiredNames']>> = { siteKey: 'sites', departmentKey: 'departments', billingUnitKey: 'billingUnits', profileKey: 'profiles' };
+
+/** The user's reference keys that the active lists no longer hold (a reload retired them). */
+function retiredOf(choices: UserReferenceLists, look: EditableUser): Partial<Record<UserReferenceField, string>> {
+  const retired: Partial<Record<UserReferenceField, string>> = {};
+  for (const field of Object.keys(LIST_OF) as UserReferenceField[]) {
+    const key = look[field];
+    const list: readonly Choice[] = choices[LIST_OF[field]];
+    if (key !== null && !list.some((c) => c.key === key)) retired[field] = key;
+  }
+  return retired;
+}
+
+/**
+ * The lists with the user's own retired values put back, first and marked `retired` (named as the
+ * retired row is, else by their key). Only for this user's edit: their value may stay as it is, as a
+ * cluster may (below), but no form or check of anyone else's offers or accepts it, and choosing
+ * another value leaves it behind for good.
+ */
+export function keepingRetired<C extends UserReferenceLists>(choices: C, look: EditableUser): C {
+  const retired = retiredOf(choices, look);
+  const put = (field: UserReferenceField): Choice[] => {
+    const key = retired[field];
+    const name = choices.retiredNames[LIST_OF[field]].find((c) => c.key === key)?.name;
+    return key === undefined ? [] : [{ key, name: name ?? key, retired: true }];
+  };
+  return {
+    ...choices,
+    sites: [...put('siteKey'), ...choices.sites],
+    departments: [...put('departmentKey'), ...choices.departments],
+    billingUnits: [...put('billingUnitKey'), ...choices.billingUnits],
+    profiles: [...put('profileKey').map((c) => ({ ...c, isDefault: false })), ...choices.profiles],
+  };
 }
 
 const editRequestInput = z.object({
@@ -181,11 +222,13 @@ export async function checkEditRequest(deps: ServiceDeps, actor: Actor, raw: unk
 
 /**
  * The reference checks of creation. A cluster the user already has is kept without asking whether this
- * requester may choose one: only a change of cluster is a portal admin's.
+ * requester may choose one: only a change of cluster is a portal admin's. Likewise a site, department,
+ * billing unit or profile the user already has is accepted though a reload retired it: left as it is,
+ * it stays; no other retired value is accepted.
  */
 export function resolveEditReferences(choices: ReferenceChoices, selection: Parameters<typeof resolveReferences>[1], before: EditableUser, actor: Actor) {
   const keepsCluster = (selection.clusterKey ?? null) === before.clusterKey;
-  const result = resolveReferences(choices, { ...selection, clusterKey: keepsCluster ? null : selection.clusterKey }, actor);
+  const result = resolveReferences(keepingRetired(choices, before), { ...selection, clusterKey: keepsCluster ? null : selection.clusterKey }, actor);
   if (!keepsCluster || !result.resolved) return result;
   return { ...result, resolved: { ...result.resolved, clusterKey: before.clusterKey } };
 }

@@ -54,15 +54,17 @@ export async function extensionFormData(deps: ServiceDeps) {
   };
 }
 
-/** Names of reference keys, for summaries of requests. */
+/** Names of reference keys, for summaries of requests: retired ones too, as users and old requests may name them. */
 export async function referenceNames(deps: Pick<ServiceDeps, 'db'>) {
   const choices = await cachedReferenceChoices(deps.db);
-  const names = (list: { key: string; name: string }[]) => new Map(list.map((c) => [c.key, c.name]));
+  // Retired rows first, so an active row of the same key (a reload that brought it back) wins.
+  const names = (list: { key: string; name: string }[], retired: { key: string; name: string }[] = []) => new Map([...retired, ...list].map((c) => [c.key, c.name]));
+  const { retiredNames } = choices;
   return {
-    sites: names(choices.sites),
-    departments: names(choices.departments),
-    billingUnits: names(choices.billingUnits),
-    profiles: names(choices.profiles),
+    sites: names(choices.sites, retiredNames.sites),
+    departments: names(choices.departments, retiredNames.departments),
+    billingUnits: names(choices.billingUnits, retiredNames.billingUnits),
+    profiles: names(choices.profiles, retiredNames.profiles),
     clusters: names(choices.clusters),
     callerIds: names(choices.callerIds),
     e911Locations: names(choices.e911Locations),

@@ -60,7 +60,7 @@ export async function executeResend(tx: Db, actor: Actor, request: RequestRow, p
   if (plan.fresh) {
     const { credential } = plan.fresh;
     // Only while the password is still a one-time one: a user who chose theirs meanwhile keeps it.
-    user = await setOneTimePassword(tx, { userId: plan.userId, passwordHash: credential.hash, passwordOneTime: credential.oneTime, passwordExpiresAt: plan.expiresAt, unlock: false, onlyWhileOneTime: true });
+    user = await setOneTimePassword(tx, { userId: plan.userId, passwordHash: credential.hash, passwordOneTime: credential.oneTime, passwordExpiresAt: plan.expiresAt, onlyWhileOneTime: true });
   } else {
     const current = await findUserById(tx, plan.userId);
     user = current?.status === 'active' && current.passwordOneTime && current.passwordHash === plan.currentHash ? current : undefined;

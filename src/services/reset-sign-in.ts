@@ -1,7 +1,6 @@
 import { InvalidInput, reject } from '../domain/errors.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import type { RequestRow } from '../db/repositories/requests.js';
-import { clearAttempts } from '../db/repositories/sign-in-attempts.js';
 import { setOneTimePassword } from '../db/repositories/sign-in.js';
 import { findUserById } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
@@ -14,11 +13,11 @@ import { freshOneTimeCredential } from './one-time-credential.js';
 import { recoveryPayload, type RecoveryPayload } from './recovery-payload.js';
 import { recoveryUserIssue } from './recovery-target.js';
 import type { ExecutionResult } from './request-execution.js';
-import { accountKey } from './sign-in-throttle.js';
+import { endLockout, lockHolds } from './lockout.js';
 
 /**
  * A reset of a user's sign-in (issue 10, item 1), carried out: the lockout and the name's window of
- * attempts end (as unlock-account.ts does), the current password ends, and a fresh one-time password
+ * attempts end (lockout.ts, as for an unlock), the current password ends, and a fresh one-time password
  * under PASSWORD_POLICY takes its place, sent by email and DM (random: DM only) saying why it came.
  */
 export interface ResetPlan {
@@ -44,17 +43,16 @@ export async function planReset(deps: ServiceDeps, request: Pick<RequestRow, 're
 /** The reset's writes, in the caller's transaction (the request is locked there, so it runs once). */
 export async function executeReset(tx: Db, actor: Actor, request: RequestRow, plan: ResetPlan, context: { now: Date; tenantSuffix: string; accountUrl: string }): Promise<ExecutionResult> {
   const before = await findUserById(tx, plan.userId);
-  const wasLocked = before?.lockedUntil != null && before.lockedUntil.getTime() > context.now.getTime();
-  const user = await setOneTimePassword(tx, {
+  const wasLocked = lockHolds(before?.lockedUntil, context.now);
+  const reset = await setOneTimePassword(tx, {
     userId: plan.userId,
     passwordHash: plan.credential.hash,
     passwordOneTime: plan.credential.oneTime,
     passwordExpiresAt: plan.credential.oneTime ? plan.credential.expiresAt : null,
-    unlock: true,
   });
-  if (!user) reject('username', 'already_deactivated', `${plan.payload.account} was deactivated meanwhile, so nothing was reset`);
-  const key = accountKey(signInName(user.username, context.tenantSuffix), context.tenantSuffix);
-  if (key !== undefined) await clearAttempts(tx, 'account', key);
+  if (!reset) reject('username', 'already_deactivated', `${plan.payload.account} was deactivated meanwhile, so nothing was reset`);
+  // The row was just updated in this transaction, so it is there; `reset` only satisfies the type.
+  const user = (await endLockout(tx, reset, context.tenantSuffix)) ?? reset;
   await recordAudit(tx, {
     actor: actor.id,
     action: 'user.sign_in_reset',

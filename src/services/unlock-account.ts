@@ -2,12 +2,10 @@ import { z } from 'zod';
 import type { AccessPolicy } from '../domain/access.js';
 import { reject } from '../domain/errors.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { clearAttempts } from '../db/repositories/sign-in-attempts.js';
-import { clearLockout } from '../db/repositories/sign-in.js';
 import { findUserByUsername } from '../db/repositories/users.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { parseInput } from './input.js';
-import { accountKey } from './sign-in-throttle.js';
+import { endLockout, lockHolds } from './lockout.js';
 
 export const unlockAccountInput = z.object({ username: z.string().min(1).max(254) });
 
@@ -20,7 +18,7 @@ export interface UnlockResult {
 
 /**
  * An approver lets a locked-out person try again at once, instead of waiting out the lock: the run of
- * failures and the lock end, and so does the name's window of attempts (sign-in-throttle.ts). The
+ * failures and the lock end, and so does the name's window of attempts (lockout.ts). The
  * password is not touched: the person signs in with the one they have. Who unlocked, and when, is in
  * the audit trail (actor, at). Only approvers may, by the caller's access policy, checked here.
  */
@@ -30,11 +28,9 @@ export async function unlockAccount(deps: ServiceDeps, access: AccessPolicy, act
   const user = await findUserByUsername(deps.db, input.username.trim());
   if (!user) reject('username', 'not_found', `There is no user ${input.username.trim()}`);
   const now = deps.now();
-  const wasLocked = user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime();
+  const wasLocked = lockHolds(user.lockedUntil, now);
   return deps.db.transaction(async (tx) => {
-    await clearLockout(tx, user.id);
-    const key = accountKey(`${user.username}@${deps.settings.tenantSuffix}`, deps.settings.tenantSuffix);
-    if (key !== undefined) await clearAttempts(tx, 'account', key);
+    await endLockout(tx, user, deps.settings.tenantSuffix);
     await recordAudit(tx, {
       actor: actor.id,
       action: 'user.unlocked',

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requests, users } from '../../src/db/schema/index.js';
+import { auditEvents, requests, users } from '../../src/db/schema/index.js';
 import { EXPORT_NOT_ALLOWED_TEXT } from '../../src/slack/flows/export.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { depsFor, softphone } from '../support/fixtures.js';
@@ -83,7 +83,7 @@ describe(`authorization of every Slack interaction (${testDriver})`, () => {
 
   beforeAll(async () => {
     t = await startTestBot({ REQUESTER_IDS: REQUESTER });
-    for (const n of [1500, 1501]) await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: n }));
+    for (const n of [1500, 1501]) await extensionThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, softphone({ extensionNumber: n }));
     await t.db.insert(users).values({ username: 'source', firstName: 'So', lastName: 'Urce', phone: '+15555551111', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER });
     userView = await open('user');
     agentView = await open('agent');
@@ -407,6 +407,50 @@ describe(`authorization of every Slack interaction (${testDriver})`, () => {
       await settle();
       expect(await stateOf(id)).toMatchObject({ state: 'pending', approverId: null });
       expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  describe('/provision unlock (an approver\'s action, here with the approver outside REQUESTER_IDS)', () => {
+    const lockedUntil = () => new Date(Date.now() + 3_600_000);
+    async function lockedUser(username: string) {
+      const [row] = await t.db
+        .insert(users)
+        .values({ username, firstName: 'Lo', lastName: 'Cked', phone: '+15555552222', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER, failedSignIns: 10, lockedUntil: lockedUntil() })
+        .returning();
+      return row!;
+    }
+    const rowOf = async (id: number) => (await t.db.select().from(users).where(eq(users.id, id)))[0]!;
+    const auditOf = async (id: number) => t.db.select().from(auditEvents).where(and(eq(auditEvents.entityType, 'user'), eq(auditEvents.entityId, String(id))));
+
+    /** `/provision unlock <username>` by `user`: what they were told, in the acknowledgement or after it through response_url. */
+    async function unlock(username: string, user: string): Promise<string> {
+      const url = t.slack.responseUrl(`unlock-${++sequence}`);
+      const since = t.slack.responses.length;
+      const ack = await sendSlashCommand(t.baseUrl, { text: `unlock ${username}`, user_id: user, trigger_id: triggerId(), response_url: url });
+      expect(ack.status).toBe(200);
+      const acked = await ack.text();
+      if (acked !== '') return String((JSON.parse(acked) as { text?: string }).text);
+      return String((await t.slack.waitForResponse((r) => r.url === url, 10_000, since)).body.text);
+    }
+
+    it('an approver who is not in REQUESTER_IDS unlocks by command: the lock ends, audited', async () => {
+      const user = await lockedUser(`unl${++sequence}`);
+      expect(await unlock(user.username, APPROVER)).toContain(`${user.username} is unlocked`);
+      expect(await rowOf(user.id)).toMatchObject({ lockedUntil: null, failedSignIns: 0, passwordHash: user.passwordHash });
+      expect((await auditOf(user.id)).map((e) => [e.action, e.actor])).toEqual([['user.unlocked', APPROVER]]);
+    });
+
+    it('a member who is not an approver is refused clearly, and nothing changes', async () => {
+      for (const who of [REQUESTER, OUTSIDER]) {
+        const user = await lockedUser(`unl${++sequence}`);
+        const before = await rowOf(user.id);
+        // The outsider is refused in the acknowledgement; the requester by the unlock itself, after it.
+        const said = await unlock(user.username, who);
+        expect(said, who).toMatch(who === OUTSIDER ? NOT_ON_LIST : /Only approvers can unlock an account\. Nothing was changed\./);
+        await settle();
+        expect(await rowOf(user.id)).toEqual(before);
+        expect(await auditOf(user.id)).toEqual([]);
+      }
     });
   });
 });

@@ -259,7 +259,7 @@ describe(`hostile input in every field (${testDriver})`, () => {
   beforeAll(async () => {
     t = await startTestBot({ REQUESTER_IDS: REQUESTER });
     // Free extensions, so the primary phone select is offered and the agent baseline can be valid.
-    for (const n of [1500, 1501, 1502]) await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: n }));
+    for (const n of [1500, 1501, 1502]) await extensionThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, softphone({ extensionNumber: n }));
     // The clone source, straight into the table: a password hash would only cost time here.
     await t.db.insert(users).values({ username: 'source', firstName: 'So', lastName: 'Urce', phone: '+15555551111', profileKey: 'standard-agent', userType: 'non_agent', createdBy: REQUESTER });
     views.user = await open('user');

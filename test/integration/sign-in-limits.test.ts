@@ -9,6 +9,9 @@ import type { ServiceDeps } from '../../src/services/context.js';
 import { MAX_FAILED_SIGN_INS, signIn } from '../../src/services/sign-in.js';
 import { TooManyAttempts } from '../../src/services/sign-in-throttle.js';
 import { unlockAccount } from '../../src/services/unlock-account.js';
+import { endLockout, lockHolds } from '../../src/services/lockout.js';
+import { users } from '../../src/db/schema/index.js';
+import { eq } from 'drizzle-orm';
 import { expectIssue } from '../support/expect-issue.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, settings, testClock } from '../support/fixtures.js';
 import { storedUser } from '../support/queries.js';
@@ -150,5 +153,28 @@ describe(`sign-in attempt limits, shared by every instance on one database (${te
     expect(await unlockAccount(one, access, { id: APPROVER, portalAdmin: false }, { username: 'jdoe4' })).toEqual({ username: 'jdoe4', wasLocked: false, failedSignIns: 0 });
     expect(await storedUser(database.db, 'jdoe4')).toEqual(before);
     expect((await auditTrailOf(database.db, 'user', before!.id)).at(-1)).toMatchObject({ action: 'user.unlocked', actor: APPROVER });
+  });
+
+  it('endLockout (an unlock, a reset): the lock, its failures and that name\'s window end; other windows and the password stay', async () => {
+    const user = await userThroughApproval(one, requester, janeDoe({ username: 'jdoe5' }));
+    const until = new Date(clock.now().getTime() + 3_600_000);
+    await database.db.update(users).set({ failedSignIns: 10, lockedUntil: until }).where(eq(users.id, user.id));
+    const windowEndsAt = new Date(clock.now().getTime() + 600_000);
+    await database.db.insert(signInAttemptWindows).values([
+      { scope: 'account', key: 'jdoe5@abc', attempts: 3, windowEndsAt },
+      { scope: 'account', key: 'someone-else@abc', attempts: 2, windowEndsAt },
+      { scope: 'address', key: '198.51.100.7', attempts: 2, windowEndsAt },
+    ]);
+    const before = await storedUser(database.db, 'jdoe5');
+    expect(lockHolds(before?.lockedUntil, clock.now())).toBe(true);
+
+    const after = await database.db.transaction((tx) => endLockout(tx, user, settings.tenantSuffix));
+    expect(after).toMatchObject({ id: user.id, failedSignIns: 0, lockedUntil: null, passwordHash: before?.passwordHash });
+    expect(await storedUser(database.db, 'jdoe5')).toEqual({ ...before, failedSignIns: 0, lockedUntil: null });
+    const keys = (await database.db.select().from(signInAttemptWindows)).map((w) => w.key);
+    expect(keys).not.toContain('jdoe5@abc');
+    expect(keys).toEqual(expect.arrayContaining(['someone-else@abc', '198.51.100.7']));
+    expect(lockHolds(null, clock.now())).toBe(false);
+    expect(lockHolds(new Date(clock.now().getTime() - 1), clock.now())).toBe(false);
   });
 });

@@ -203,7 +203,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
   it('clone with Select All on both lists gives the new user every collection, not the source’s', async () => {
     const all = (await t.db.select({ id: collections.id }).from(collections)).map((c) => c.id).sort((a, b) => a - b);
     expect(all.length).toBeGreaterThan(2);
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'fewcols', collectionIds: all.slice(0, 2) }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'fewcols', collectionIds: all.slice(0, 2) }));
     const root = await openModal(t, 'clone fewcols');
     const typed = fillView(root, { Username: 'allcols', 'First Name': 'Al', 'Last Name': 'Cols', 'Phone Number': '555-555-2468', Email: 'allcols@example.com' });
     let since = t.slack.calls.length;
@@ -233,7 +233,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
 
   it('reads a clone request stored before "all" existed (no collectionIds) as the source’s collections', async () => {
     const all = (await t.db.select({ id: collections.id }).from(collections)).map((c) => c.id).sort((a, b) => a - b);
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'oldsource', collectionIds: [all[1]!] }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'oldsource', collectionIds: [all[1]!] }));
     const view = await openModal(t, 'clone oldsource');
     const since = t.slack.calls.length;
     await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { Username: 'oldclone', 'First Name': 'Ol', 'Last Name': 'Clone', 'Phone Number': '555-555-1357' }) });

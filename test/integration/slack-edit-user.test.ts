@@ -3,7 +3,8 @@ import type { View } from '@slack/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExtensionOfUser } from '../../src/db/repositories/extensions.js';
 import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
-import { collections, requests } from '../../src/db/schema/index.js';
+import { collections, profiles, requests, sites } from '../../src/db/schema/index.js';
+import type { EditRequestPayload } from '../../src/services/edit-payload.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { assertWithinSlackLimits } from '../support/block-kit-limits.js';
 import { collectionIdsOfUserForTest } from '../support/collections.js';
@@ -57,7 +58,7 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
   afterAll(async () => t?.close());
 
   it('/provision edit: prefilled, username fixed, "nothing changed" on the form, then a move whose approval message is a diff, approved and read back', async () => {
-    const jane = await userThroughApproval(depsFor(t.db), requester, janeDoe({ username: 'jdoe', email: 'jdoe@example.com', siteKey: 'austin-tx', departmentKey: 'sales', collectionIds: [ids.get('All Staff')!, ids.get('Sales Inbound')!] }));
+    const jane = await userThroughApproval(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe', email: 'jdoe@example.com', siteKey: 'austin-tx', departmentKey: 'sales', collectionIds: [ids.get('All Staff')!, ids.get('Sales Inbound')!] }));
     const view = await openEdit(t, 'edit jdoe');
     expect(view.callback_id).toBe(VIEWS.userEdit);
     expect(view.title?.text).toBe('Edit User');
@@ -128,7 +129,7 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
   });
 
   it('the card’s Edit button: a non-agent becomes a supervisor with a new extension set up in the same form', async () => {
-    const bob = await userThroughApproval(depsFor(t.db), requester, janeDoe({ username: 'bsmith', firstName: 'Bob', lastName: 'Smith' }));
+    const bob = await userThroughApproval(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'bsmith', firstName: 'Bob', lastName: 'Smith' }));
     const cardOf = (username: string): { ts: string; blocks: ViewBlock[] } => ({
       ts: '1700000000.000100',
       blocks: [{ type: 'actions', block_id: 'card_actions', elements: [{ type: 'button', action_id: ACTIONS.editUser, text: { type: 'plain_text', text: 'Edit' }, value: username }] }],
@@ -183,5 +184,59 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
     await sendBlockAction(t.baseUrl, { actionId: ACTIONS.editUser, message: gone, ephemeral: true, responseUrl: url });
     expect(textOf((await t.slack.waitForResponse((r) => r.url === url, 3000)).body)).toContain('There is no user nobody to edit');
     expect(t.slack.calls.slice(since).filter((c) => c.method === 'views.open')).toHaveLength(0);
+  });
+
+  it('a retired site and profile: the form shows them "(retired)", leaving them keeps them and changes only what was typed; another site can be chosen, and nobody else can choose them', async () => {
+    // A site and a profile that a reload later retires: users still point at them.
+    await t.db.insert(sites).values({ key: 'old-site', name: 'Old site' });
+    await t.db.insert(profiles).values({ key: 'old-profile', name: 'Old profile' });
+    const deps = depsFor(t.db, { now: () => new Date() });
+    await userThroughApproval(deps, requester, janeDoe({ username: 'retiree', email: 'retiree@example.com', siteKey: 'old-site', departmentKey: 'sales', profileKey: 'old-profile' }));
+    await userThroughApproval(deps, requester, janeDoe({ username: 'neighbour', email: 'neighbour@example.com', siteKey: 'austin-tx' }));
+    await t.db.update(sites).set({ active: false }).where(eq(sites.key, 'old-site'));
+    await t.db.update(profiles).set({ active: false }).where(eq(profiles.key, 'old-profile'));
+
+    const view = await openEdit(t, 'edit retiree');
+    assertWithinSlackLimits(view as unknown as View);
+    const prefilled = fillView(view);
+    expect(prefilled[BLOCKS.site]?.value?.selected_option).toMatchObject({ value: 'old-site', text: { text: 'Old site (retired)' } });
+    expect(prefilled[BLOCKS.profile]?.value?.selected_option).toMatchObject({ value: 'old-profile', text: { text: 'Old profile (retired)' } });
+    expect(prefilled[BLOCKS.department]?.value?.selected_option?.value).toBe('sales');
+    expect(textOf(view.blocks)).toContain('Old site is retired: it stays while left as it is, but cannot be chosen again once changed.');
+
+    // Left as it is and another field changed: the request keeps site and profile, and changes only the phone.
+    const { id, ts } = await submitEdit(t, view, fillView(view, { 'Phone Number': '555-555-9999' }), 'retiree');
+    const payload = (await t.db.select().from(requests).where(eq(requests.id, id)))[0]!.payload as EditRequestPayload;
+    expect(payload.after).toEqual({ ...payload.before, phone: '+15555559999' });
+    expect(payload.before).toMatchObject({ siteKey: 'old-site', profileKey: 'old-profile' });
+    const shown = textOf(t.slack.message(ts).blocks);
+    expect(shown).toContain('Phone Number');
+    expect(shown).not.toContain('*Site*');
+    expect(shown).not.toContain('*Profile*');
+    expect(textOf((await approve(t, ts, 'approve-retiree')).blocks)).toContain('Approved and completed');
+    expect(await storedUser(t.db, 'retiree')).toMatchObject({ siteKey: 'old-site', profileKey: 'old-profile', phone: '+15555559999', version: 2 });
+
+    // Nobody else is offered it, and a forged choice of it in another user's edit is refused on the field.
+    const other = await openEdit(t, 'edit neighbour');
+    expect(optionTexts(other, 'Site').join(' ')).not.toContain('Old site');
+    expect(optionTexts(other, 'Profile').join(' ')).not.toContain('Old profile');
+    const forged = fillView(other, { 'Phone Number': '555-555-8888' });
+    forged[BLOCKS.site]![ACTIONS.input]!.selected_option = { text: { type: 'plain_text', text: 'Old site (retired)' }, value: 'old-site' };
+    const refused = await sendViewSubmission(t.baseUrl, { view: other, values: forged });
+    expect(refused.body?.response_action).toBe('errors');
+    expect(refused.body?.errors?.[BLOCKS.site]).toMatch(/no longer offered/);
+    expect(await editRequests(t, 'neighbour')).toHaveLength(0);
+    expect(optionTexts(await openEdit(t, 'user'), 'Site').join(' ')).not.toContain('Old site');
+
+    // Choosing another site works, and the retired one is left behind.
+    const again = await openEdit(t, 'edit retiree');
+    const moved = await submitEdit(t, again, fillView(again, { Site: 'Tampa, FL' }), 'retiree');
+    const movedPayload = (await t.db.select().from(requests).where(eq(requests.id, moved.id)))[0]!.payload as EditRequestPayload;
+    expect(movedPayload.after).toEqual({ ...movedPayload.before, siteKey: 'tampa-fl' });
+    // The diff names the retired site as it was called, not by its key.
+    expect(textOf(t.slack.message(moved.ts).blocks)).toContain('*Site*\\nOld site → Tampa, FL');
+    await approve(t, moved.ts, 'approve-retiree-moved');
+    expect(await storedUser(t.db, 'retiree')).toMatchObject({ siteKey: 'tampa-fl', profileKey: 'old-profile', version: 3 });
+    expect(optionTexts(await openEdit(t, 'edit retiree'), 'Site').join(' ')).not.toContain('Old site');
   });
 });

@@ -110,6 +110,10 @@ describe(`recovery of a user's access through Slack, RESET_NEEDS_APPROVAL=true (
     const requesterCard = await cardOf(REQUESTER);
     expect(requesterCard).not.toContain(ACTIONS.unlockUser);
     expect(requesterCard).toContain(ACTIONS.resetSignIn);
+    // The footnote says which buttons ask for approval and that Unlock does not.
+    expect(approverCard).toContain('Reset sign-in and Resend welcome make requests: a contact-center admin approves each one. Unlock acts at once, with no approval.');
+    expect(requesterCard).toContain('Reset sign-in and Resend welcome make requests');
+    expect(requesterCard).not.toContain('at once');
     expect(await command(t, 'unlock junlock', 'unlock-by-approver', APPROVER)).toContain('junlock is unlocked');
     const signedIn = await signIn(t, 'junlock@abc', CHOSEN);
     expect(signedIn.status).toBe(200);
@@ -196,6 +200,10 @@ describe(`recovery with RESET_NEEDS_APPROVAL=false and PASSWORD_POLICY=random ($
   it("an approver's reset is carried out at once (a completed request with its audit rows, no approval message), by DM only; a requester's is refused", { timeout: 120_000 }, async () => {
     const user = await lockedOut(t, deps, 'jatonce', 'j.atonce@example.com');
     t.slack.setSlackUser('U0JATONCE', { email: 'j.atonce@example.com', realName: 'Jane Atonce' });
+
+    // Here an approver's Reset sign-in and Resend welcome act at once, and the card's footnote says so.
+    const approverCard = JSON.stringify(await (await sendSlashCommand(t.baseUrl, { text: 'show jatonce', user_id: APPROVER, trigger_id: triggerId() })).json());
+    expect(approverCard).toContain('Reset sign-in, Resend welcome and Unlock act at once, with no approval.');
 
     expect(await command(t, 'reset jatonce', 'requester-refused')).toContain('Only approvers can reset a sign-in here (RESET_NEEDS_APPROVAL is off)');
     expect(await recoveriesOf(t, user.id)).toHaveLength(0);

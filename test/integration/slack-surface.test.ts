@@ -54,7 +54,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
   });
 
   it('refuses a taken extension number and a malformed one on the field, storing nothing', async () => {
-    const existing = await extensionThroughApproval(depsFor(t.db), setupRequester, softphone({ extensionNumber: 1500 }));
+    const existing = await extensionThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, softphone({ extensionNumber: 1500 }));
     const view = await openModal(t, 'extension');
     const before = (await t.db.select({ n: sql<number>`count(*)::int` }).from(requests))[0]?.n;
     const taken = await sendViewSubmission(t.baseUrl, { view, values: fillView(view, { 'Extension Number': String(existing.number), 'Device Name': 'x', 'Device Type': 'Softphone' }) });
@@ -98,7 +98,7 @@ describe(`extensions, find, App Home and the new-hire shortcut, end to end (${te
   });
 
   it('/provision find: rows with the Agent ID column, paging past Slack’s block limit, a filter, and Clone', async () => {
-    const deps = depsFor(t.db);
+    const deps = depsFor(t.db, { now: () => new Date() });
     const free = await Promise.all(Array.from({ length: 5 }, (_, i) => extensionThroughApproval(deps, setupRequester, softphone({ extensionNumber: 1700 + i }))));
     // Straight into the table: 45 slow password hashes would only test scrypt.
     const seeded = await t.db

@@ -63,7 +63,7 @@ describe(`the New User and Clone User modals, end to end (${testDriver})`, () =>
   });
 
   it('answers every mistake on its field, with a suggestion for a taken username, and stores nothing', async () => {
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'asmith', email: 'taken@example.com' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'asmith', email: 'taken@example.com' }));
     const before = { ...(await rowCounts(t.db)), requests: await requestCount(t) };
     const view = await openModal(t, 'user');
     const ack = await sendViewSubmission(t.baseUrl, {
@@ -146,7 +146,7 @@ describe(`the New User and Clone User modals, end to end (${testDriver})`, () =>
     const many = Array.from({ length: 60 }, (_, i) => ({ name: `Wide collection ${String(i).padStart(2, '0')}`, kind: i % 2 ? ('agent' as const) : ('user' as const) }));
     const inserted = await t.db.insert(collections).values(many).returning({ id: collections.id });
     const ids = inserted.map((c) => c.id).sort((a, b) => a - b);
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'wide', collectionIds: ids, siteKey: 'tampa-fl', departmentKey: 'sales', password: 'Typed-Secret-99' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'wide', collectionIds: ids, siteKey: 'tampa-fl', departmentKey: 'sales', password: 'Typed-Secret-99' }));
 
     const view = await openModal(t, 'clone wide');
     expect(view.title?.text).toBe('Clone User');
@@ -176,7 +176,7 @@ describe(`the New User and Clone User modals, end to end (${testDriver})`, () =>
   });
 
   it('clones by @mention through the member’s Slack email, and says so when nobody matches', async () => {
-    await userThroughApproval(depsFor(t.db), setupRequester, janeDoe({ username: 'mentioned', email: 'mentioned@example.com' }));
+    await userThroughApproval(depsFor(t.db, { now: () => new Date() }), setupRequester, janeDoe({ username: 'mentioned', email: 'mentioned@example.com' }));
     t.slack.setSlackUser('U0MENTION', { email: 'Mentioned@Example.com', realName: 'Men Tioned' });
     const view = await openModal(t, 'clone <@U0MENTION|men>');
     expect(view.title?.text).toBe('Clone User');

@@ -23,7 +23,7 @@ describe(`one unreadable stored payload (${testDriver})`, () => {
   });
 
   it('is shown as unreadable in App Home and in its approval message, the other requests as usual, and logged', async () => {
-    const deps = { ...depsFor(t.db), now: () => new Date() };
+    const deps = depsFor(t.db, { now: () => new Date() });
     const good = await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'readable', firstName: 'Rea', lastName: 'Dable' }) });
     const bad = await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'mangled', firstName: 'Man', lastName: 'Gled' }) });
     // Corrupted in the database itself: a field of the wrong type, one missing.

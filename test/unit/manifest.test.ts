@@ -6,6 +6,7 @@ import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SHORTCUTS } from '../../src/slack/ids.js';
+import { HELP_SUBCOMMANDS } from '../../src/slack/views/help.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const schemaPath = path.resolve(repoRoot, '..', 'shared', 'slack', 'manifest.schema.json');
@@ -27,6 +28,36 @@ interface Manifest {
     interactivity?: { is_enabled?: boolean; request_url?: string };
     socket_mode_enabled?: boolean;
   };
+}
+
+/** Splits `a | b [c | d] | e <f|g>` on the bars outside any brackets or placeholders. */
+function alternatives(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of text) {
+    if (char === '[' || char === '<') depth += 1;
+    if (char === ']' || char === '>') depth -= 1;
+    if (char === '|' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  return [...parts, current.trim()];
+}
+
+/**
+ * The subcommands a usage hint names: the first word of each alternative, and under it the plain words
+ * that start the alternatives of a bracket after it (`extension [reassign … | rotate …]`, `import
+ * [template]`). Placeholders (`<username>`) and filters (`site:…`) are no subcommands.
+ */
+function hintSubcommands(hint: string): string[] {
+  const inner = hint.trim().replace(/^\[/, '').replace(/\]$/, '');
+  return alternatives(inner).flatMap((alternative) => {
+    const [first = '', ...rest] = alternative.split(/\s+/);
+    const nested = [...rest.join(' ').matchAll(/\[([^\]]*)\]/g)].flatMap((m) => alternatives(m[1] ?? '').map((a) => a.split(/\s+/)[0] ?? ''));
+    return [first, ...nested.filter((word) => /^[a-z]+$/.test(word)).map((word) => `${first} ${word}`)];
+  });
 }
 
 const loadManifest = (): Manifest => parse(readFileSync(path.join(repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
@@ -83,11 +114,27 @@ describe('manifest.yml', () => {
   it('declares the /provision command, escaped so mentions carry user IDs', () => {
     const commands = loadManifest().features?.slash_commands ?? [];
     expect(commands.map((c) => c.command)).toEqual(['/provision']);
-    expect(commands[0]).toMatchObject({
-      url: 'https://provision.example.com/slack/events',
-      usage_hint: '[user | agent | clone <username|@user> | extension | find <text> | deactivate <username|@user> | reactivate <username> | help]',
-      should_escape: true,
-    });
+    expect(commands[0]).toMatchObject({ url: 'https://provision.example.com/slack/events', should_escape: true });
+  });
+
+  it('hints at exactly the subcommands /provision help lists', () => {
+    const hint = loadManifest().features?.slash_commands?.[0]?.usage_hint ?? '';
+    expect(HELP_SUBCOMMANDS).toContain('extension rotate');
+    expect([...new Set(hintSubcommands(hint))].sort()).toEqual([...new Set(HELP_SUBCOMMANDS)].sort());
+  });
+
+  it('reads a hint\'s subcommands, nested ones too, and not its placeholders or filters', () => {
+    expect(hintSubcommands('[user | clone <username|@person> | extension [reassign <number> <username> | rotate <number>] | import [template] | find <text> [site:… dept:…] | export [<text>]]')).toEqual([
+      'user',
+      'clone',
+      'extension',
+      'extension reassign',
+      'extension rotate',
+      'import',
+      'import template',
+      'find',
+      'export',
+    ]);
   });
 
   it('declares the new-hire, the leaver and the import message shortcuts, with the callback IDs the bot listens to', () => {

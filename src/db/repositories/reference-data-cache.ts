@@ -72,9 +72,11 @@ export async function cachedReferenceChoicesWithFreeExtensions(db: Db, limit: nu
 
 /** Forms share one object per version: frozen, so a caller that sorted or pushed in place would fail loudly. */
 function frozen(choices: ReferenceChoices): ReferenceChoices {
-  for (const list of Object.values(choices) as object[][]) {
+  const { retiredNames, ...offered } = choices;
+  for (const list of [...Object.values(offered), ...Object.values(retiredNames)] as object[][]) {
     for (const item of list) Object.freeze(item);
     Object.freeze(list);
   }
+  Object.freeze(retiredNames);
   return Object.freeze(choices);
 }

@@ -102,6 +102,8 @@ export async function hasReferenceData(db: Db): Promise<boolean> {
 export interface Choice {
   key: string;
   name: string;
+  /** Set only on an edited user's own value that a reload retired: kept for them, offered to nobody else (services/edit-user.ts). */
+  retired?: boolean;
 }
 export interface ReferenceChoices {
   sites: Choice[];
@@ -113,6 +115,11 @@ export interface ReferenceChoices {
   e911Locations: Choice[];
   collections: { id: number; name: string; kind: CollectionKind }[];
   extensionRanges: ExtensionRange[];
+  /**
+   * The rows a reload retired (users may still point at them), for their names only: a summary or an
+   * edit shows "Old site" rather than its key. Never offered as a choice.
+   */
+  retiredNames: Record<'sites' | 'departments' | 'billingUnits' | 'profiles', Choice[]>;
 }
 
 /** Everything a form offers, active rows only, in display order. */
@@ -123,7 +130,8 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
       .from(table)
       .where(eq(table.active, true))
       .orderBy(asc(table.name)) as Promise<Choice[]>;
-  const [siteRows, departmentRows, billingRows, clusterRows, e911Rows, profileRows, callerRows, collectionRows, rangeRows] =
+  const retired = (table: KeyedTable) => db.select({ key: table.key, name: table.name }).from(table).where(eq(table.active, false)) as Promise<Choice[]>;
+  const [siteRows, departmentRows, billingRows, clusterRows, e911Rows, profileRows, callerRows, collectionRows, rangeRows, ...retiredRows] =
     await Promise.all([
       keyed(sites),
       keyed(departments),
@@ -146,7 +154,12 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
         .where(eq(collections.active, true))
         .orderBy(asc(collections.kind), asc(collections.name)),
       db.select({ from: extensionRanges.from, to: extensionRanges.to }).from(extensionRanges).orderBy(asc(extensionRanges.from)),
+      retired(sites),
+      retired(departments),
+      retired(billingUnits),
+      retired(profiles),
     ]);
+  const [retiredSites = [], retiredDepartments = [], retiredBillingUnits = [], retiredProfiles = []] = retiredRows;
   return {
     sites: siteRows,
     departments: departmentRows,
@@ -157,6 +170,7 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
     callerIds: callerRows,
     collections: collectionRows,
     extensionRanges: rangeRows,
+    retiredNames: { sites: retiredSites, departments: retiredDepartments, billingUnits: retiredBillingUnits, profiles: retiredProfiles },
   };
 }
 

@@ -67,21 +67,22 @@ export async function replacePassword(db: Db, userId: number, expectedHash: stri
   return rows.length === 1;
 }
 
-/** Ends a lockout and its run of failures; the password and everything else stay as they are. */
-export async function clearLockout(db: Db, userId: number): Promise<boolean> {
-  const rows = await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id });
-  return rows.length === 1;
+/** Ends a lockout and its run of failures; the password and everything else stay as they are. The user as they now are. */
+export async function clearLockout(db: Db, userId: number): Promise<UserRow | undefined> {
+  const [row] = await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, userId)).returning();
+  return row;
 }
 
 /**
  * A reset of the user's sign-in, or a fresh one-time password sent with the welcome again: the current
  * password ends and the new one-time one (its hash) takes its place. Only while the user is active, so
- * a user deactivated meanwhile is left alone. `unlock` also ends a lockout and its run of failures.
+ * a user deactivated meanwhile is left alone. A lockout is not touched: a reset ends it beside this
+ * (services/lockout.ts).
  * The user's version stays: an edit waiting for approval is about other fields and still applies.
  */
 export async function setOneTimePassword(
   db: Db,
-  values: { userId: number; passwordHash: string; passwordOneTime: boolean; passwordExpiresAt: Date | null; unlock: boolean; onlyWhileOneTime?: boolean },
+  values: { userId: number; passwordHash: string; passwordOneTime: boolean; passwordExpiresAt: Date | null; onlyWhileOneTime?: boolean },
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
@@ -89,7 +90,6 @@ export async function setOneTimePassword(
       passwordHash: values.passwordHash,
       passwordOneTime: values.passwordOneTime,
       passwordExpiresAt: values.passwordExpiresAt,
-      ...(values.unlock ? { failedSignIns: 0, lockedUntil: null } : {}),
     })
     .where(and(eq(users.id, values.userId), eq(users.status, 'active'), ...(values.onlyWhileOneTime ? [eq(users.passwordOneTime, true)] : [])))
     .returning();

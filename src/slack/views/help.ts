@@ -25,6 +25,20 @@ const LINES: readonly [usage: string, what: string][] = [
   [`${COMMAND} help`, 'Show this list'],
 ];
 
+/**
+ * The subcommand of each help line, as typed after the command (`extension rotate`, `import template`):
+ * the usage's words before its first placeholder. The manifest's usage hint is checked against these
+ * (test/unit/manifest.test.ts), so the hint Slack shows and this help cannot drift apart.
+ */
+export const HELP_SUBCOMMANDS: readonly string[] = LINES.map(([usage]) => {
+  const words = usage.slice(COMMAND.length).trim().split(/\s+/);
+  const end = words.findIndex((w) => w.startsWith('<') || w.startsWith('['));
+  return words.slice(0, end === -1 ? undefined : end).join(' ');
+});
+
+/** The top-level subcommands, once each and in the help's order: the answer's plain text. */
+const TOP_LEVEL = [...new Set(HELP_SUBCOMMANDS.map((s) => s.split(' ')[0]))].join(', ');
+
 /** The help answer; `problem` (plain text, escaped here) says what was wrong with the command typed. */
 export function helpMessage(problem?: string): { text: string; blocks: KnownBlock[] } {
   // Slack reads <…> as a link or mention even in code: the placeholders are escaped to show as typed.
@@ -36,5 +50,5 @@ export function helpMessage(problem?: string): { text: string; blocks: KnownBloc
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Every request is approved by a contact-center admin before anything changes.' }] },
   );
   // The top-level text is mrkdwn as well, so the echoed problem is escaped there too.
-  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: user, agent, clone, edit, extension, find, export, show, history, deactivate, reactivate, reset, resend, unlock, help`, blocks };
+  return { text: problem ? `${escapeMrkdwn(problem)} Try ${COMMAND} help.` : `${COMMAND} commands: ${TOP_LEVEL}`, blocks };
 }

@@ -10,6 +10,8 @@ import type { UserType } from '../../domain/user-types.js';
 export interface Choice {
   key: string;
   name: string;
+  /** The edited user's own value, retired from the reference data: shown "(retired)", kept only for them. */
+  retired?: boolean;
 }
 
 export interface CollectionChoice {

@@ -1,5 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
-import type { CardAction } from '../../domain/card-actions.js';
+import { cardActionEffect, type CardAction } from '../../domain/card-actions.js';
 import type { UserCard } from '../../services/user-card.js';
 import { ACTIONS } from '../ids.js';
 import { clipText } from '../../text/clip.js';
@@ -33,12 +33,17 @@ const RESET_CONFIRM = {
   deny: { type: 'plain_text' as const, text: 'Cancel' },
 };
 
+/** How the viewer's Reset sign-in and Resend welcome go: `at_once` when theirs need no approval (domain/recovery.ts). */
+export interface CardOptions {
+  recovery?: 'needs_approval' | 'at_once';
+}
+
 /**
  * The user card, an ephemeral message: who the user is and how they are set up, and the buttons its
- * viewer may use (each carries the username). It shows only what `UserCard` holds, which has no
- * password, hash or device secret.
+ * viewer may use (each carries the username), with a footnote saying which of them ask for approval and
+ * which act at once. It shows only what `UserCard` holds, which has no password, hash or device secret.
  */
-export function userCardMessage(card: UserCard, actions: readonly CardAction[]): { text: string; blocks: KnownBlock[] } {
+export function userCardMessage(card: UserCard, actions: readonly CardAction[], options: CardOptions = {}): { text: string; blocks: KnownBlock[] } {
   const name = `${card.firstName} ${card.lastName}`.trim() || card.username;
   const status = card.status === 'active' ? ':large_green_circle: Active' : `:no_entry_sign: *Deactivated*${card.deactivatedAt ? ` ${slackDate(card.deactivatedAt)}` : ''}${card.deactivatedBy ? ` by ${userMention(card.deactivatedBy, 40)}` : ''}`;
   const blocks: KnownBlock[] = [
@@ -64,10 +69,29 @@ export function userCardMessage(card: UserCard, actions: readonly CardAction[]):
     { type: 'section', block_id: 'card_collections', text: mrkdwn(collectionsText(card.collections)) },
   ];
   if (actions.length > 0) blocks.push(buttons(card.username, actions, card.extension?.number ?? null));
-  if (actions.includes('edit')) {
-    blocks.push({ type: 'context', elements: [mrkdwn('Edit, Deactivate and Reactivate make requests: a contact-center admin approves each one.')] });
-  }
+  const footnote = cardFootnote(actions, options.recovery === 'at_once');
+  if (footnote) blocks.push({ type: 'context', block_id: 'card_footnote', elements: [mrkdwn(footnote)] });
   return { text: `${clipText(name, NAME_MAX)} (${card.username}): ${card.status}`, blocks };
+}
+
+/**
+ * "Edit, Clone and Deactivate make requests: a contact-center admin approves each one. Unlock acts at
+ * once.": the shown buttons by what they do (domain/card-actions.ts), so a new one is placed by that
+ * list and not by this sentence. Undefined when no button changes anything (History alone).
+ */
+export function cardFootnote(actions: readonly CardAction[], recoveryAtOnce: boolean): string | undefined {
+  const labelsOf = (effect: 'request' | 'at_once') => actions.filter((a) => cardActionEffect(a, recoveryAtOnce) === effect).map((a) => BUTTONS[a].label);
+  const requests = labelsOf('request');
+  const atOnce = labelsOf('at_once');
+  const parts: string[] = [];
+  if (requests.length > 0) parts.push(`${listed(requests)} ${requests.length === 1 ? 'makes a request' : 'make requests'}: a contact-center admin approves each one.`);
+  if (atOnce.length > 0) parts.push(`${listed(atOnce)} ${atOnce.length === 1 ? 'acts' : 'act'} at once, with no approval.`);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(labels: readonly string[]): string {
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
 }
 
 function fieldsSection(blockId: string, fields: [label: string, value: string][]): SectionBlock {

@@ -6,7 +6,8 @@ import { USERNAME_MAX_LENGTH } from '../../domain/username.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../ids.js';
 import { DEVICE_TYPE_LABELS } from '../../text/device-type.js';
 import { escapeMrkdwn } from '../../text/mrkdwn.js';
-import { inputBlock, option, OPTIONS_PER_SELECT, plain, staticSelect, textInput } from './form-kit.js';
+import { inputBlock, option, OPTION_TEXT_MAX_LENGTH, OPTIONS_PER_SELECT, plain, staticSelect, textInput } from './form-kit.js';
+import { clipText } from '../../text/clip.js';
 import type { Choice, NewExtensionDraft, UserFormChoices, UserFormPrefill, UserFormState } from './model.js';
 import { encodeUserFormState } from './user-form-state.js';
 
@@ -160,12 +161,20 @@ export function userInfoModal(input: UserInfoModalInput): ModalView {
   };
 }
 
-/** A static select of reference choices; left out when there is nothing to choose (Slack refuses an empty one). */
+/**
+ * A static select of reference choices; left out when there is nothing to choose (Slack refuses an
+ * empty one). An edited user's retired value is offered as "Old site (retired)", so the select can show
+ * it (Slack's initial_option must be one of the options), and the hint says what keeping it means.
+ */
 function pushSelect(blocks: KnownBlock[], blockId: string, label: string, list: readonly Choice[], initialKey: string | null | undefined, opts: { optional: boolean }): void {
   if (list.length === 0) return;
-  const options = list.map((c) => option(c.name, c.key));
-  blocks.push(inputBlock(blockId, label, staticSelect(options, initialKey), { optional: opts.optional }));
+  const options = list.map((c) => option(c.retired ? `${clipText(c.name, OPTION_TEXT_MAX_LENGTH - RETIRED_SUFFIX.length)}${RETIRED_SUFFIX}` : c.name, c.key));
+  const retired = list.find((c) => c.retired);
+  const hint = retired ? `${clipText(retired.name, 60)} is retired: it stays while left as it is, but cannot be chosen again once changed.` : undefined;
+  blocks.push(inputBlock(blockId, label, staticSelect(options, initialKey), { optional: opts.optional, ...(hint ? { hint } : {}) }));
 }
+
+const RETIRED_SUFFIX = ' (retired)';
 
 /**
  * The primary phone of a user or clone: a free extension, optional. Slack takes at most 100 options,

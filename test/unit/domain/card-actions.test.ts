@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardActions, maySeeCards } from '../../../src/domain/card-actions.js';
+import { cardActionEffect, cardActions, maySeeCards } from '../../../src/domain/card-actions.js';
 
 describe('the buttons of a user card', () => {
   it('a requester may ask for every change: Deactivate for an active user, Reactivate for a deactivated one', () => {
@@ -24,5 +24,16 @@ describe('the buttons of a user card', () => {
     expect(maySeeCards({ canRequest: false, isApprover: true })).toBe(true);
     expect(maySeeCards({ canRequest: true, isApprover: true })).toBe(true);
     expect(maySeeCards({ canRequest: false, isApprover: false })).toBe(false);
+  });
+
+  it('what each button does: changes are requests, Unlock acts at once, History only shows; Reset and Resend follow the route', () => {
+    for (const action of ['edit', 'clone', 'deactivate', 'reactivate', 'unassign_extension', 'rotate_secret'] as const) {
+      expect(cardActionEffect(action, false)).toBe('request');
+      expect(cardActionEffect(action, true)).toBe('request');
+    }
+    expect(cardActionEffect('unlock', false)).toBe('at_once');
+    expect(cardActionEffect('history', true)).toBe('shows');
+    expect(cardActionEffect('reset_sign_in', false)).toBe('request');
+    expect(cardActionEffect('resend_welcome', true)).toBe('at_once');
   });
 });

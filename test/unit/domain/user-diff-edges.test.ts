@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { changedMeanwhileText, changeLines, changeLineText, clipList, diffUser, NEW_EXTENSION, type DiffNames, type EditableUser } from '../../../src/domain/user-diff.js';
 import type { UserType } from '../../../src/domain/user-types.js';
+import { editableJane } from '../../support/editable-user.js';
 
 /** user-diff.test.ts has the common cases; these are the edges: every field's label, sorting, clipping at its limits. */
-const jane: EditableUser = {
-  firstName: 'Jane',
-  lastName: 'Doe',
-  phone: '+15555551234',
-  email: 'jane@example.com',
-  description: null,
-  siteKey: 'austin',
-  departmentKey: 'sales',
-  billingUnitKey: null,
-  profileKey: 'standard',
-  clusterKey: null,
-  userType: 'agent',
-  extensionNumber: 1000,
-  voicemailAccess: true,
-  recordingAccess: false,
-  notes: null,
-  collectionIds: [1, 2],
-};
+const jane: EditableUser = editableJane({ voicemailAccess: true });
 
 const names: DiffNames = {
   sites: new Map([['austin', 'Austin'], ['denver', 'Denver']]),

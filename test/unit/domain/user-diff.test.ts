@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { andMore, changedMeanwhileText, changeLines, changeLineText, clipList, COLLECTIONS_NAMED_MAX, diffUser, NEW_EXTENSION, type DiffNames, type EditableUser } from '../../../src/domain/user-diff.js';
+import { editableJane } from '../../support/editable-user.js';
 
-const jane: EditableUser = {
-  firstName: 'Jane',
-  lastName: 'Doe',
-  phone: '+15555551234',
-  email: 'jane@example.com',
-  description: null,
-  siteKey: 'austin',
-  departmentKey: 'sales',
-  billingUnitKey: null,
-  profileKey: 'standard',
-  clusterKey: null,
-  userType: 'agent',
-  extensionNumber: 1000,
-  voicemailAccess: false,
-  recordingAccess: false,
-  notes: null,
-  collectionIds: [1, 2],
-};
+const jane: EditableUser = editableJane();
 
 const names: DiffNames = {
   sites: new Map([

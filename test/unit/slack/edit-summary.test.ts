@@ -9,27 +9,11 @@ import { describeRequest, type ReferenceNames } from '../../../src/slack/views/r
 import { decodeUserFormState } from '../../../src/slack/views/user-form-state.js';
 import { userInfoModal } from '../../../src/slack/views/user-info-modal.js';
 import { assertWithinSlackLimits } from '../../support/block-kit-limits.js';
+import { editableJane } from '../../support/editable-user.js';
 import { fillView, inputLabels, type SlackView } from '../../support/fill-view.js';
 import { userChoices } from './form-fixtures.js';
 
-const look: EditRequestPayload['before'] = {
-  firstName: 'Jane',
-  lastName: 'Doe',
-  phone: '+15555551234',
-  email: null,
-  description: null,
-  siteKey: 'austin-tx',
-  departmentKey: null,
-  billingUnitKey: null,
-  profileKey: 'standard',
-  clusterKey: null,
-  userType: 'agent',
-  extensionNumber: 1000,
-  voicemailAccess: false,
-  recordingAccess: false,
-  notes: null,
-  collectionIds: [],
-};
+const look: EditRequestPayload['before'] = editableJane({ email: null, siteKey: 'austin-tx', departmentKey: null, collectionIds: [] });
 const names: ReferenceNames = {
   sites: new Map([
     ['austin-tx', 'Austin, TX'],

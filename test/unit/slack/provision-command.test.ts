@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseProvisionCommand } from '../../../src/slack/commands/parse.js';
-import { helpMessage } from '../../../src/slack/views/help.js';
+import { HELP_SUBCOMMANDS, helpMessage } from '../../../src/slack/views/help.js';
 import { assertWithinSlackLimits } from '../../support/block-kit-limits.js';
 
 describe('parseProvisionCommand', () => {
@@ -73,6 +73,13 @@ describe('helpMessage', () => {
       expect(shown).toContain(usage);
     }
     expect(text).toContain('/provision');
+  });
+
+  it('names every top-level subcommand of its list in its plain text, import too', () => {
+    const { text } = helpMessage();
+    const listed = text.replace('/provision commands: ', '').split(', ');
+    expect(listed).toContain('import');
+    expect(listed).toEqual([...new Set(HELP_SUBCOMMANDS.map((s) => s.split(' ')[0]))]);
   });
 
   it('stays within Slack\'s limits for a message, with and without a problem', () => {

@@ -1,11 +1,11 @@
 import type { Button, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { readAuditDetails } from '../../../src/domain/audit-details.js';
-import { cardActions } from '../../../src/domain/card-actions.js';
+import { cardActions, type CardAction } from '../../../src/domain/card-actions.js';
 import type { UserCard } from '../../../src/services/user-card.js';
 import type { UserHistory } from '../../../src/services/user-history.js';
 import { ACTIONS } from '../../../src/slack/ids.js';
-import { userCardMessage } from '../../../src/slack/views/user-card.js';
+import { cardFootnote, userCardMessage } from '../../../src/slack/views/user-card.js';
 import { decodeHistoryPage, encodeHistoryPage, userHistoryMessage } from '../../../src/slack/views/user-history.js';
 import { assertWithinSlackLimits } from '../../support/block-kit-limits.js';
 
@@ -83,6 +83,42 @@ describe('userCardMessage', () => {
     expect(all(gone.blocks)).toContain('by <@U0APPROVER>');
     // A viewer who may not make requests sees History only.
     expect(buttonsOf(userCardMessage(card(), cardActions({ canRequest: false }, 'active')).blocks).map((b) => b.action_id)).toEqual([ACTIONS.userHistory]);
+  });
+
+  it('says in its footnote which buttons ask for approval and which act at once', () => {
+    const footnoteOf = (blocks: KnownBlock[]) => JSON.stringify(blocks.find((b) => b.block_id === 'card_footnote') ?? null);
+    const requester = userCardMessage(card(), cardActions({ canRequest: true, mayAskRecovery: true }, 'active', { hasExtension: true }));
+    expect(footnoteOf(requester.blocks)).toContain('Edit, Clone, Deactivate, Unassign extension, Reset sign-in and Resend welcome make requests: a contact-center admin approves each one.');
+    expect(footnoteOf(requester.blocks)).not.toContain('at once');
+
+    const approver = userCardMessage(card(), cardActions({ canRequest: true, isApprover: true, mayAskRecovery: true }, 'active', { hasExtension: true, locked: true }));
+    expectMessageWithinLimits(approver.blocks);
+    expect(footnoteOf(approver.blocks)).toContain(
+      'Edit, Clone, Deactivate, Unassign extension, Rotate device secret, Reset sign-in and Resend welcome make requests: a contact-center admin approves each one. Unlock acts at once, with no approval.',
+    );
+
+    // RESET_NEEDS_APPROVAL=false: an approver's reset and resend are carried out at once.
+    const atOnce = userCardMessage(card(), cardActions({ canRequest: true, isApprover: true, mayAskRecovery: true }, 'active', { locked: true }), { recovery: 'at_once' });
+    expect(footnoteOf(atOnce.blocks)).toContain('Edit, Clone and Deactivate make requests: a contact-center admin approves each one. Reset sign-in, Resend welcome and Unlock act at once, with no approval.');
+
+    // History alone changes nothing: no footnote.
+    expect(footnoteOf(userCardMessage(card(), cardActions({ canRequest: false }, 'active')).blocks)).toBe('null');
+    expect(footnoteOf(userCardMessage(card(), ['history', 'unlock']).blocks)).toContain('Unlock acts at once, with no approval.');
+  });
+
+  it('names in its footnote every button it shows but History, once, whoever looks', () => {
+    const viewers = [{ canRequest: true }, { canRequest: false, isApprover: true, mayAskRecovery: true }, { canRequest: true, isApprover: true, mayAskRecovery: true }, { canRequest: true, mayAskRecovery: true }];
+    for (const viewer of viewers)
+      for (const status of ['active', 'deactivated'] as const)
+        for (const account of [{}, { locked: true, hasExtension: true }])
+          for (const recoveryAtOnce of [false, true]) {
+            const actions: CardAction[] = cardActions(viewer, status, account);
+            const footnote = cardFootnote(actions, recoveryAtOnce) ?? '';
+            const labels = buttonsOf(userCardMessage(card({ status }), actions).blocks).map((b) => b.text.text).filter((l) => l !== 'History');
+            // Every shown label is in the footnote; each label's words appear once (no label is named twice).
+            for (const label of labels) expect(footnote.split(label).length - 1, `${label} in "${footnote}"`).toBe(1);
+            expect(footnote === '').toBe(labels.length === 0);
+          }
   });
 
   it('says never and not locked, and shows a non-agent without agent ID or extension', () => {

@@ -476,3 +476,37 @@ describe('userInfoModal: Slack limits', () => {
     expect(collectionsSummaryText([], 'all')).toBe('Collections: none available');
   });
 });
+
+describe('userInfoModal: an edited user’s retired values', () => {
+  const editState: UserFormState = { mode: 'edit', sourceUsername: 'jdoe', editVersion: 1, collectionIds: [] };
+  const retiredChoices = (over: Partial<UserFormChoices> = {}) =>
+    userChoices({
+      sites: [{ key: 'old-site', name: 'Old site', retired: true }, ...userChoices().sites],
+      profiles: [{ key: 'old-profile', name: 'Old profile', isDefault: false, retired: true }, ...userChoices().profiles],
+      ...over,
+    });
+
+  it('shows the current retired value "(retired)" and preselected, with a hint; the others stay as they are', () => {
+    const { modal, view } = build({ state: editState, choices: retiredChoices(), prefill: { siteKey: 'old-site', profileKey: 'old-profile', departmentKey: 'sales' } });
+    assertWithinSlackLimits(modal);
+    const values = fillView(view);
+    expect(values[BLOCKS.site]?.[ACTIONS.input]?.selected_option).toMatchObject({ value: 'old-site', text: { text: 'Old site (retired)' } });
+    // Not the tenant default: the profile the user has stays chosen.
+    expect(values[BLOCKS.profile]?.[ACTIONS.input]?.selected_option).toMatchObject({ value: 'old-profile', text: { text: 'Old profile (retired)' } });
+    expect(optionTexts(view, 'Site')).toEqual(['Old site (retired)', 'Austin, TX', 'Manila']);
+    expect(inputBlock(view, 'Site').hint?.text).toBe('Old site is retired: it stays while left as it is, but cannot be chosen again once changed.');
+    expect(inputBlock(view, 'Department').hint).toBeUndefined();
+    expect(values[BLOCKS.department]?.[ACTIONS.input]?.selected_option?.value).toBe('sales');
+  });
+
+  it('stays within Slack’s limits with a long retired name and a full list beside it', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ key: `site-${i}`, name: `Site ${i}` }));
+    const { modal, view } = build({ state: editState, choices: retiredChoices({ sites: [{ key: 'old-site', name: 'O'.repeat(200), retired: true }, ...many] }), prefill: { siteKey: 'old-site' } });
+    assertWithinSlackLimits(modal);
+    const selected = fillView(view)[BLOCKS.site]?.[ACTIONS.input]?.selected_option;
+    expect(selected?.value).toBe('old-site');
+    expect(selected?.text.text.endsWith(' (retired)')).toBe(true);
+    expect(selected?.text.text.length).toBeLessThanOrEqual(75);
+    expect(allOptions(view, 'Site')).toHaveLength(101);
+  });
+});

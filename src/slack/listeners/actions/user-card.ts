@@ -25,9 +25,10 @@ export async function cardAnswer(deps: SlackDeps, viewerId: string, username: st
   const card = await userCard(deps.services, { username: clipText(username, 254) });
   if (!card) return noSuchUser(username);
   const viewer = { canRequest: deps.access.canRequest(viewerId), isApprover: deps.access.isApprover(viewerId) };
-  const mayAskRecovery = recoveryRoute(deps.approvals.resetNeedsApproval, viewer) !== 'not_allowed';
+  const route = recoveryRoute(deps.approvals.resetNeedsApproval, viewer);
   // The card's lockedUntil is set only while the lock holds (services/user-card.ts).
-  return userCardMessage(card, cardActions({ ...viewer, mayAskRecovery }, card.status, { locked: card.lockedUntil !== null, hasExtension: card.extension !== null }));
+  const actions = cardActions({ ...viewer, mayAskRecovery: route !== 'not_allowed' }, card.status, { locked: card.lockedUntil !== null, hasExtension: card.extension !== null });
+  return userCardMessage(card, actions, { recovery: route === 'at_once' ? 'at_once' : 'needs_approval' });
 }
 
 /** One page of a user's history, or why there is none. */
