@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { rowsOf, type Db } from '../client.js';
-import { collections, departments, extensions, requests, sites, userCollections, users } from '../schema/index.js';
+import { collections, departments, extensions, referenceDataVersion, requests, sites, userCollections, users } from '../schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 /** Insert values; a column may be SQL (the agent ID is drawn from its sequence inside the INSERT). */
@@ -41,6 +41,12 @@ export interface TakenIdentities {
   emails: Set<string>;
   /** Usernames of open (pending or approved) create / clone requests; empty unless `openRequests` was asked for. */
   openRequests: Set<string>;
+  /**
+   * The reference-data version, read in the same statement when `referenceVersion` was asked for
+   * (undefined when its row is missing): with it a submission finds its lists in the cache without a
+   * round trip of their own (reference-data-cache.ts).
+   */
+  referenceVersion?: number;
 }
 
 /**
@@ -52,12 +58,12 @@ export interface TakenIdentities {
  */
 export async function findTakenIdentities(
   db: Db,
-  wanted: { usernames: readonly string[]; emails: readonly string[]; openRequests?: boolean },
+  wanted: { usernames: readonly string[]; emails: readonly string[]; openRequests?: boolean; referenceVersion?: boolean },
 ): Promise<TakenIdentities> {
   const usernames = [...new Set(wanted.usernames.map((u) => u.toLowerCase()))];
   const emails = [...new Set(wanted.emails.map((e) => e.toLowerCase()))];
   const none = { usernames: new Set<string>(), emails: new Set<string>(), openRequests: new Set<string>() };
-  if (usernames.length === 0 && emails.length === 0) return none;
+  if (usernames.length === 0 && emails.length === 0 && !wanted.referenceVersion) return none;
   // Arrays travel as one text parameter each ('{…}' literals are driver-neutral; postgres.js and
   // PGlite serialise JS arrays differently).
   const list = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
@@ -67,13 +73,18 @@ export async function findTakenIdentities(
     ? sql`array(select lower(${requests.payload} ->> 'username') from ${requests} where lower(${requests.payload} ->> 'username') = any(${u}) and ${requests.state} in ('pending', 'approved') and ${requests.payload} ? 'username')`
     : sql`'{}'::text[]`;
   // to_json: both drivers hand back JSON as parsed JS values, whereas text[] comes back in different shapes.
-  const result = await db.execute<{ usernames: string[]; emails: string[]; open: string[] }>(sql`
+  // The version as text: postgres.js hands a bigint back as a string, PGlite as a bigint.
+  const version = wanted.referenceVersion ? sql`(select ${referenceDataVersion.version}::text from ${referenceDataVersion})` : sql`null::text`;
+  type Row = { usernames: string[]; emails: string[]; open: string[]; version: string | null };
+  const result = await db.execute<Row>(sql`
     select to_json(array(select lower(${users.username}) from ${users} where lower(${users.username}) = any(${u}))) as usernames,
            to_json(array(select lower(${users.email}) from ${users} where lower(${users.email}) = any(${e}))) as emails,
-           to_json(${open}) as open`);
-  const row = rowsOf<{ usernames: string[]; emails: string[]; open: string[] }>(result)[0];
+           to_json(${open}) as open,
+           ${version} as version`);
+  const row = rowsOf<Row>(result)[0];
   if (!row) return none;
-  return { usernames: new Set(row.usernames), emails: new Set(row.emails), openRequests: new Set(row.open) };
+  const taken: TakenIdentities = { usernames: new Set(row.usernames), emails: new Set(row.emails), openRequests: new Set(row.open) };
+  return row.version === null ? taken : { ...taken, referenceVersion: Number(row.version) };
 }
 
 /** Lower-cased usernames among `names` that users already have (an import checks a whole file at once). */
