@@ -130,6 +130,23 @@ describe(`find: relevance order and paging (${testDriver})`, () => {
     expect((await allPages(database.db, { text: 'ark', pageSize: 7 })).flat()).toEqual(parks);
   });
 
+  it('puts an exact email first even when more users than a page share it as a prefix and sort before its owner', async () => {
+    const row = (username: string, email: string) => ({
+      username,
+      firstName: 'Mo',
+      lastName: 'Box',
+      email,
+      siteKey: 'remote',
+      phone: '+15555551234',
+      profileKey: 'standard-agent',
+      userType: 'non_agent' as const,
+      createdBy: 'test',
+    });
+    await database.db.insert(users).values([row('zmail', 'mailbox@example.com'), ...[1, 2, 3].map((i) => row(`m${i}`, `mailbox@example.community${i}`))]);
+    expect((await allPages(database.db, { text: 'mailbox@example.com', pageSize: 1 })).flat()).toEqual(['zmail', 'm1', 'm2', 'm3']);
+    expect(await usernamesOf(database.db, { text: 'MAILBOX@example.com', pageSize: 2 })).toEqual(['zmail', 'm1']);
+  });
+
   it.skipIf(testDriver !== 'postgres')('PGlite returns the same pages as Postgres for the same data', async () => {
     const embedded = await openDatabase({ driver: 'pglite' });
     try {

@@ -359,24 +359,41 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
   const pattern = likePattern(text, 'contains');
   const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
   const startsWith = (column: SQL) => sql`(${column} collate "C" >= ${term}${upper === undefined ? sql`` : sql` and ${column} collate "C" < ${upper}`})`;
-  const prefixMatch = sql.join(
-    [sql`lower(${users.username})`, sql`lower(${users.email})`, sql`lower(${users.firstName})`, sql`lower(${users.lastName})`, sql`lower(${fullName})`].map(startsWith),
-    sql` or `,
-  );
   const infixMatch = sql.join(
     [users.username, users.email, users.firstName, users.lastName, fullName].map((column) => sql`${column} ilike ${pattern}`),
     sql` or `,
   );
   const similarity = sql`greatest(similarity(${users.username}, ${term}), similarity(coalesce(${users.email}, ''), ${term}), similarity(${fullName}, ${term}))`;
   const enough = q.offset + q.limit;
+  // Rank 0 and 1, one branch per column, each its first `enough` rows in username order: a row of the
+  // page is among them in every branch it is in (its rank is 0 or 1 in all of them). The exact email
+  // is a branch of its own (an exact username is the first of the username branch anyway). A first
+  // name that starts with the term means a full name that does: the full name's branch holds them.
+  // For active users (a find's default) the partial covering indexes (drizzle/, users_*_active)
+  // answer each branch from the index alone; the username one in order, so it stops at `enough`.
+  // Only the username's branch reads in the order it needs; the others find their matches through
+  // their own column's index first ("offset 0", as below), then keep the first `enough`: walking the
+  // username index and filtering instead reads most of the table when the matches sort late (j).
+  const columns = sql`${users.id} as id, ${users.username} as username, ${users.email} as email, ${usernameKey} as lc`;
+  const matching = (column: SQL) => sql`select ${columns} from ${users} where ${startsWith(column)} and ${filtered}`;
+  const prefixBranch = (column: SQL) => sql`(select * from (${matching(column)} offset 0) m order by lc, id limit ${enough})`;
+  const prefixBranches = sql.join(
+    [
+      sql`(${matching(sql`lower(${users.username})`)} order by lc, id limit ${enough})`,
+      sql`(select ${columns} from ${users} where lower(${users.email}) = ${term} and ${filtered})`,
+      prefixBranch(sql`lower(${users.email})`),
+      prefixBranch(sql`lower(${users.lastName})`),
+      prefixBranch(sql`lower(${fullName})`),
+    ],
+    sql` union `,
+  );
 
-  // "offset 0" keeps a branch's matches apart from its order: the planner would otherwise walk the
-  // username index and filter, which reads most of the table when a common name sorts late.
+  // "offset 0" keeps the infix branch's matches apart from its order: the planner would otherwise walk
+  // the username index and filter, which reads most of the table when a common name sorts late.
   const result = await db.execute(sql`
     with head as (
       select id, case when lower(username) = ${term} or lower(email) = ${term} then 0 else 1 end as tier, 0::real as sim, lc
-      from (select ${users.id} as id, ${users.username} as username, ${users.email} as email, ${usernameKey} as lc
-            from ${users} where (${prefixMatch}) and ${filtered} offset 0) m
+      from (${prefixBranches}) m
       order by tier, lc, id limit ${enough}
     ),
     infix as (
