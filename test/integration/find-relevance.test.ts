@@ -1,3 +1,4 @@
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import type { Db } from '../../src/db/client.js';
@@ -142,9 +143,17 @@ describe(`find: relevance order and paging (${testDriver})`, () => {
       userType: 'non_agent' as const,
       createdBy: 'test',
     });
-    await database.db.insert(users).values([row('zmail', 'mailbox@example.com'), ...[1, 2, 3].map((i) => row(`m${i}`, `mailbox@example.community${i}`))]);
-    expect((await allPages(database.db, { text: 'mailbox@example.com', pageSize: 1 })).flat()).toEqual(['zmail', 'm1', 'm2', 'm3']);
-    expect(await usernamesOf(database.db, { text: 'MAILBOX@example.com', pageSize: 2 })).toEqual(['zmail', 'm1']);
+    const added = await database.db
+      .insert(users)
+      .values([row('zmail', 'mailbox@example.com'), ...[1, 2, 3].map((i) => row(`m${i}`, `mailbox@example.community${i}`))])
+      .returning({ id: users.id });
+    try {
+      expect((await allPages(database.db, { text: 'mailbox@example.com', pageSize: 1 })).flat()).toEqual(['zmail', 'm1', 'm2', 'm3']);
+      expect(await usernamesOf(database.db, { text: 'MAILBOX@example.com', pageSize: 2 })).toEqual(['zmail', 'm1']);
+    } finally {
+      // The other tests compare this directory with PEOPLE alone.
+      await database.db.delete(users).where(inArray(users.id, added.map((a) => a.id)));
+    }
   });
 
   it.skipIf(testDriver !== 'postgres')('PGlite returns the same pages as Postgres for the same data', async () => {
