@@ -8,12 +8,16 @@ import { median } from './cold-start.js';
 export interface ExplainFigure {
   executionMs: number;
   planningMs: number;
+  /** Shared buffers the statement touched (hit + read), in the median run: what an index saves shows here. */
+  buffers: number;
   /** The top plan nodes that read users, to see which index led. */
   scans: string[];
 }
 
 interface PlanNode {
   'Node Type': string;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
   'Index Name'?: string;
   'Actual Loops'?: number;
   Plans?: PlanNode[];
@@ -40,15 +44,17 @@ export async function explainFind(url: string, term: string, times = 7): Promise
     const { query, params } = caught;
     const execution: number[] = [];
     const planning: number[] = [];
+    const buffers: number[] = [];
     const scans = new Set<string>();
     for (let i = 0; i < times; i++) {
       const [row] = await client.unsafe(`explain (analyze, buffers, format json) ${query}`, params as never[]);
       const [plan] = (row as unknown as { 'QUERY PLAN': { 'Execution Time': number; 'Planning Time': number; Plan: PlanNode }[] })['QUERY PLAN'];
       execution.push(plan!['Execution Time']);
       planning.push(plan!['Planning Time']);
+      buffers.push((plan!.Plan['Shared Hit Blocks'] ?? 0) + (plan!.Plan['Shared Read Blocks'] ?? 0));
       scansOf(plan!.Plan, scans);
     }
-    return { executionMs: median(execution), planningMs: median(planning), scans: [...scans] };
+    return { executionMs: median(execution), planningMs: median(planning), buffers: median(buffers), scans: [...scans] };
   } finally {
     await client.end();
   }

@@ -5,8 +5,9 @@ import { DEVICE_TYPES } from '../domain/extension.js';
 import { extensionTakenMessage, nextFreeExtension, parseExtensionNumber, typedExtensionNumber } from '../domain/extension-number.js';
 import { validateOptionalText } from '../domain/person.js';
 import { audit, type AuditSink } from '../db/repositories/audit.js';
-import { findExtensionByNumber, insertExtension, takenNumbersInRanges, type ExtensionRow } from '../db/repositories/extensions.js';
-import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import { findExtensionByNumber, insertExtension, rangesWithTakenNumbers, type ExtensionRow } from '../db/repositories/extensions.js';
+import type { ReferenceChoices } from '../db/repositories/reference-data.js';
+import { referenceChoicesAt } from '../db/repositories/reference-data-cache.js';
 import type { Db } from '../db/client.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { parseInput, throwIfAny } from './input.js';
@@ -38,9 +39,8 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
 
 /** The number the form suggests: the lowest free one in the operator's ranges, or null when all are used. */
 export async function suggestExtensionNumber(db: Db): Promise<number | null> {
-  const { extensionRanges } = await listReferenceChoices(db);
-  const taken = await takenNumbersInRanges(db, extensionRanges);
-  return nextFreeExtension(extensionRanges, (n) => taken.has(n));
+  const { ranges, taken } = await rangesWithTakenNumbers(db);
+  return nextFreeExtension(ranges, (n) => taken.has(n));
 }
 
 export interface PreparedExtension {
@@ -67,22 +67,18 @@ export function checkExtensionFields(choices: Pick<ReferenceChoices, 'callerIds'
 
 /**
  * Every check of a new extension, without writing. A request that waits for approval may leave the
- * number empty (`allowNextFree`): the next free one is drawn when it is carried out.
+ * number empty (`allowNextFree`): the next free one is drawn when it is carried out. One read (the
+ * ranges, the numbers taken in them, the reference-data version) while the lists are cached.
  */
-export async function prepareExtension(
-  deps: ServiceDeps,
-  raw: unknown,
-  options: { allowNextFree: boolean; choices?: Promise<ReferenceChoices> } = { allowNextFree: false },
-): Promise<PreparedExtension> {
+export async function prepareExtension(deps: ServiceDeps, raw: unknown, options: { allowNextFree: boolean } = { allowNextFree: false }): Promise<PreparedExtension> {
   const input = parseInput(createExtensionInput, raw);
-  const choices = await (options.choices ?? listReferenceChoices(deps.db));
-  const ranges = choices.extensionRanges;
+  const { ranges, taken, referenceVersion } = await rangesWithTakenNumbers(deps.db);
+  const choices = await referenceChoicesAt(deps.db, referenceVersion);
   const issues: FieldIssue[] = [];
 
   const { deviceName, issues: fieldIssues } = checkExtensionFields(choices, input);
   issues.push(...fieldIssues);
 
-  const taken = await takenNumbersInRanges(deps.db, ranges);
   const suggestion = nextFreeExtension(ranges, (n) => taken.has(n));
   let number: number | null = null;
   const typed = typedExtensionNumber(input.extensionNumber);

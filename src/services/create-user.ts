@@ -6,7 +6,8 @@ import { isAgentType } from '../domain/user-types.js';
 import { suggestUsername, usernameTakenMessage } from '../domain/username.js';
 import { audit as writeAudit, type AuditSink } from '../db/repositories/audit.js';
 import { assignExtensionIfFree, findExtensionWithHolder, type ExtensionRow } from '../db/repositories/extensions.js';
-import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import type { ReferenceChoices } from '../db/repositories/reference-data.js';
+import { referenceChoicesAt } from '../db/repositories/reference-data-cache.js';
 import {
   addUserCollections,
   findTakenIdentities,
@@ -124,24 +125,36 @@ export interface PrepareUserOptions {
  * that can refuse it (taken username or email, the extension's state). All problems are reported
  * together. Submitting a request runs this, so a request that waits for approval was valid when made,
  * and its approval runs it again against the directory of that moment (services/request-execution.ts).
- * The directory is one statement (findTakenIdentities) beside the extension's own read: a submission
- * is a handful of round trips, not one per question.
+ * The directory is one statement (findTakenIdentities) that also reads the reference-data version, so
+ * the lists come from the cache (reference-data-cache.ts) with no round trip of their own; an
+ * existing extension is one more read beside it.
  */
 export async function prepareUser(deps: ServiceDeps, actor: Actor, input: UserInfoInput, options: PrepareUserOptions): Promise<PreparedUser> {
   const { person, issues } = validatePerson(input, deps.settings.phoneDefaultCountry);
-  const checkOpen = options.checkOpenRequest === true;
+  const ask = { checkOpenRequest: options.checkOpenRequest === true, referenceVersion: options.choices === undefined };
+  const choicesAfter = (read: Promise<{ referenceVersion?: number }>) => options.choices ?? read.then((r) => referenceChoicesAt(deps.db, r.referenceVersion));
   if (!person) {
     // Show every problem at once: a taken username or email is worth saying beside a bad phone.
-    const [choices, taken] = await Promise.all([options.choices ?? listReferenceChoices(deps.db), takenFieldsOf(deps.db, input, issues, checkOpen)]);
-    throwIfAny([...issues, ...resolveReferences(choices, input, actor).issues, ...taken]);
+    const taken = takenFieldsOf(deps.db, input, issues, ask);
+    const [choices, { issues: takenIssues }] = await Promise.all([choicesAfter(taken), taken]);
+    throwIfAny([...issues, ...resolveReferences(choices, input, actor).issues, ...takenIssues]);
     throw new Error('validation failed without an issue');
   }
-  const [choices, conflicts] = await Promise.all([options.choices ?? listReferenceChoices(deps.db), findConflicts(deps.db, person, input, options.extensionComesWithRequest, checkOpen)]);
+  const found = findConflicts(deps.db, person, input, options.extensionComesWithRequest, ask);
+  const [choices, conflicts] = await Promise.all([choicesAfter(found), found]);
   const references = resolveReferences(choices, input, actor);
   // With a bad reference choice the extension is not judged yet (as with a bad field above).
   throwIfAny(references.issues.length > 0 ? [...references.issues, ...conflicts.identityIssues] : conflicts.issues);
   if (!references.resolved) throw new Error('validation passed without a result');
   return conflicts.extension ? { person, resolved: references.resolved, extension: conflicts.extension } : { person, resolved: references.resolved };
+}
+
+/** What the directory read is asked beside the taken username and email. */
+interface DirectoryAsk {
+  /** An open request for the username too (a submission's check). */
+  checkOpenRequest: boolean;
+  /** The reference-data version too (for the cached lists). */
+  referenceVersion: boolean;
 }
 
 /** Reads that can refuse the request before any work: taken username or email, an open request, the extension's state. */
@@ -150,15 +163,16 @@ async function findConflicts(
   person: ValidPerson,
   input: UserInfoInput,
   extensionComesWithRequest: boolean,
-  checkOpenRequest: boolean,
-): Promise<{ issues: FieldIssue[]; identityIssues: FieldIssue[]; extension?: ExtensionRow }> {
+  ask: DirectoryAsk,
+): Promise<{ issues: FieldIssue[]; identityIssues: FieldIssue[]; extension?: ExtensionRow; referenceVersion?: number }> {
   const typed = typedExtensionNumber(input.extensionNumber);
   // Format only: an extension made before the operator changed the ranges can still be assigned.
   const parsed = typed === '' ? undefined : parseExtensionNumber(typed, []);
-  const [identityIssues, found] = await Promise.all([
-    identityIssuesOf(db, person.username, person.email, checkOpenRequest),
+  const [identity, found] = await Promise.all([
+    identityIssuesOf(db, person.username, person.email, ask),
     parsed?.ok ? findExtensionWithHolder(db, parsed.number) : undefined,
   ]);
+  const identityIssues = identity.issues;
   const issues = [...identityIssues];
   if (!parsed) {
     if (isAgentType(person.userType) && !extensionComesWithRequest) {
@@ -170,30 +184,42 @@ async function findConflicts(
     // Naming the holder tells the requester whom to ask about it (find shows every extension anyway).
     issues.push(extensionAssignedIssue(found.extension.number, found.holder ?? undefined));
   }
-  return found ? { issues, identityIssues, extension: found.extension } : { issues, identityIssues };
+  const version = identity.referenceVersion === undefined ? {} : { referenceVersion: identity.referenceVersion };
+  return found ? { issues, identityIssues, extension: found.extension, ...version } : { issues, identityIssues, ...version };
 }
 
 /** Taken username / email for the fields that are themselves well-formed, when other fields are not. */
-async function takenFieldsOf(db: Db, input: UserInfoInput, issues: readonly FieldIssue[], checkOpenRequest: boolean): Promise<FieldIssue[]> {
+function takenFieldsOf(db: Db, input: UserInfoInput, issues: readonly FieldIssue[], ask: DirectoryAsk): Promise<IdentityIssues> {
   const bad = new Set(issues.map((i) => i.field));
   // Only a well-formed username is looked up: anything else (a NUL, say) is the username rule's to refuse.
   const username = !bad.has('username') && typeof input.username === 'string' ? input.username.trim() : '';
   const email = !bad.has('email') && typeof input.email === 'string' ? input.email.trim() : '';
-  return identityIssuesOf(db, username, email || null, checkOpenRequest);
+  return identityIssuesOf(db, username, email || null, ask);
+}
+
+interface IdentityIssues {
+  issues: FieldIssue[];
+  referenceVersion?: number;
 }
 
 /**
  * The field issues of a taken username (with a free suggestion), a taken email, and an open request
- * for the username, from one read. An empty username is not looked up.
+ * for the username, from one read (with the reference-data version when asked). An empty username is
+ * not looked up.
  */
-async function identityIssuesOf(db: Db, username: string, email: string | null, checkOpenRequest: boolean): Promise<FieldIssue[]> {
-  const taken = await findTakenIdentities(db, { usernames: username ? [username] : [], emails: email ? [email] : [], openRequests: checkOpenRequest });
+async function identityIssuesOf(db: Db, username: string, email: string | null, ask: DirectoryAsk): Promise<IdentityIssues> {
+  const taken = await findTakenIdentities(db, {
+    usernames: username ? [username] : [],
+    emails: email ? [email] : [],
+    openRequests: ask.checkOpenRequest,
+    referenceVersion: ask.referenceVersion,
+  });
   const found: FieldIssue[] = [];
   // A field's own problem (taken) is the one to fix first; the open request only when the name is free.
   if (username && taken.usernames.has(username.toLowerCase())) found.push(await usernameTakenIssue(db, username));
   else if (username && taken.openRequests.has(username.toLowerCase())) found.push(openRequestIssue(username));
   if (email && taken.emails.has(email.toLowerCase())) found.push(issue('email', 'email_in_use', emailInUseMessage(email)));
-  return found;
+  return taken.referenceVersion === undefined ? { issues: found } : { issues: found, referenceVersion: taken.referenceVersion };
 }
 
 /** The username an open (pending or approved) request already names. */

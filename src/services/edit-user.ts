@@ -7,7 +7,8 @@ import { diffUser, NEW_EXTENSION, type DiffNames, type EditableUser } from '../d
 import { isAgentType } from '../domain/user-types.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findExtensionByNumber, findExtensionOfUser } from '../db/repositories/extensions.js';
-import { listReferenceChoices, type Choice, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import type { Choice, ReferenceChoices } from '../db/repositories/reference-data.js';
+import { cachedReferenceChoices } from '../db/repositories/reference-data-cache.js';
 import { findOpenChangeForUser, insertRequest } from '../db/repositories/requests.js';
 import { activeCollectionIdsOfUser, findUserByEmail, findUserByUsername, type UserRow } from '../db/repositories/users.js';
 import type { Db } from '../db/client.js';
@@ -174,7 +175,7 @@ export async function checkEditRequest(deps: ServiceDeps, actor: Actor, raw: unk
   // The username is the user's own, never the form's.
   const base = parseInput(userInfoSchema, { ...(request.input as object), username: user.username, password: null });
   const { person, issues } = validatePerson(base, deps.settings.phoneDefaultCountry);
-  const choices = await listReferenceChoices(deps.db);
+  const choices = await cachedReferenceChoices(deps.db);
   const clusterKey = base.clusterKey === undefined ? before.clusterKey : base.clusterKey;
   const references = resolveEditReferences(choices, { ...base, clusterKey, collectionIds: base.collectionIds ?? [...before.collectionIds] }, before, actor);
   issues.push(...references.issues);

@@ -1,6 +1,6 @@
 import { describeRanges, nextFreeExtension } from '../domain/extension-number.js';
-import { takenNumbersInRanges } from '../db/repositories/extensions.js';
-import { cachedReferenceChoices, cachedReferenceChoicesWithFreeExtensions } from '../db/repositories/reference-data-cache.js';
+import { rangesWithTakenNumbers } from '../db/repositories/extensions.js';
+import { cachedReferenceChoices, cachedReferenceChoicesWithFreeExtensions, referenceChoicesAt } from '../db/repositories/reference-data-cache.js';
 import type { ReferenceChoices } from '../db/repositories/reference-data.js';
 import type { Actor, ServiceDeps } from './context.js';
 
@@ -44,13 +44,14 @@ export async function userFormData(deps: ServiceDeps, actor: Actor) {
 
 /** What the extension form offers, with the next free number to prefill. Throws ReferenceDataMissing. */
 export async function extensionFormData(deps: ServiceDeps) {
-  const choices = requireReferenceData(await cachedReferenceChoices(deps.db));
-  const taken = await takenNumbersInRanges(deps.db, choices.extensionRanges);
+  // One statement while the lists are cached: the ranges and their used numbers carry the version.
+  const { ranges, taken, referenceVersion } = await rangesWithTakenNumbers(deps.db);
+  const choices = requireReferenceData(await referenceChoicesAt(deps.db, referenceVersion));
   return {
     callerIds: choices.callerIds,
     e911Locations: choices.e911Locations,
-    suggestedNumber: nextFreeExtension(choices.extensionRanges, (n) => taken.has(n)),
-    rangesText: describeRanges(choices.extensionRanges),
+    suggestedNumber: nextFreeExtension(ranges, (n) => taken.has(n)),
+    rangesText: describeRanges(ranges),
   };
 }
 

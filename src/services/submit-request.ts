@@ -4,7 +4,6 @@ import { hashPassword } from '../domain/password-hash.js';
 import type { RequestKind } from '../domain/request-state.js';
 import { isAgentType } from '../domain/user-types.js';
 import { findOpenRequestForExtensionNumber, insertRequestAudited } from '../db/repositories/requests.js';
-import { listReferenceChoices } from '../db/repositories/reference-data.js';
 import { databaseErrorFacts, violatedUniqueConstraint } from '../db/errors.js';
 import { cloneTemplate } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
@@ -86,13 +85,13 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
     await cloneTemplate(deps, base.sourceUsername);
   }
   const comesWithExtension = request.newExtension !== undefined;
-  // Read once for both the user's and the new extension's checks.
-  const choices = listReferenceChoices(deps.db);
   // The Slack lookup runs beside the directory checks: all answer before the ack is due. The open
-  // request for the username is asked in prepareUser's directory read.
+  // request for the username and the reference-data version are asked in prepareUser's directory
+  // read, and the new extension's checks read the version beside its numbers: the lists themselves
+  // come from the cache (reference-data-cache.ts).
   const [extensionCheck, userCheck, deliveryCheck] = await Promise.allSettled([
-    request.newExtension === undefined ? Promise.resolve(undefined) : prepareExtension(deps, request.newExtension, { allowNextFree: true, choices }),
-    prepareUser(deps, actor, base, { extensionComesWithRequest: comesWithExtension, checkOpenRequest: true, choices }),
+    request.newExtension === undefined ? Promise.resolve(undefined) : prepareExtension(deps, request.newExtension, { allowNextFree: true }),
+    prepareUser(deps, actor, base, { extensionComesWithRequest: comesWithExtension, checkOpenRequest: true }),
     oneTimePasswordDeliveryIssue(deps.settings.passwordPolicy, base, ports.findSlackMember),
   ]);
   const issues: FieldIssue[] = [];

@@ -1,3 +1,4 @@
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import type { Db } from '../../src/db/client.js';
@@ -128,6 +129,31 @@ describe(`find: relevance order and paging (${testDriver})`, () => {
     for (let i = 0; i < 3; i++) expect(await allPages(database.db, { text: 'park', pageSize: 20 })).toEqual(first);
     // The same 25 tie inside the text too ("ark" is in every name and username).
     expect((await allPages(database.db, { text: 'ark', pageSize: 7 })).flat()).toEqual(parks);
+  });
+
+  it('puts an exact email first even when more users than a page share it as a prefix and sort before its owner', async () => {
+    const row = (username: string, email: string) => ({
+      username,
+      firstName: 'Mo',
+      lastName: 'Box',
+      email,
+      siteKey: 'remote',
+      phone: '+15555551234',
+      profileKey: 'standard-agent',
+      userType: 'non_agent' as const,
+      createdBy: 'test',
+    });
+    const added = await database.db
+      .insert(users)
+      .values([row('zmail', 'mailbox@example.com'), ...[1, 2, 3].map((i) => row(`m${i}`, `mailbox@example.community${i}`))])
+      .returning({ id: users.id });
+    try {
+      expect((await allPages(database.db, { text: 'mailbox@example.com', pageSize: 1 })).flat()).toEqual(['zmail', 'm1', 'm2', 'm3']);
+      expect(await usernamesOf(database.db, { text: 'MAILBOX@example.com', pageSize: 2 })).toEqual(['zmail', 'm1']);
+    } finally {
+      // The other tests compare this directory with PEOPLE alone.
+      await database.db.delete(users).where(inArray(users.id, added.map((a) => a.id)));
+    }
   });
 
   it.skipIf(testDriver !== 'postgres')('PGlite returns the same pages as Postgres for the same data', async () => {

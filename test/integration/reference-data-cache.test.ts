@@ -6,7 +6,10 @@ import { cachedReferenceChoices, cachedReferenceChoicesWithFreeExtensions, readR
 import { freeExtensionNumbers } from '../../src/db/repositories/extensions.js';
 import { listReferenceChoices } from '../../src/db/repositories/reference-data.js';
 import { extensions, referenceDataVersion, sites } from '../../src/db/schema/index.js';
+import { InvalidInput } from '../../src/domain/errors.js';
 import { DEMO_REFERENCE_DATA, loadReferenceData } from '../../src/services/load-reference-data.js';
+import { submitUserRequest } from '../../src/services/submit-request.js';
+import { depsFor, janeDoe, requester } from '../support/fixtures.js';
 import type { SlackView } from '../support/fill-view.js';
 import { triggerId } from '../support/slack-interactions.js';
 import { sendSlashCommand } from '../support/slack-request.js';
@@ -114,6 +117,19 @@ describe(`the reference-data cache (${testDriver})`, () => {
     // And the reload that takes it out again retires it from the next modal.
     await loadReferenceData(t.db, await readFile(DEMO_REFERENCE_DATA, 'utf8'), 'demo.yml');
     expect(siteNames(await openUserModal(t))).not.toContain('Boise, ID');
+  });
+
+  it('a submission is checked against the lists of the moment: a site loaded after the cache was filled is accepted, a retired one refused', async () => {
+    const deps = depsFor(t.db, { now: () => new Date() });
+    const submit = (username: string) => submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username, email: `${username}@example.com`, siteKey: 'tulsa-ok' }) });
+    const refused = await submit('cache.before').catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(InvalidInput);
+    expect((refused as InvalidInput).issues.map((i) => `${i.field}:${i.code}`)).toEqual(['siteKey:unknown_reference']);
+    await loadReferenceData(t.db, await demoWithSite('tulsa-ok', 'Tulsa, OK'), 'with-tulsa.yml');
+    // The cache held the lists without Tulsa: the version read with the directory moved, so they are read again.
+    expect((await submit('cache.after')).payload.siteKey).toBe('tulsa-ok');
+    await loadReferenceData(t.db, await readFile(DEMO_REFERENCE_DATA, 'utf8'), 'demo.yml');
+    expect(((await submit('cache.retired').catch((err: unknown) => err)) as InvalidInput).issues.map((i) => `${i.field}:${i.code}`)).toEqual(['siteKey:unknown_reference']);
   });
 
   it('a load rolled back leaves the version and the cache as they were', async () => {

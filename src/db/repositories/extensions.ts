@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ExtensionRange } from '../../domain/extension-number.js';
-import type { Db } from '../client.js';
-import { extensions, users } from '../schema/index.js';
+import { rowsOf, type Db } from '../client.js';
+import { extensionRanges, extensions, referenceDataVersion, users } from '../schema/index.js';
 
 export type ExtensionRow = typeof extensions.$inferSelect;
 export type NewExtensionRow = typeof extensions.$inferInsert;
@@ -40,6 +40,28 @@ export async function takenNumbersInRanges(db: Db, ranges: readonly ExtensionRan
     .where(or(...ranges.map((r) => and(gte(extensions.number, r.from), lte(extensions.number, r.to)))))
     .orderBy(asc(extensions.number));
   return new Set(rows.map((r) => r.number));
+}
+
+/**
+ * The operator's ranges, the numbers used inside them and the reference-data version, in one
+ * statement: the ranges and the numbers come from the same snapshot (a suggestion never skips numbers
+ * of other ranges than it draws from), and with the version the other lists come from the cache
+ * (reference-data-cache.ts) without a round trip of their own. Undefined version: its row is missing.
+ */
+export async function rangesWithTakenNumbers(db: Db): Promise<{ ranges: ExtensionRange[]; taken: Set<number>; referenceVersion?: number }> {
+  type Row = { version: string | null; ranges: ExtensionRange[]; taken: string };
+  // JSON and text: the two drivers decode bigints and arrays differently, these alike.
+  const result = await db.execute<Row>(sql`
+    select (select ${referenceDataVersion.version}::text from ${referenceDataVersion}) as version,
+           (select coalesce(json_agg(json_build_object('from', ${extensionRanges.from}, 'to', ${extensionRanges.to}) order by ${extensionRanges.from}), '[]'::json) from ${extensionRanges}) as ranges,
+           array_to_string(array(
+             select ${extensions.number} from ${extensions}
+             where exists (select 1 from ${extensionRanges} where ${extensions.number} between ${extensionRanges.from} and ${extensionRanges.to})
+           ), ',') as taken`);
+  const row = rowsOf<Row>(result)[0];
+  if (!row) throw new Error('the range read returned no row');
+  const taken = new Set(row.taken === '' ? [] : row.taken.split(',').map(Number));
+  return row.version === null ? { ranges: row.ranges, taken } : { ranges: row.ranges, taken, referenceVersion: Number(row.version) };
 }
 
 export async function insertExtension(db: Db, values: NewExtensionRow): Promise<ExtensionRow> {

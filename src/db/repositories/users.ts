@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { rowsOf, type Db } from '../client.js';
-import { collections, departments, extensions, requests, sites, userCollections, users } from '../schema/index.js';
+import { collections, departments, extensions, referenceDataVersion, requests, sites, userCollections, users } from '../schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 /** Insert values; a column may be SQL (the agent ID is drawn from its sequence inside the INSERT). */
@@ -41,6 +41,12 @@ export interface TakenIdentities {
   emails: Set<string>;
   /** Usernames of open (pending or approved) create / clone requests; empty unless `openRequests` was asked for. */
   openRequests: Set<string>;
+  /**
+   * The reference-data version, read in the same statement when `referenceVersion` was asked for
+   * (undefined when its row is missing): with it a submission finds its lists in the cache without a
+   * round trip of their own (reference-data-cache.ts).
+   */
+  referenceVersion?: number;
 }
 
 /**
@@ -52,12 +58,12 @@ export interface TakenIdentities {
  */
 export async function findTakenIdentities(
   db: Db,
-  wanted: { usernames: readonly string[]; emails: readonly string[]; openRequests?: boolean },
+  wanted: { usernames: readonly string[]; emails: readonly string[]; openRequests?: boolean; referenceVersion?: boolean },
 ): Promise<TakenIdentities> {
   const usernames = [...new Set(wanted.usernames.map((u) => u.toLowerCase()))];
   const emails = [...new Set(wanted.emails.map((e) => e.toLowerCase()))];
   const none = { usernames: new Set<string>(), emails: new Set<string>(), openRequests: new Set<string>() };
-  if (usernames.length === 0 && emails.length === 0) return none;
+  if (usernames.length === 0 && emails.length === 0 && !wanted.referenceVersion) return none;
   // Arrays travel as one text parameter each ('{…}' literals are driver-neutral; postgres.js and
   // PGlite serialise JS arrays differently).
   const list = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
@@ -67,13 +73,18 @@ export async function findTakenIdentities(
     ? sql`array(select lower(${requests.payload} ->> 'username') from ${requests} where lower(${requests.payload} ->> 'username') = any(${u}) and ${requests.state} in ('pending', 'approved') and ${requests.payload} ? 'username')`
     : sql`'{}'::text[]`;
   // to_json: both drivers hand back JSON as parsed JS values, whereas text[] comes back in different shapes.
-  const result = await db.execute<{ usernames: string[]; emails: string[]; open: string[] }>(sql`
+  // The version as text: postgres.js hands a bigint back as a string, PGlite as a bigint.
+  const version = wanted.referenceVersion ? sql`(select ${referenceDataVersion.version}::text from ${referenceDataVersion})` : sql`null::text`;
+  type Row = { usernames: string[]; emails: string[]; open: string[]; version: string | null };
+  const result = await db.execute<Row>(sql`
     select to_json(array(select lower(${users.username}) from ${users} where lower(${users.username}) = any(${u}))) as usernames,
            to_json(array(select lower(${users.email}) from ${users} where lower(${users.email}) = any(${e}))) as emails,
-           to_json(${open}) as open`);
-  const row = rowsOf<{ usernames: string[]; emails: string[]; open: string[] }>(result)[0];
+           to_json(${open}) as open,
+           ${version} as version`);
+  const row = rowsOf<Row>(result)[0];
   if (!row) return none;
-  return { usernames: new Set(row.usernames), emails: new Set(row.emails), openRequests: new Set(row.open) };
+  const taken: TakenIdentities = { usernames: new Set(row.usernames), emails: new Set(row.emails), openRequests: new Set(row.open) };
+  return row.version === null ? taken : { ...taken, referenceVersion: Number(row.version) };
 }
 
 /** Lower-cased usernames among `names` that users already have (an import checks a whole file at once). */
@@ -348,24 +359,41 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
   const pattern = likePattern(text, 'contains');
   const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
   const startsWith = (column: SQL) => sql`(${column} collate "C" >= ${term}${upper === undefined ? sql`` : sql` and ${column} collate "C" < ${upper}`})`;
-  const prefixMatch = sql.join(
-    [sql`lower(${users.username})`, sql`lower(${users.email})`, sql`lower(${users.firstName})`, sql`lower(${users.lastName})`, sql`lower(${fullName})`].map(startsWith),
-    sql` or `,
-  );
   const infixMatch = sql.join(
     [users.username, users.email, users.firstName, users.lastName, fullName].map((column) => sql`${column} ilike ${pattern}`),
     sql` or `,
   );
   const similarity = sql`greatest(similarity(${users.username}, ${term}), similarity(coalesce(${users.email}, ''), ${term}), similarity(${fullName}, ${term}))`;
   const enough = q.offset + q.limit;
+  // Rank 0 and 1, one branch per column, each its first `enough` rows in username order: a row of the
+  // page is among them in every branch it is in (its rank is 0 or 1 in all of them). The exact email
+  // is a branch of its own (an exact username is the first of the username branch anyway). A first
+  // name that starts with the term means a full name that does: the full name's branch holds them.
+  // For active users (a find's default) the partial covering indexes (drizzle/, users_*_active)
+  // answer each branch from the index alone; the username one in order, so it stops at `enough`.
+  // Only the username's branch reads in the order it needs; the others find their matches through
+  // their own column's index first ("offset 0", as below), then keep the first `enough`: walking the
+  // username index and filtering instead reads most of the table when the matches sort late (j).
+  const columns = sql`${users.id} as id, ${users.username} as username, ${users.email} as email, ${usernameKey} as lc`;
+  const matching = (column: SQL) => sql`select ${columns} from ${users} where ${startsWith(column)} and ${filtered}`;
+  const prefixBranch = (column: SQL) => sql`(select * from (${matching(column)} offset 0) m order by lc, id limit ${enough})`;
+  const prefixBranches = sql.join(
+    [
+      sql`(${matching(sql`lower(${users.username})`)} order by lc, id limit ${enough})`,
+      sql`(select ${columns} from ${users} where lower(${users.email}) = ${term} and ${filtered})`,
+      prefixBranch(sql`lower(${users.email})`),
+      prefixBranch(sql`lower(${users.lastName})`),
+      prefixBranch(sql`lower(${fullName})`),
+    ],
+    sql` union `,
+  );
 
-  // "offset 0" keeps a branch's matches apart from its order: the planner would otherwise walk the
-  // username index and filter, which reads most of the table when a common name sorts late.
+  // "offset 0" keeps the infix branch's matches apart from its order: the planner would otherwise walk
+  // the username index and filter, which reads most of the table when a common name sorts late.
   const result = await db.execute(sql`
     with head as (
       select id, case when lower(username) = ${term} or lower(email) = ${term} then 0 else 1 end as tier, 0::real as sim, lc
-      from (select ${users.id} as id, ${users.username} as username, ${users.email} as email, ${usernameKey} as lc
-            from ${users} where (${prefixMatch}) and ${filtered} offset 0) m
+      from (${prefixBranches}) m
       order by tier, lc, id limit ${enough}
     ),
     infix as (

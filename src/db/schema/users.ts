@@ -77,6 +77,8 @@ export const users = pgTable(
     index('users_first_name_c').on(sql`lower(${t.firstName}) collate "C"`),
     index('users_last_name_c').on(sql`lower(${t.lastName}) collate "C"`),
     index('users_full_name_c').on(sql`lower(${t.firstName} || ' ' || ${t.lastName}) collate "C"`),
+    // Also, in drizzle/0016 only (drizzle cannot declare INCLUDE): partial covering indexes of active
+    // users on the email, last and full name, so find's prefix ranks are index-only scans.
   ],
 );
 
