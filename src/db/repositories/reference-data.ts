@@ -122,7 +122,10 @@ export interface ReferenceChoices {
   retiredNames: Record<'sites' | 'departments' | 'billingUnits' | 'profiles', Choice[]>;
 }
 
-/** Everything a form offers, active rows only, in display order. */
+/**
+ * Everything a form offers, active rows only, in display order, and the retired rows' names. Nine
+ * statements: the four lists that keep retired names read active and retired rows together.
+ */
 export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
   const keyed = (table: KeyedTable) =>
     db
@@ -130,47 +133,40 @@ export async function listReferenceChoices(db: Db): Promise<ReferenceChoices> {
       .from(table)
       .where(eq(table.active, true))
       .orderBy(asc(table.name)) as Promise<Choice[]>;
-  const retired = (table: KeyedTable) => db.select({ key: table.key, name: table.name }).from(table).where(eq(table.active, false)) as Promise<Choice[]>;
-  const [siteRows, departmentRows, billingRows, clusterRows, e911Rows, profileRows, callerRows, collectionRows, rangeRows, ...retiredRows] =
-    await Promise.all([
-      keyed(sites),
-      keyed(departments),
-      keyed(billingUnits),
-      keyed(cucmClusters),
-      keyed(e911Locations),
-      db
-        .select({ key: profiles.key, name: profiles.name, isDefault: profiles.isDefault })
-        .from(profiles)
-        .where(eq(profiles.active, true))
-        .orderBy(asc(profiles.name)),
-      db
-        .select({ key: callerIds.key, name: callerIds.name, number: callerIds.number })
-        .from(callerIds)
-        .where(eq(callerIds.active, true))
-        .orderBy(asc(callerIds.name)),
-      db
-        .select({ id: collections.id, name: collections.name, kind: collections.kind })
-        .from(collections)
-        .where(eq(collections.active, true))
-        .orderBy(asc(collections.kind), asc(collections.name)),
-      db.select({ from: extensionRanges.from, to: extensionRanges.to }).from(extensionRanges).orderBy(asc(extensionRanges.from)),
-      retired(sites),
-      retired(departments),
-      retired(billingUnits),
-      retired(profiles),
-    ]);
-  const [retiredSites = [], retiredDepartments = [], retiredBillingUnits = [], retiredProfiles = []] = retiredRows;
+  const withRetired = (table: KeyedTable) =>
+    db.select({ key: table.key, name: table.name, active: table.active }).from(table).orderBy(asc(table.name)) as Promise<(Choice & { active: boolean })[]>;
+  const [siteRows, departmentRows, billingRows, clusterRows, e911Rows, profileRows, callerRows, collectionRows, rangeRows] = await Promise.all([
+    withRetired(sites),
+    withRetired(departments),
+    withRetired(billingUnits),
+    keyed(cucmClusters),
+    keyed(e911Locations),
+    db.select({ key: profiles.key, name: profiles.name, isDefault: profiles.isDefault, active: profiles.active }).from(profiles).orderBy(asc(profiles.name)),
+    db
+      .select({ key: callerIds.key, name: callerIds.name, number: callerIds.number })
+      .from(callerIds)
+      .where(eq(callerIds.active, true))
+      .orderBy(asc(callerIds.name)),
+    db
+      .select({ id: collections.id, name: collections.name, kind: collections.kind })
+      .from(collections)
+      .where(eq(collections.active, true))
+      .orderBy(asc(collections.kind), asc(collections.name)),
+    db.select({ from: extensionRanges.from, to: extensionRanges.to }).from(extensionRanges).orderBy(asc(extensionRanges.from)),
+  ]);
+  const active = <T extends { active: boolean }>(rows: T[]): Omit<T, 'active'>[] => rows.filter((r) => r.active).map(({ active: _, ...rest }) => rest);
+  const retired = (rows: (Choice & { active: boolean })[]): Choice[] => rows.filter((r) => !r.active).map(({ key, name }) => ({ key, name }));
   return {
-    sites: siteRows,
-    departments: departmentRows,
-    billingUnits: billingRows,
+    sites: active(siteRows),
+    departments: active(departmentRows),
+    billingUnits: active(billingRows),
     clusters: clusterRows,
     e911Locations: e911Rows,
-    profiles: profileRows,
+    profiles: active(profileRows),
     callerIds: callerRows,
     collections: collectionRows,
     extensionRanges: rangeRows,
-    retiredNames: { sites: retiredSites, departments: retiredDepartments, billingUnits: retiredBillingUnits, profiles: retiredProfiles },
+    retiredNames: { sites: retired(siteRows), departments: retired(departmentRows), billingUnits: retired(billingRows), profiles: retired(profileRows) },
   };
 }
 
