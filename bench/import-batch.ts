@@ -235,7 +235,9 @@ export async function importBatchBenchmarks(ctx: ImportBatchContext): Promise<Ro
 
   // 2. Clicks on single requests, open loop, spread over most of a batch's run (the batch slows by
   //    their hashes too: one each); first with no batch, the floor.
-  const spreadSec = Math.max(5, (0.7 * (ROWS + CLICKS)) / usersPerSec);
+  //    The pace expected is the faster of batch A's and the target's: a machine whose load drops
+  //    between the two batches would otherwise send most clicks after batch B is done.
+  const spreadSec = Math.max(5, (0.7 * (ROWS + CLICKS)) / Math.max(usersPerSec, BATCH_TARGET_RATIO * floorPerSec));
   const rate = CLICKS / spreadSec;
   const clicks = (reqs: { id: string; ts: string | null }[]) => ctx.load.run({ origin: ctx.origin, connections: 8, overallRate: rate, durationSec: CLICKS / rate, template: clickTemplate(ctx, reqs), timeoutSec: 60 });
   const quiet = await clicks(floorRequests);
