@@ -40,7 +40,8 @@ export interface ApprovalContext {
 const DECIDED = ['completed', 'failed', 'rejected', 'expired'] as const;
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
 
-async function submitRequests(ctx: ApprovalContext, prefix: string, count: number): Promise<{ id: string; ts: string | null }[]> {
+/** Pending requests submitted through the New User modal, with their approval messages' ts (waited for up to 5 s). */
+export async function submitRequests(ctx: Pick<ApprovalContext, 'bot' | 'origin' | 'load' | 'newUserRequest'>, prefix: string, count: number): Promise<{ id: string; ts: string | null }[]> {
   const result = await ctx.load.run({ origin: ctx.origin, connections: Math.min(10, count), amount: count, template: ctx.newUserRequest(prefix), expectInBody: 'clear' });
   if (result.ok - result.unexpected !== count) throw new Error(`only ${result.ok - result.unexpected} of ${count} submissions were accepted: ${result.sampleProblem ?? ''}`);
   const db = ctx.bot.database.db;
@@ -111,7 +112,13 @@ function serviceDeps(ctx: ApprovalContext): ServiceDeps {
 
 const approveOptions = (ctx: ApprovalContext) => ({ allowSelfApproval: false, accountUrl: `${ctx.config.publicUrl}/account` });
 
-function clickTemplate(ctx: ApprovalContext, reqs: { id: string; ts: string | null }[]): BodyTemplate {
+/** The hash floor of anything that creates users: every core hashing, one default password each (users/s). */
+export function hashFloorPerSec(cores: number, hashMs: number): number {
+  return (cores / hashMs) * 1000;
+}
+
+/** Signed Approve clicks on these requests' approval messages, the i-th click on the i-th request. */
+export function clickTemplate(ctx: Pick<ApprovalContext, 'load'>, reqs: { id: string; ts: string | null }[]): BodyTemplate {
   return approveClick(ctx.load.responseUrl, { requestId: reqs.map((r) => r.id), ts: reqs.map((r, i) => r.ts ?? `1700000000.${String(i).padStart(6, '0')}`) });
 }
 
@@ -186,7 +193,7 @@ export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
     const counts = await countDecided(ctx, ids);
     const bulkQueued = await notificationsQueued(ctx, ids);
     const usersPerSec = wallMs ? ((counts.completed ?? 0) / wallMs) * 1000 : Number.NaN;
-    const floorPerSec = (ctx.cores / ctx.hashMs) * 1000;
+    const floorPerSec = hashFloorPerSec(ctx.cores, ctx.hashMs);
     rows.push({
       scenario: `Bulk approve ${ctx.bulk} requests (${mode})`,
       clients: Math.min(50, ctx.bulk),

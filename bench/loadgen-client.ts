@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadgenMessage, LoadgenRequest, RunResult, RunSpec } from './loadgen.js';
 import type { DoubleStats, PostedMessage } from './slack-double.js';
 
-type Op = Exclude<LoadgenRequest['op'], 'run'>;
+type Op = Exclude<LoadgenRequest['op'], 'run' | 'addFile'>;
 
 /** The orchestrator's handle on the load-generator process (autocannon + the Slack double). */
 export interface Loadgen {
@@ -16,6 +16,8 @@ export interface Loadgen {
   reset(): Promise<void>;
   lastOpenedView(): Promise<Record<string, unknown> | null>;
   watched(): Promise<PostedMessage[]>;
+  /** Shares a file in the double's workspace (an import's CSV); resolves with its file ID. */
+  addFile(name: string, content: string): Promise<string>;
   /** command sent → views.open received, ms, for the calls since the last time asked. */
   modalDelays(): Promise<number[]>;
   /** Waits until the count of `method` calls stops moving (the bot's post-ack backlog has drained). */
@@ -51,7 +53,7 @@ export async function startLoadgen(): Promise<Loadgen> {
     pending.clear();
   });
 
-  function call<T>(req: { op: 'run'; spec: RunSpec } | { op: Op }): Promise<T> {
+  function call<T>(req: { op: 'run'; spec: RunSpec } | { op: 'addFile'; name: string; content: string } | { op: Op }): Promise<T> {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -68,6 +70,7 @@ export async function startLoadgen(): Promise<Loadgen> {
     reset: () => call<void>({ op: 'reset' }),
     lastOpenedView: () => call<Record<string, unknown> | null>({ op: 'lastView' }),
     watched: () => call<PostedMessage[]>({ op: 'watched' }),
+    addFile: (name, content) => call<string>({ op: 'addFile', name, content }),
     modalDelays: () => call<number[]>({ op: 'modalDelays' }),
     async quiesce(method, quietMs = 300, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

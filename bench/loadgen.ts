@@ -54,6 +54,7 @@ export interface RunResult {
 
 export type LoadgenRequest =
   | { id: number; op: 'run'; spec: RunSpec }
+  | { id: number; op: 'addFile'; name: string; content: string }
   | { id: number; op: 'stats' | 'reset' | 'lastView' | 'watched' | 'modalDelays' | 'stop' };
 
 export type LoadgenMessage = { op: 'ready'; slackUrl: string } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
         return reply(() => double.watched());
       case 'modalDelays':
         return reply(() => double.takeModalDelays());
+      case 'addFile':
+        return reply(() => double.addFile(raw.name, raw.content));
       case 'stop':
         return reply(async () => {
           await double.close();

@@ -24,6 +24,7 @@ import { BUSY_TEXT } from '../src/slack/flows/modal-trigger.js';
 import { fillView, type Answer, type SlackView } from '../test/support/fill-view.js';
 import { approvalBenchmarks } from './approval.js';
 import { importBenchmark } from './import.js';
+import { importBatchBenchmarks } from './import-batch.js';
 import { exportBenchmark } from './export.js';
 import { BARE_BOLT_APP, measureStart, median, type StartFigure } from './cold-start.js';
 import { createBenchDatabase, seedUsers, type BenchDatabase } from './database.js';
@@ -604,7 +605,7 @@ async function main(): Promise<void> {
     if (ONLY.has('import')) rows.push(...(await importBenchmark(db.url, log)));
     if (ONLY.has('export')) rows.push(...(await exportBenchmark(db.url, log)));
     let hashMs = Number.NaN;
-    if (ONLY.has('submit') || ONLY.has('password') || ONLY.has('approval')) {
+    if (ONLY.has('submit') || ONLY.has('password') || ONLY.has('approval') || ONLY.has('import')) {
       const view = await userInfoView(ctx);
       if (ONLY.has('submit')) await submitScenario(ctx, view);
       if (ONLY.has('password')) hashMs = await passwordScenario(ctx, view);
@@ -615,6 +616,8 @@ async function main(): Promise<void> {
         log(`approval hook: singles, then ${bulk} in bulk`);
         rows.push(...(await approvalBenchmarks({ bot, config, origin: ctx.origin, load, newUserRequest: (p) => newUserRequest(view, p), hashMs, cores: CORES, bulk, log, serviceOnly: env.BENCH_APPROVAL_VIA === 'service' })));
       }
+      // The import's batch rows (issue 11): a 200-row file through /provision import and an Approve click.
+      if (ONLY.has('import')) rows.push(...(await importBatchBenchmarks({ bot, origin: ctx.origin, load, newUserRequest: (p) => newUserRequest(view, p), cores: CORES, log })));
     }
     await stopBot();
     if (sink.errors) log(`the bot logged ${sink.errors} error lines; the last:\n${sink.last.join('\n')}`);

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * deep-clones every call, which is right for assertions and wrong for 10⁵ calls; this one only counts
  * calls per method and answers the shapes the bot reads (view ids, message ts, DM channels). It keeps
  * the last opened view (to build a realistic submission from it) and the messages posted to one
- * channel (the approvals channel: their ts and blocks feed the Approve clicks).
+ * channel (the approvals channel: their ts and blocks feed the Approve clicks). Files a person shares
+ * (`addFile`: an import's CSV) are served as Slack serves them: files.info, then url_private with the
+ * bot token; the bot's own uploads (files.uploadV2) are accepted and only counted.
  */
 export interface DoubleStats {
   counts: Record<string, number>;
@@ -30,6 +32,8 @@ export interface BenchSlackDouble {
   lastOpenedView(): Record<string, unknown> | undefined;
   /** Messages posted to `watchChannel`, in order. */
   watched(): PostedMessage[];
+  /** A file shared in the workspace (a modal's file_input): its ID, which files.info answers. */
+  addFile(name: string, content: string): string;
   /**
    * For each views.open whose trigger_id starts with the send time in ms (`{{now}}` in a bench slash
    * command), how long after sending the command it arrived: when the person would see the modal.
@@ -71,6 +75,8 @@ export async function startBenchSlackDouble(options: { watchChannel?: string } =
   let lastView: Record<string, unknown> | undefined;
   const watched: PostedMessage[] = [];
   let modalDelays: number[] = [];
+  const files = new Map<string, { name: string; content: Buffer }>();
+  let origin = '';
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
@@ -106,6 +112,21 @@ export async function startBenchSlackDouble(options: { watchChannel?: string } =
         const user = typeof args.users === 'string' ? args.users.split(',')[0] : undefined;
         return { ok: true, channel: { id: user ? `D${user}` : 'D0NONE' } };
       }
+      case 'files.info': {
+        const id = typeof args.file === 'string' ? args.file : '';
+        const file = files.get(id);
+        if (!file) return { ok: false, error: 'file_not_found' };
+        const url = `${origin}/files-pri/T0TEAM-${id}/${encodeURIComponent(file.name)}`;
+        return { ok: true, file: { id, name: file.name, title: file.name, mimetype: 'text/csv', filetype: 'csv', size: file.content.length, url_private: url, url_private_download: `${url}?download=1` } };
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${++seq}`;
+        return { ok: true, upload_url: `${origin}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = (typeof args.files === 'string' ? (JSON.parse(args.files) as unknown) : args.files) as { id?: string }[] | undefined;
+        return { ok: true, files: (listed ?? []).map((f) => ({ id: f.id })) };
+      }
       case 'users.info':
         return { ok: false, error: 'user_not_found' };
       case 'users.lookupByEmail':
@@ -117,8 +138,22 @@ export async function startBenchSlackDouble(options: { watchChannel?: string } =
 
   function handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/+(api\/)?/, '');
+    const method = path.startsWith('/response/') ? 'response_url' : path.startsWith('/files-pri/') ? 'file_download' : path.startsWith('/upload/') ? 'file_upload' : path.replace(/^\/+(api\/)?/, '');
     counts[method] = (counts[method] ?? 0) + 1;
+    if (method === 'file_download') {
+      const file = files.get(/^\/files-pri\/T0TEAM-(F\d+)\//.exec(path)?.[1] ?? '');
+      const authorized = (req.headers.authorization ?? '').startsWith('Bearer xoxb-');
+      if (!file || !authorized) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        return void res.end('file not found');
+      }
+      res.writeHead(200, { 'content-type': 'text/csv', 'content-length': file.content.length });
+      return void res.end(file.content);
+    }
+    if (method === 'file_upload') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(`OK - ${Buffer.byteLength(raw)}`);
+    }
     const body = method === 'response_url' ? { ok: true } : answer(method, parseArgs(req, raw));
     if (body.ok === false) refusals++;
     const text = JSON.stringify(body);
@@ -134,6 +169,7 @@ export async function startBenchSlackDouble(options: { watchChannel?: string } =
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}/api/`,
     stats: () => ({ counts: { ...counts }, refusals }),
@@ -143,6 +179,11 @@ export async function startBenchSlackDouble(options: { watchChannel?: string } =
     },
     lastOpenedView: () => lastView,
     watched: () => watched,
+    addFile: (name, content) => {
+      const id = `F${++seq}`;
+      files.set(id, { name, content: Buffer.from(content) });
+      return id;
+    },
     takeModalDelays: () => {
       const taken = modalDelays;
       modalDelays = [];

@@ -12,7 +12,7 @@ import type { Actor, ServiceDeps } from './context.js';
 import { decide } from './decide-request.js';
 import { importBatchPayload, importRowPayload } from './import-payload.js';
 import { parseInput } from './input.js';
-import { DRAW_AGAIN, explainExecutionError, planRequest, writeUserPlan, type ExecutionPlan } from './request-execution.js';
+import { DRAW_AGAIN, drawExtensionAgain, explainExecutionError, planRequest, writeUserPlan, type ExecutionPlan } from './request-execution.js';
 import { welcomeOf } from './welcome.js';
 
 /**
@@ -99,10 +99,11 @@ export async function carryOutImportRow(deps: ServiceDeps, job: JobRow, options:
   const asRequest: RequestRow = { ...batch, kind: row.kind, payload: row.payload };
   const actor: Actor = { id: batch.approverId, portalAdmin: false };
 
+  let plan: ExecutionPlan | undefined;
   for (let draw = 1; ; draw++) {
-    let plan: ExecutionPlan;
     try {
-      plan = await planRequest(deps, asRequest);
+      // Drawn again after a collision, the plan keeps its checks and its hash: only the number changes.
+      plan = plan ? await drawExtensionAgain(deps, plan) : await planRequest(deps, asRequest);
     } catch (err) {
       if (isInvalidInput(err)) return finishRow(deps, job, batch, failedResult(row, reasonOf(err)));
       throw err;

@@ -129,6 +129,18 @@ export async function planRequest(deps: ServiceDeps, request: RequestRow): Promi
   };
 }
 
+/**
+ * The same plan with its drawn extension number drawn again, after someone took the number first: the
+ * checks and the password hash stand, only the number changes. A draw is two reads, a hash a core's
+ * ~0.4 s: an import's rows draw side by side, and each would otherwise hash again on every collision.
+ * A plan without a drawn number comes back as it is.
+ */
+export async function drawExtensionAgain(deps: ServiceDeps, plan: ExecutionPlan): Promise<ExecutionPlan> {
+  if (plan.kind !== 'user' && plan.kind !== 'extension') return plan;
+  if (!plan.newExtension?.drawn) return plan;
+  return { ...plan, newExtension: await planExtension(deps, plan.newExtension.prepared.input) };
+}
+
 async function planExtension(deps: ServiceDeps, raw: unknown): Promise<NewExtensionPlan> {
   const prepared = await prepareExtension(deps, raw, { allowNextFree: false });
   if (prepared.number === null) throw new Error('validation passed without a number');

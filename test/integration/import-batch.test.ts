@@ -97,4 +97,18 @@ describe(`an approved import is carried out in the background (${testDriver})`, 
     expect(rowJobs).toHaveLength(50);
     expect(rowJobs.every((j) => j.state === 'done')).toBe(true);
   }, 240_000);
+
+  it('agents whose extension numbers are drawn as their rows run side by side: every row gets its own number, none fails', async () => {
+    const { id } = await storeImportBatch(t.db, REQUESTER, { rows: 24, prefix: 'drawn', drawnExtensions: true, fileName: 'drawn.csv' });
+    const message = await postedApproval(t, id);
+    const ack = await sendBlockAction(t.baseUrl, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts: message.ts }, channelId: message.channel, user: APPROVER, responseUrl: t.slack.responseUrl('approve-drawn') });
+    expect(ack.status).toBe(200);
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, id)))[0]?.state, { timeout: 120_000, interval: 200 }).toBe('completed');
+    const [done] = await t.db.select().from(requests).where(eq(requests.id, id));
+    expect(done?.reason).toBe('24 created, 0 failed');
+    const rowJobs = await t.db.select().from(jobs).where(and(eq(jobs.requestId, id), eq(jobs.kind, 'import_row')));
+    const numbers = rowJobs.map((j) => (j.result as { extension: number | null }).extension);
+    expect(numbers.every((n) => typeof n === 'number')).toBe(true);
+    expect(new Set(numbers).size).toBe(24);
+  }, 180_000);
 });

@@ -18,6 +18,8 @@ export interface BatchOptions {
   cloneFrom?: string;
   /** The first new extension number; agents' numbers count up from it (default 1100). */
   firstExtension?: number;
+  /** Every row an agent whose new extension's number is left empty, drawn when the row is carried out (as a file's `new`). */
+  drawnExtensions?: boolean;
   fileName?: string;
 }
 
@@ -30,6 +32,13 @@ export function importRows(options: BatchOptions): ImportRowPayload[] {
     const person = { username, firstName: 'Row', lastName: `Number${n}`, phone: `555-555-${String(1000 + i).slice(-4)}`, email: `${username}@example.com`, passwordHash: null };
     if (options.cloneFrom && i % 3 === 2) {
       return { row: i + 2, kind: 'clone_user' as const, payload: userRequestPayload.parse({ ...person, sourceUsername: options.cloneFrom }) };
+    }
+    if (options.drawnExtensions) {
+      return {
+        row: i + 2,
+        kind: 'create_user' as const,
+        payload: userRequestPayload.parse({ ...person, userType: 'agent', newExtension: { deviceName: `${username} softphone`, deviceType: 'softphone', extensionNumber: null } }),
+      };
     }
     if (i % 3 === 0) {
       const number = extension++;
