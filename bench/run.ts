@@ -39,7 +39,7 @@ const ADMIN_URL = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgr
 const SECONDS = Number(env.BENCH_SECONDS ?? 4);
 const USERS = Number(env.BENCH_USERS ?? 100_000);
 const CLIENTS = (env.BENCH_CLIENTS ?? '1,10,50').split(',').map(Number);
-const ONLY = new Set((env.BENCH_ONLY ?? 'command,find,submit,password,approval,coldstart').split(',').map((s) => s.trim()));
+const ONLY = new Set((env.BENCH_ONLY ?? 'command,find,submit,password,approval,import,coldstart').split(',').map((s) => s.trim()));
 const CORES = availableParallelism();
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const MAIN_JS = join(REPO, 'dist', 'main.js');
