@@ -694,7 +694,8 @@ async function main(): Promise<void> {
   const PgBossCtor = await loadPgBoss();
   if (!PgBossCtor) {
     console.log('pg-boss is not installed: run `npm install --no-save pg-boss@10` first (it is not a dependency of the project).');
-    return;
+    // Exit at once: without this the process stayed up after the line (seen with tsx 4.23 after a failed dynamic import).
+    process.exit(0);
   }
   const loadBefore = loadavg()[0]!.toFixed(2);
   const results: Record<string, Figures> = {};
