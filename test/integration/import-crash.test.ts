@@ -2,7 +2,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { releaseOrphanedClaims } from '../../src/db/repositories/orphaned-claims.js';
 import { auditEvents as audit, extensions, jobs, requests, users } from '../../src/db/schema/index.js';
@@ -74,7 +74,6 @@ describe(`an import survives the bot being killed mid-batch (${testDriver})`, ()
     };
   });
   afterAll(async () => {
-    if (process.env.CRASH_DEBUG) for (const [i, p] of running.entries()) (await import('node:fs')).writeFileSync(`${process.env.CRASH_DEBUG}-${i}.log`, p.output());
     for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await Promise.all(running.map((p) => p.exited));
     await database?.close();
@@ -84,6 +83,10 @@ describe(`an import survives the bot being killed mid-batch (${testDriver})`, ()
   });
 
   it(`${ROWS} rows, SIGKILL after ${KILL_AFTER}, a new process on the same database: each row done once, every welcome email, the results file, "complete"`, { timeout: 300_000 }, async () => {
+    // A failure shows what each process logged last (the bot's own account of where it was).
+    onTestFailed(() => {
+      for (const [i, p] of running.entries()) console.error(`--- bot process ${i + 1}, last lines:\n${p.output().split('\n').slice(-40).join('\n')}`);
+    });
     const started = Date.now();
     const port = await freePort();
     const first = await startBotProcess(env, { cwd, port });
