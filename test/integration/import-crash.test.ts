@@ -13,7 +13,7 @@ import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
 import { APPROVER, REQUESTER, sendBlockAction } from '../support/slack-interactions.js';
 import { SIGNING_SECRET } from '../support/slack-request.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
-import { freePort } from '../support/test-bot.js';
+import { freePort, startTestBot, type TestBot } from '../support/test-bot.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 import { setupRequester, userThroughApproval } from '../support/through-approval.js';
 
@@ -190,5 +190,44 @@ describe(`an import survives the bot being killed mid-batch (${testDriver})`, ()
       `[import-crash ${testDriver}] SIGKILL after ${byFirst.length}/${ROWS} rows (logged), ${retried} row(s) taken again after the restart, ${duplicates} welcome email(s) sent twice (same Message-ID); ` +
         `restart to done ${((Date.now() - killedAt) / 1000).toFixed(1)} s, whole test ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+  });
+});
+
+/**
+ * An instance killed in the middle of updating an import's approval message leaves its refresh lease
+ * (a minute) behind. The rows' refreshes meanwhile only mark the message as wanting one; once the lease
+ * has run out, the sweep makes that refresh, so the message does not keep an old state for good.
+ */
+describe(`an approval message whose refresher died catches up (${testDriver})`, () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startTestBot();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('the import completes while a dead instance holds the refresh lease; the next sweep after it runs out shows "done"', { timeout: 120_000 }, async () => {
+    const { id } = await storeImportBatch(t.db, REQUESTER, { rows: 3, prefix: 'stale', firstExtension: 1400 });
+    await t.bot.sweeper.runOnce();
+    const [stored] = await t.db.select().from(requests).where(eq(requests.id, id));
+    const message = t.slack.message(stored!.approvalTs!);
+    // What an instance killed during its chat.update leaves: a refresh lease nobody will give back.
+    await t.db.update(requests).set({ approvalRefreshUntil: new Date(Date.now() + 60_000) }).where(eq(requests.id, id));
+    const ack = await sendBlockAction(t.baseUrl, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts: message.ts }, channelId: message.channel, user: APPROVER, responseUrl: t.slack.responseUrl('approve') });
+    expect(ack.status).toBe(200);
+    await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, id)))[0]?.state, { timeout: 60_000, interval: 100 }).toBe('completed');
+    await t.bot.notifications.runOnce();
+    expect(JSON.stringify(t.slack.message(message.ts).blocks)).not.toContain('Import done');
+    const [waiting] = await t.db.select().from(requests).where(eq(requests.id, id));
+    expect(waiting?.approvalRefreshPending).toBe(true);
+
+    // The lease runs out (the test lets that minute pass); the sweep makes the refresh that was asked for.
+    await t.db.update(requests).set({ approvalRefreshUntil: new Date(Date.now() - 1000) }).where(eq(requests.id, id));
+    await t.bot.sweeper.runOnce();
+    expect(JSON.stringify(t.slack.message(message.ts).blocks)).toContain('Import done: 3 created, 0 failed');
+    const [caughtUp] = await t.db.select().from(requests).where(eq(requests.id, id));
+    expect(caughtUp?.approvalRefreshPending).toBe(false);
+    expect(caughtUp?.approvalRefreshUntil).toBeNull();
   });
 });
