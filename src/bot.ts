@@ -5,6 +5,7 @@ import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { databaseTarget } from './embedded-database.js';
 import { hasReferenceData } from './db/repositories/reference-data.js';
+import { releaseOrphanedClaims } from './db/repositories/orphaned-claims.js';
 import { accountRoutes } from './http/account.js';
 import { healthRoute } from './http/health.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -66,6 +67,12 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
   let group: ApproverGroup | undefined;
   try {
     await database.migrate();
+    // The embedded database is this process's alone: a claim found in it was left by a process that
+    // died (killed, power lost). Its rows are taken again now, not minutes later when the lease runs out.
+    if (database.driver === 'pglite') {
+      const released = await releaseOrphanedClaims(database.db);
+      if (released.jobs + released.notifications + released.approvalMessages > 0) logger.warn(released, 'work a previous run left in flight (it stopped without finishing it) is taken up again');
+    }
     await ensureReferenceData(database, config, logger);
     group = await approverGroupOf(config, logger);
     let listening = config.port;

@@ -7,6 +7,7 @@ import {
   recordApprovalMessage,
   releaseApprovalMessage,
   requestsMissingApprovalMessage,
+  requestsWithStaleRefresh,
 } from '../db/repositories/approval-messages.js';
 import { findExtensionById, findExtensionOfUser } from '../db/repositories/extensions.js';
 import { notificationsOfRequest, SECRET_ERASED_KEY } from '../db/repositories/notifications.js';
@@ -145,6 +146,11 @@ export function endApprovalRefresh(deps: Pick<ServiceDeps, 'db' | 'now'>, reques
 
 export function releaseApprovalRefresh(deps: Pick<ServiceDeps, 'db'>, requestId: string, lease: Date): Promise<void> {
   return dropApprovalRefresh(deps.db, requestId, lease);
+}
+
+/** Approval messages whose asked-for refresh was left undone (see requestsWithStaleRefresh): the sweep makes it. */
+export function approvalRefreshesLeft(deps: Pick<ServiceDeps, 'db' | 'now'>, limit = 50): Promise<string[]> {
+  return requestsWithStaleRefresh(deps.db, deps.now(), limit);
 }
 
 /** An import's progress is shown at most this often (the last state always is, when the batch completes). */

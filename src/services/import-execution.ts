@@ -81,6 +81,8 @@ export interface RowDone {
   /** The batch was completed by this row (the last to finish). */
   completed: boolean;
   requestId: string;
+  /** What this attempt recorded for the row; undefined when the job was no longer this worker's (another one carries it out). */
+  result?: RowResult;
 }
 
 /**
@@ -178,9 +180,9 @@ async function finishRow(deps: ServiceDeps, job: JobRow, batch: RequestRow, resu
 async function settleRow(tx: Db, deps: ServiceDeps, job: JobRow, batch: RequestRow, result: RowResult): Promise<RowDone> {
   if (!(await finishJob(tx, job, result, deps.now()))) throw new Error(`import row ${job.id}: lost its claim while locked`);
   const locked = await lockRequest(tx, batch.id);
-  if (!locked || locked.state !== 'approved') return { completed: false, requestId: batch.id };
+  if (!locked || locked.state !== 'approved') return { completed: false, requestId: batch.id, result };
   const counts = await batchCounts(tx, batch.id, IMPORT_ROW_JOB);
-  if (counts.finished < counts.total) return { completed: false, requestId: batch.id };
+  if (counts.finished < counts.total) return { completed: false, requestId: batch.id, result };
   const created = counts.total - counts.failed;
   const reason = importOutcomeText(counts);
   const actor: Actor = { id: locked.approverId ?? 'system', portalAdmin: false };
@@ -188,7 +190,7 @@ async function settleRow(tx: Db, deps: ServiceDeps, job: JobRow, batch: RequestR
   const { fileName } = parseInput(importBatchPayload, completed.payload);
   await enqueueNotifications(tx, [importDoneNotice({ requestId: completed.id, requesterId: completed.requesterId, fileName, created, failed: counts.failed })]);
   await enqueueJobs(tx, [{ kind: IMPORT_RESULTS_JOB, dedupeKey: `import:${completed.id}:results`, requestId: completed.id, payload: { requestId: completed.id } }]);
-  return { completed: true, requestId: batch.id };
+  return { completed: true, requestId: batch.id, result };
 }
 
 /** "48 created, 2 failed": the completed import's reason, shown on the approval message. */

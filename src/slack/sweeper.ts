@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { requestsToAnnounce } from '../services/approval-status.js';
+import { approvalRefreshesLeft, requestsToAnnounce } from '../services/approval-status.js';
 import { remindAndExpire } from '../services/decide-request.js';
 import { carryOutDueRequests } from '../services/scheduled-changes.js';
 import type { SlackDeps } from './context.js';
@@ -21,6 +21,8 @@ export function startSweeper(deps: SlackDeps, client: WebClient, options: { inte
   let running: Promise<void> | undefined;
   const runOnce = async (): Promise<void> => {
     for (const id of await requestsToAnnounce(deps.services)) await announceRequest(deps, client, id);
+    // A refresh an instance died in the middle of (or whose update failed): the message catches up now.
+    for (const id of await approvalRefreshesLeft(deps.services)) await refreshApprovalMessage(deps, client, id);
     // Scheduled offboardings whose time has come (or passed while the bot was down): each once, across instances.
     const due = await carryOutDueRequests(deps.services, { accountUrl: deps.accountUrl });
     for (const { requestId, err } of due.errors) deps.logger.error({ err, requestId }, 'a scheduled request could not be carried out; the next sweep tries again');

@@ -93,6 +93,21 @@ export async function finishApprovalRefresh(db: Db, requestId: string, lease: Da
   return renewed[0]?.lease ?? undefined;
 }
 
+/**
+ * Requests whose approval message has a refresh asked for that nobody will make: the refresher that
+ * held the lease died (its lease ran out before `at`), or its update failed and let the lease go. The
+ * refreshes asked for meanwhile only marked the request, so without another refresh the message would
+ * keep an old state for good (an import's last progress instead of "done").
+ */
+export async function requestsWithStaleRefresh(db: Db, at: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(eq(requests.approvalRefreshPending, true), or(isNull(requests.approvalRefreshUntil), lte(requests.approvalRefreshUntil, at))))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
 /** Lets a refresher's lease go whatever is pending (after a failed update), if it is still that lease. */
 export async function dropApprovalRefresh(db: Db, requestId: string, lease: Date): Promise<void> {
   await db.update(requests).set({ approvalRefreshUntil: null }).where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease)));

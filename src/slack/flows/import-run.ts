@@ -32,6 +32,11 @@ export function importJobHandlers(deps: SlackDeps, client: WebClient, options: {
         deps.logger.error({ err, jobId: job.id, requestId: job.requestId }, 'an import row failed on its last attempt; it is reported as failed');
         done = await giveUpImportRow(deps.services, job);
       }
+      // One line per row, from the instance that carried it out (pid and hostname are on every line).
+      if (done.result) {
+        const { row, outcome, reason } = done.result;
+        deps.logger.info({ requestId: done.requestId, jobId: job.id, attempt: job.attempts, row, outcome, ...(reason ? { reason } : {}), completed: done.completed }, 'import row carried out');
+      }
       if (done.completed || (await mayShowProgress(deps.services, done.requestId))) await refreshApprovalMessage(deps, client, done.requestId);
       return { finished: true };
     },
