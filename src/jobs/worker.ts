@@ -53,6 +53,8 @@ export interface JobKind {
   secretKey?: string;
   /** Called once the worker settled the row (done or dead), with the row as stored. Errors are logged. */
   onSettled?: (job: JobRow) => Promise<void>;
+  /** A failure as stored in last_error and logged. Default errorMessage (which adds an error's causes). */
+  errorText?: (err: unknown) => string;
   /** Log fields naming the job beyond id and kind (e.g. a notification's topic). */
   logFields?: (job: JobRow) => Record<string, unknown>;
 }
@@ -155,7 +157,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       if (row) await settled(policy, row, about);
       else logger.warn(about, 'job outcome not recorded: another worker took it over');
     } catch (err) {
-      const lastError = errorMessage(err).slice(0, MAX_ERROR_LENGTH);
+      const lastError = (err instanceof GaveUp ? err.message : (policy.errorText ?? errorMessage)(err)).slice(0, MAX_ERROR_LENGTH);
       const permanent = !(err instanceof GaveUp) && (policy.permanent?.(err) ?? false);
       const dead = err instanceof GaveUp || permanent || job.attempts >= policy.maxAttempts;
       try {

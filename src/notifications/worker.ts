@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { NOTIFICATION_CHANNELS, notifyKind, toNotification } from '../db/repositories/notifications.js';
 import { startJobWorker, type JobKind, type JobWorker } from '../jobs/worker.js';
-import type { Logger } from '../logger.js';
+import { errorMessage, type Logger } from '../logger.js';
 import { SECRET_PAYLOAD_KEY } from './payloads.js';
 import { DeliveryError, type NotificationRow, type SendNotification } from './senders.js';
 
@@ -69,6 +69,8 @@ export function notificationJobKinds(options: NotificationPolicyOptions): Record
     secretKey: SECRET_PAYLOAD_KEY,
     permanent: (err) => err instanceof DeliveryError && !err.retryable,
     retryAfterMs: (err) => (err instanceof DeliveryError ? err.retryAfterMs : undefined),
+    // A DeliveryError's message is already the one line worth keeping (its cause is the library's error).
+    errorText: (err) => (err instanceof DeliveryError ? err.message : errorMessage(err)),
     logFields: (job) => ({ topic: job.topic }),
     ...(onSettled ? { onSettled: (job) => onSettled(toNotification(job)) } : {}),
     async run(job) {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startBot, type RunningBot } from '../../src/bot.js';
+import { startBot, type RunningBot, type StartBotOptions } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
@@ -45,6 +45,8 @@ export interface TestBotOptions {
   transport?: SlackTransport;
   /** Sets up the Slack double before the bot starts (e.g. the members of APPROVER_GROUP, read at start). */
   prepareSlack?: (slack: SlackDouble) => void;
+  /** Passed to startBot (e.g. a short sweep interval). */
+  bot?: StartBotOptions;
 }
 
 /** The app-level token a Socket Mode test bot connects with. */
@@ -96,7 +98,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
   options.prepareSlack?.(slack);
   let bot: RunningBot;
   try {
-    bot = await startBot(config, createLogger(config.logLevel, stream), database);
+    bot = await startBot(config, createLogger(config.logLevel, stream), database, options.bot);
   } catch (err) {
     // A refused start (a ConfigError the test expects) leaves nothing running.
     await socket?.close();
