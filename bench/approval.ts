@@ -75,7 +75,7 @@ async function countDecided(ctx: ApprovalContext, ids: string[]): Promise<Record
 }
 
 async function notificationsQueued(ctx: ApprovalContext, ids: string[]): Promise<number> {
-  const [row] = await ctx.bot.database.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(inArray(jobs.requestId, ids));
+  const [row] = await ctx.bot.database.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(and(inArray(jobs.requestId, ids), like(jobs.kind, 'notify.%')));
   return row?.n ?? 0;
 }
 

@@ -82,7 +82,7 @@ export interface SenderDeps {
 }
 
 /**
- * A WebClient for the outbox worker: the same API URL as the app (SLACK_API_URL, so the local double
+ * A WebClient for the notification jobs: the same API URL as the app (SLACK_API_URL, so the local double
  * stands in), no retries inside the client, rate limits rejected at once with their Retry-After
  * (the worker turns it into run_after), and a request timeout well inside the worker's lease.
  */

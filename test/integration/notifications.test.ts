@@ -504,7 +504,7 @@ describe(`notification outbox (${testDriver})`, () => {
   });
 });
 
-describe(`the bot runs the outbox worker (${testDriver})`, () => {
+describe(`the bot delivers notifications in its job worker (${testDriver})`, () => {
   it('delivers what an approval queued, in the background: the email into OUTBOX_DIR without SMTP_URL, the DM through SLACK_API_URL', async () => {
     const slack = await startSlackDouble();
     const outbox = await mkdtemp(join(tmpdir(), 'provision-bot-outbox-'));

@@ -29,7 +29,7 @@ async function submit(t: TestBot, username: string): Promise<string> {
 }
 
 /**
- * Two bots (each its own process state, HTTP port, pool, outbox worker and sweeper) on one Postgres
+ * Two bots (each its own process state, HTTP port, pool and job worker) on one Postgres
  * database and one Slack workspace, as the README allows. Everything that must happen once is
  * coordinated in the database; this checks that it does happen once.
  */
@@ -74,7 +74,7 @@ describe.runIf(testDriver === 'postgres')('two instances, one Postgres', () => {
     // The approver who came second, on the other instance, was told it was already approved.
     await expect.poll(() => slack.responses.filter((r) => /already approved/.test(JSON.stringify(r.body))).length, { timeout: 20_000 }).toBe(REQUESTS);
 
-    // Both outbox workers deliver (they poll in the background too): every notification once.
+    // Both job workers deliver (they poll in the background too): every notification once.
     const drain = async (t: TestBot) => {
       while ((await t.bot.notifications.runOnce()) > 0);
     };
