@@ -57,7 +57,7 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
   afterAll(async () => t?.close());
 
   it('/provision edit: prefilled, username fixed, "nothing changed" on the form, then a move whose approval message is a diff, approved and read back', async () => {
-    const jane = await userThroughApproval(depsFor(t.db), requester, janeDoe({ username: 'jdoe', email: 'jdoe@example.com', siteKey: 'austin-tx', departmentKey: 'sales', collectionIds: [ids.get('All Staff')!, ids.get('Sales Inbound')!] }));
+    const jane = await userThroughApproval(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'jdoe', email: 'jdoe@example.com', siteKey: 'austin-tx', departmentKey: 'sales', collectionIds: [ids.get('All Staff')!, ids.get('Sales Inbound')!] }));
     const view = await openEdit(t, 'edit jdoe');
     expect(view.callback_id).toBe(VIEWS.userEdit);
     expect(view.title?.text).toBe('Edit User');
@@ -128,7 +128,7 @@ describe(`Edit User through Slack, end to end (${testDriver})`, () => {
   });
 
   it('the card’s Edit button: a non-agent becomes a supervisor with a new extension set up in the same form', async () => {
-    const bob = await userThroughApproval(depsFor(t.db), requester, janeDoe({ username: 'bsmith', firstName: 'Bob', lastName: 'Smith' }));
+    const bob = await userThroughApproval(depsFor(t.db, { now: () => new Date() }), requester, janeDoe({ username: 'bsmith', firstName: 'Bob', lastName: 'Smith' }));
     const cardOf = (username: string): { ts: string; blocks: ViewBlock[] } => ({
       ts: '1700000000.000100',
       blocks: [{ type: 'actions', block_id: 'card_actions', elements: [{ type: 'button', action_id: ACTIONS.editUser, text: { type: 'plain_text', text: 'Edit' }, value: username }] }],
