@@ -1,13 +1,17 @@
-import { enqueueJobs, rescheduleJob, type JobRow } from '../db/repositories/jobs.js';
+import { ensureRecurringJob, rescheduleJob, type JobRow } from '../db/repositories/jobs.js';
 import type { ServiceDeps } from './context.js';
 
 /** The recurring sweep (slack/sweeper.ts): ONE row of the job queue, whatever the number of instances. */
 export const SWEEP_KIND = 'sweep';
 export const SWEEP_DEDUPE_KEY = 'recurring:sweep';
 
-/** Makes sure the sweep's row exists (each instance at start: the first insert wins, the others are no-ops). Due now when new. */
-export async function scheduleSweep(deps: Pick<ServiceDeps, 'db'>): Promise<void> {
-  await enqueueJobs(deps.db, [{ kind: SWEEP_KIND, dedupeKey: SWEEP_DEDUPE_KEY, payload: {} }]);
+/**
+ * Each instance at start: the sweep's one row exists (the first insert wins) and is due now, unless a
+ * pass holds it. So a start sweeps what fell due while no instance ran, as the old per-instance start
+ * pass did, and from then on the row runs once per interval across instances.
+ */
+export async function scheduleSweep(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<void> {
+  await ensureRecurringJob(deps.db, { kind: SWEEP_KIND, dedupeKey: SWEEP_DEDUPE_KEY, dueBy: deps.now() });
 }
 
 /** The sweep's next run: its row queued again `intervalMs` from now, attempts reset. False when another instance took the row over. */

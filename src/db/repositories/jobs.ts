@@ -125,6 +125,22 @@ export async function failJob(db: Db, job: JobRow, outcome: { runAfter?: Date; l
 }
 
 /**
+ * A recurring job's row: inserted once, whatever the number of instances (the dedupe key); when it
+ * exists, made due by `dueBy` at the latest unless a run holds it now. An instance starting calls this,
+ * so what fell due while no instance ran is done at once, even after a downtime shorter than the interval.
+ */
+export async function ensureRecurringJob(db: Db, job: { kind: string; dedupeKey: string; dueBy: Date }): Promise<void> {
+  await db
+    .insert(jobs)
+    .values({ kind: job.kind, dedupeKey: job.dedupeKey, payload: {}, runAfter: job.dueBy })
+    .onConflictDoUpdate({
+      target: jobs.dedupeKey,
+      set: { runAfter: sql`least(${jobs.runAfter}, ${job.dueBy.toISOString()}::timestamptz)` },
+      setWhere: sql`${jobs.state} = 'queued' and (${jobs.leasedUntil} is null or ${jobs.leasedUntil} < ${job.dueBy.toISOString()}::timestamptz)`,
+    });
+}
+
+/**
  * A recurring job's next run: the same row, queued again for `runAfter` with a fresh count of
  * attempts, while still the claimer's. False when another worker took it over.
  */
