@@ -43,6 +43,11 @@ const LANE_WORK: Record<string, string> = {
 };
 const JOBS_STEP = 'jobs';
 
+function busyWork(jobs: JobWorker): string[] {
+  const lanes = jobs.busyLanes();
+  return lanes.length > 0 ? lanes.map((lane) => LANE_WORK[lane] ?? `jobs (${lane})`) : ['jobs (stopping)'];
+}
+
 /** How long one Web API call of the bot's own client may take before it is given up (and retried). */
 const SLACK_CALL_TIMEOUT_MS = 10_000;
 
@@ -181,7 +186,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
         if (failed) throw failed.reason;
       },
       // The job worker's part named by what its busy lanes hold, e.g. `notifications (sends in flight)`.
-      stillStopping: () => [...pending].flatMap((name) => (name === JOBS_STEP ? jobs.busyLanes().map((lane) => LANE_WORK[lane] ?? `jobs (${lane})`) : [name])),
+      stillStopping: () => [...pending].flatMap((name) => (name === JOBS_STEP ? busyWork(jobs) : [name])),
     };
   } catch (err) {
     group?.stop();
