@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { RunningBot } from '../src/bot.js';
 import type { Config } from '../src/config.js';
-import { notifications, requests } from '../src/db/schema/index.js';
+import { jobs, requests } from '../src/db/schema/index.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { approveRequest } from '../src/services/decide-request.js';
 import type { Loadgen } from './loadgen-client.js';
@@ -76,7 +76,7 @@ async function countDecided(ctx: ApprovalContext, ids: string[]): Promise<Record
 }
 
 async function notificationsQueued(ctx: ApprovalContext, ids: string[]): Promise<number> {
-  const [row] = await ctx.bot.database.db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(inArray(notifications.requestId, ids));
+  const [row] = await ctx.bot.database.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(and(inArray(jobs.requestId, ids), like(jobs.kind, 'notify.%')));
   return row?.n ?? 0;
 }
 

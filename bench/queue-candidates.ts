@@ -466,7 +466,7 @@ async function measureOurs(target: Target): Promise<Figures> {
   const drain = async (d: Database, kind: string): Promise<number> => {
     let n = 0;
     for (;;) {
-      const claimed = await claimDueJobs(d.db, { kinds: [kind], now: new Date(), batchSize: 4, leaseMs: 120_000 });
+      const claimed = await claimDueJobs(d.db, { leaseMs: { [kind]: 120_000 }, now: new Date(), batchSize: 4 });
       if (claimed.length === 0) return n;
       await Promise.all(claimed.map((j) => finishJob(d.db, j, null, new Date())));
       n += claimed.length;

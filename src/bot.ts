@@ -9,7 +9,8 @@ import { releaseOrphanedClaims } from './db/repositories/orphaned-claims.js';
 import { accountRoutes } from './http/account.js';
 import { healthRoute } from './http/health.js';
 import { boltLogger, type Logger } from './logger.js';
-import { startNotifications, type NotificationWorker } from './notifications/index.js';
+import { createNotifications } from './notifications/index.js';
+import { NOTIFY_LANE, NOTIFY_LANE_SLOTS } from './notifications/worker.js';
 import { DEMO_REFERENCE_DATA, loadReferenceDataFile } from './services/load-reference-data.js';
 import { accessPolicy } from './domain/access.js';
 import { approverGroupClient, startApproverGroup, UnknownApproverGroup, type ApproverGroup } from './slack/approver-group.js';
@@ -18,13 +19,35 @@ import type { SlackDeps } from './slack/context.js';
 import { refreshApprovalMessage } from './slack/flows/approval.js';
 import { resolveBotIdentity } from './slack/identity.js';
 import { slackMemberFinder } from './slack/member-lookup.js';
-import { startSweeper, type Sweeper } from './slack/sweeper.js';
+import { RECURRING_LANE, sweep, sweepJobKind, type Sweeper } from './slack/sweeper.js';
+import { scheduleSweep, SWEEP_KIND } from './services/sweep-schedule.js';
 import { importJobHandlers } from './slack/flows/import-run.js';
-import { DEFAULT_JOB_MAX_ATTEMPTS, startJobWorker, type JobWorker } from './jobs/worker.js';
+import { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_LANE, startJobWorker, type JobWorker } from './jobs/worker.js';
 import { availableParallelism } from 'node:os';
 
-/** How often pending requests are checked for reminders and expiry. */
+/** How often pending requests are checked for reminders and expiry (the recurring sweep job). */
 const SWEEP_INTERVAL_MS = 60_000;
+
+/** What a test (or a benchmark) may change about a started bot; an operator sets none of it. */
+export interface StartBotOptions {
+  /** Between the end of one sweep and the next, across instances. Default 60 s. */
+  sweepIntervalMs?: number;
+  /** The job worker's poll interval when idle. Default 1 s. */
+  jobPollIntervalMs?: number;
+}
+
+/** What stillStopping() names for a lane of the job worker with work in flight. */
+const LANE_WORK: Record<string, string> = {
+  [NOTIFY_LANE]: 'notifications (sends in flight)',
+  [RECURRING_LANE]: 'sweeper (a sweep in flight)',
+  [DEFAULT_LANE]: 'jobs (import rows in flight)',
+};
+const JOBS_STEP = 'jobs';
+
+function busyWork(jobs: JobWorker): string[] {
+  const lanes = jobs.busyLanes();
+  return lanes.length > 0 ? lanes.map((lane) => LANE_WORK[lane] ?? `jobs (${lane})`) : ['jobs (stopping)'];
+}
 
 /** How long one Web API call of the bot's own client may take before it is given up (and retried). */
 const SLACK_CALL_TIMEOUT_MS = 10_000;
@@ -34,11 +57,11 @@ export interface RunningBot {
   readonly app: App;
   /** The HTTP port actually listened on (useful when PORT=0 in tests). */
   readonly port: number;
-  /** The notification outbox worker (polls in the background; runOnce drains a batch now). */
-  readonly notifications: NotificationWorker;
-  /** Reminders, expiry and approval messages that could not be posted (runOnce runs a pass now). */
+  /** The notifications' lane of the job worker: runOnce delivers what is due now (and waits for sends in flight). */
+  readonly notifications: { runOnce(): Promise<number> };
+  /** Reminders, expiry and approval messages that could not be posted: runOnce runs a pass now, beside the recurring sweep job. */
   readonly sweeper: Sweeper;
-  /** Background jobs (an approved import's rows, its results file): runOnce runs what is due now. */
+  /** The one job worker (notifications, an approved import's rows and results file, the recurring sweep): runOnce runs what is due now. */
   readonly jobs: JobWorker;
   /** APPROVER_GROUP's members as last read (refresh() reads now); undefined without the setting. */
   readonly approverGroup: ApproverGroup | undefined;
@@ -52,7 +75,7 @@ export interface RunningBot {
  * starts opening it before this module loads), migrates, makes sure there is reference data, then
  * starts the Slack app.
  */
-export async function startBot(config: Config, logger: Logger, opened?: Database | Promise<Database>): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, opened?: Database | Promise<Database>, options: StartBotOptions = {}): Promise<RunningBot> {
   const identity = resolveBotIdentity(config.slack.botToken, config.slack.apiUrl, logger);
   const database = await (opened ?? openDatabase(databaseTarget(config)));
   logger.info(
@@ -71,7 +94,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
     // died (killed, power lost). Its rows are taken again now, not minutes later when the lease runs out.
     if (database.driver === 'pglite') {
       const released = await releaseOrphanedClaims(database.db);
-      if (released.jobs + released.notifications + released.approvalMessages > 0) logger.warn(released, 'work a previous run left in flight (it stopped without finishing it) is taken up again');
+      if (released.jobs + released.approvalMessages > 0) logger.warn(released, 'work a previous run left in flight (it stopped without finishing it) is taken up again');
     }
     await ensureReferenceData(database, config, logger);
     group = await approverGroupOf(config, logger);
@@ -120,19 +143,23 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       retryConfig: { retries: 3 },
       logger: boltLogger(logger, 'slack-web-api'),
     });
-    const notifications = startNotifications(config, database.db, logger, {
+    const notifications = createNotifications(config, logger, {
       // The approval message shows how the new user's email and DM are doing.
       onSettled: (n) => (n.requestId ? refreshApprovalMessage(deps, botClient, n.requestId) : Promise.resolve()),
     });
-    const sweeper = startSweeper(deps, botClient, { intervalMs: SWEEP_INTERVAL_MS });
-    // Twice the cores: while one row's hash runs in libuv's thread pool, another row's checks and writes
-    // talk to the database, so every core hashes and each transaction stays short.
+    await scheduleSweep(deps.services);
+    // One worker for every kind of background work, each lane with slots of its own: notifications
+    // never wait behind an import's rows, nor the sweep behind either. Import rows get twice the cores:
+    // while one row's hash runs in libuv's thread pool, another row's checks and writes talk to the
+    // database, so every core hashes and each transaction stays short.
     const jobs = startJobWorker({
       db: database.db,
       logger,
-      concurrency: Math.max(4, availableParallelism() * 2),
+      ...(options.jobPollIntervalMs !== undefined ? { pollIntervalMs: options.jobPollIntervalMs } : {}),
       maxAttempts: DEFAULT_JOB_MAX_ATTEMPTS,
+      lanes: { [NOTIFY_LANE]: NOTIFY_LANE_SLOTS, [RECURRING_LANE]: 1, [DEFAULT_LANE]: Math.max(4, availableParallelism() * 2) },
       handlers: importJobHandlers(deps, botClient, { maxAttempts: DEFAULT_JOB_MAX_ATTEMPTS }),
+      kinds: { ...notifications.kinds, [SWEEP_KIND]: sweepJobKind(deps, botClient, { intervalMs: options.sweepIntervalMs ?? SWEEP_INTERVAL_MS }) },
     });
     const pending = new Set<string>();
     const step = async (name: string, run: () => Promise<unknown>) => {
@@ -147,24 +174,26 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
       database,
       app,
       port,
-      notifications,
-      sweeper,
+      notifications: { runOnce: () => jobs.runOnce({ lanes: [NOTIFY_LANE] }) },
+      sweeper: { runOnce: () => sweep(deps, botClient) },
       jobs,
       approverGroup: group,
-      // New work stops coming (sweeps, outbox rounds, Slack), work in flight finishes, then the database closes.
+      // New work stops coming (job claims, Slack), work in flight finishes, then the database closes.
       async stop() {
         group?.stop();
         const stopped = await Promise.allSettled([
-          step('sweeper (a sweep in flight)', () => sweeper.stop()),
-          step('notifications (sends in flight)', () => notifications.stop()),
-          step('jobs (import rows in flight)', () => jobs.stop()),
+          step(JOBS_STEP, async () => {
+            await jobs.stop();
+            notifications.close();
+          }),
           step(config.slack.appToken ? 'Slack Socket Mode connection and HTTP server' : 'HTTP server', () => app.stop()),
         ]);
         await step('database', () => database.close());
         const failed = stopped.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
       },
-      stillStopping: () => [...pending],
+      // The job worker's part named by what its busy lanes hold, e.g. `notifications (sends in flight)`.
+      stillStopping: () => [...pending].flatMap((name) => (name === JOBS_STEP ? busyWork(jobs) : [name])),
     };
   } catch (err) {
     group?.stop();

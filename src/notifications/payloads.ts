@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NotificationChannel } from '../db/schema/index.js';
+import type { NotificationChannel } from '../db/repositories/notifications.js';
 
 /**
  * What a notification row's `payload` holds, per channel. Builders (messages.ts) write these; the

@@ -1,11 +1,12 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
-import type { notifications } from '../db/schema/index.js';
+import type { StoredNotification } from '../db/repositories/notifications.js';
 import { boltLogger, type Logger } from '../logger.js';
 import type { Mailer } from './mailer.js';
 import { renderSlackDm } from './messages.js';
 import { PAYLOAD_SCHEMAS, type EmailPayload, type SlackDmPayload, type SlackPostPayload } from './payloads.js';
 
-export type NotificationRow = typeof notifications.$inferSelect;
+/** A notification as the sender gets it: a `notify.*` job seen as its outbox row. */
+export type NotificationRow = StoredNotification;
 
 /** What became of one delivery attempt that did not throw. */
 export type SendOutcome =
@@ -81,7 +82,7 @@ export interface SenderDeps {
 }
 
 /**
- * A WebClient for the outbox worker: the same API URL as the app (SLACK_API_URL, so the local double
+ * A WebClient for the notification jobs: the same API URL as the app (SLACK_API_URL, so the local double
  * stands in), no retries inside the client, rate limits rejected at once with their Retry-After
  * (the worker turns it into run_after), and a request timeout well inside the worker's lease.
  */

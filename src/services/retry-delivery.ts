@@ -14,7 +14,7 @@ export type RetryDeliveryResult = { outcome: 'requeued'; topics: string[] } | { 
 
 /**
  * Retry delivery, from the approval message: the request's notifications that used up their retries
- * go back to the outbox, due now, with a fresh count of attempts; the worker sends them as any other.
+ * go back to the queue (the `notify.*` jobs), due now, with a fresh count of attempts; the job worker sends them as any other.
  * Only approvers may, checked here. One guarded UPDATE puts them back (only rows still dead), with an
  * audit row per notification in the same transaction: two clicks at once requeue once, and the worker's
  * claim then sends each once. A welcome DM whose one-time password was erased when it gave up is not

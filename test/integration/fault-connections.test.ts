@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { extensions, notifications, requests, userCollections, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { extensions, jobs, requests, userCollections, users } from '../../src/db/schema/index.js';
 import type { Actor } from '../../src/services/context.js';
 import { approveRequest } from '../../src/services/decide-request.js';
 import { submitUserRequest } from '../../src/services/submit-request.js';
@@ -89,7 +90,7 @@ describe.runIf(testDriver === 'postgres')('approvals while Postgres connections 
     const orphanExtensions = await database.db.select().from(extensions).where(sql`${extensions.assignedUserId} is null and ${extensions.deviceName} like 'Burst %'`);
     expect(orphanExtensions).toHaveLength(0);
     for (const user of made) expect((await database.db.select().from(userCollections).where(eq(userCollections.userId, user.id))).length).toBeGreaterThan(0);
-    const queued = await database.db.select().from(notifications).where(sql`${notifications.requestId} in ${ids}`);
+    const queued = await notificationRows(database.db, sql`${jobs.requestId} in ${ids}`);
     const perRequest = new Map<string, string[]>();
     for (const n of queued) perRequest.set(n.requestId!, [...(perRequest.get(n.requestId!) ?? []), n.topic]);
     for (const id of ids) expect(perRequest.get(id)?.sort()).toEqual(['request_completed', 'welcome_dm', 'welcome_email']);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { notifications } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { jobs } from '../../src/db/schema/index.js';
 import type { Actor } from '../../src/services/context.js';
 import { approveRequest } from '../../src/services/decide-request.js';
 import { submitUserRequest } from '../../src/services/submit-request.js';
@@ -98,24 +99,24 @@ describe.runIf(testDriver === 'postgres')('the bot process killed and restarted'
       expect((await approveRequest(deps, approver, id, { allowSelfApproval: false, accountUrl: 'https://bot.example.com/account' })).outcome).toBe('completed');
       ids.push(id);
     }
-    const ofBurst = inArray(notifications.requestId, ids);
-    const total = (await database.db.select().from(notifications).where(ofBurst)).length;
+    const ofBurst = inArray(jobs.requestId, ids);
+    const total = (await notificationRows(database.db, ofBurst)).length;
     expect(total).toBe(REQUESTS * 3);
 
     // Slack answers slowly, so the first process is killed in the middle of the burst.
     for (let i = 0; i < total; i++) slack.failNext('chat.postMessage', 200, { ok: true, channel: 'D0', ts: '1.1' });
     const port = await freePort();
     const first = await startBotProcess(env, cwd, port);
-    await expect.poll(async () => (await database.db.select().from(notifications).where(sql`${ofBurst} and ${notifications.state} = 'sent'`)).length, { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await notificationRows(database.db, sql`${ofBurst} and ${jobs.state} = 'done'`)).length, { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
     first.child.kill('SIGKILL');
     await first.exited;
-    const sentBeforeKill = (await database.db.select().from(notifications).where(sql`${ofBurst} and ${notifications.state} = 'sent'`)).length;
+    const sentBeforeKill = (await notificationRows(database.db, sql`${ofBurst} and ${jobs.state} = 'done'`)).length;
     // A dead process's claims hold until their lease runs out (5 minutes); let that time pass.
-    await database.db.update(notifications).set({ leasedUntil: new Date(Date.now() - 1000) }).where(sql`${ofBurst} and ${notifications.leasedUntil} is not null`);
+    await database.db.update(jobs).set({ leasedUntil: new Date(Date.now() - 1000) }).where(sql`${ofBurst} and ${jobs.leasedUntil} is not null`);
 
     const second = await startBotProcess(env, cwd, port);
-    await expect.poll(async () => (await database.db.select().from(notifications).where(sql`${ofBurst} and ${notifications.state} = 'queued'`)).length, { timeout: 120_000, interval: 200 }).toBe(0);
-    const rows = await database.db.select().from(notifications).where(ofBurst);
+    await expect.poll(async () => (await notificationRows(database.db, sql`${ofBurst} and ${jobs.state} = 'queued'`)).length, { timeout: 120_000, interval: 200 }).toBe(0);
+    const rows = await notificationRows(database.db, ofBurst);
     expect(rows.filter((r) => r.state !== 'sent' && r.state !== 'skipped')).toEqual([]);
     // Nothing lost: every welcome email arrived; a message in flight at the kill may come twice, with the same Message-ID.
     const mailed = new Set(smtp.received.map((m) => m.parsed.messageId));

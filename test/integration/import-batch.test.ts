@@ -1,6 +1,7 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents as audit, jobs, notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { auditEvents as audit, jobs, requests, users } from '../../src/db/schema/index.js';
 import { depsFor, janeDoe } from '../support/fixtures.js';
 import { storeImportBatch } from '../support/import-batch.js';
 import { APPROVER, REQUESTER, sendBlockAction } from '../support/slack-interactions.js';
@@ -86,7 +87,7 @@ describe(`an approved import is carried out in the background (${testDriver})`, 
         return smtp.received.filter((m) => m.envelope.to.some((to) => /^imp\d{3}@example\.com$/.test(to))).length;
       }, { timeout: 60_000, interval: 200 })
       .toBe(49);
-    const welcome = await t.db.select().from(notifications).where(like(notifications.dedupeKey, `request:${id}:welcome_email:row:%`));
+    const welcome = await notificationRows(t.db, like(jobs.dedupeKey, `request:${id}:welcome_email:row:%`));
     expect(welcome).toHaveLength(49);
     await expect
       .poll(() => t.slack.calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === REQUESTER && String(c.args.text).includes('Your import of class.csv is done: 49 created, 1 failed')), { timeout: 30_000 })

@@ -1,11 +1,15 @@
 import { Writable } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { enqueueJobs } from '../../src/db/repositories/jobs.js';
+import { enqueueNotifications, notificationRows } from '../../src/db/repositories/notifications.js';
 import { jobs } from '../../src/db/schema/index.js';
-import { startJobWorker } from '../../src/jobs/worker.js';
+import { DEFAULT_LANE, startJobWorker } from '../../src/jobs/worker.js';
 import { createLogger } from '../../src/logger.js';
+import type { SendNotification } from '../../src/notifications/senders.js';
+import { notificationJobKinds, NOTIFY_LANE } from '../../src/notifications/worker.js';
+import { IMPORT_ROW_JOB } from '../../src/services/import-execution.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 
 const logLines: string[] = [];
@@ -100,5 +104,51 @@ describe(`background jobs, polling (${testDriver})`, () => {
     release();
     await expect.poll(() => ran.length, { timeout: 10_000 }).toBe(3);
     await worker.stop();
+  });
+});
+
+describe(`one worker, every kind, in lanes (${testDriver})`, () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('claims a notification and import rows in the one worker, and a lane full of import rows does not hold a due notification back', async () => {
+    const db = database.db;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const rowsRun: string[] = [];
+    const sent: { id: string; topic: string; at: number }[] = [];
+    const send: SendNotification = (n) => {
+      sent.push({ id: n.id, topic: n.topic, at: Date.now() });
+      return Promise.resolve({ status: 'sent' as const });
+    };
+    // Both slots of the import lane held by rows that do not finish until told; more rows queued behind them.
+    const worker = startJobWorker({
+      db,
+      logger,
+      pollIntervalMs: 20,
+      lanes: { [DEFAULT_LANE]: 2, [NOTIFY_LANE]: 1 },
+      handlers: { [IMPORT_ROW_JOB]: async (job) => (rowsRun.push(job.dedupeKey), await held, { result: { outcome: 'created' } }) },
+      kinds: notificationJobKinds({ send, logger }),
+    });
+    try {
+      await enqueueJobs(db, Array.from({ length: 20 }, (_, i) => ({ kind: IMPORT_ROW_JOB, dedupeKey: `lane:row:${i}`, payload: { i } })));
+      await expect.poll(() => rowsRun.length, { timeout: 10_000 }).toBe(2);
+      // The welcome email is due after every one of the 20 rows: in one lane it would wait for all of them.
+      await enqueueNotifications(db, [{ dedupeKey: 'lane:welcome', channel: 'email', topic: 'welcome_email', payload: { to: { address: 'x@example.com' }, subject: 's', text: 't', html: 'h' } }]);
+      await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(1);
+      expect(rowsRun).toHaveLength(2);
+      const [notification] = await notificationRows(db, eq(jobs.dedupeKey, 'lane:welcome'));
+      expect(notification).toMatchObject({ channel: 'email', topic: 'welcome_email', state: 'sent', attempts: 1 });
+      const [queuedRows] = await db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(and(eq(jobs.kind, IMPORT_ROW_JOB), eq(jobs.state, 'queued')));
+      expect(Number(queuedRows!.n)).toBe(20);
+    } finally {
+      release();
+    }
+    await expect.poll(async () => (await db.select().from(jobs).where(and(eq(jobs.kind, IMPORT_ROW_JOB), eq(jobs.state, 'done')))).length, { timeout: 30_000 }).toBe(20);
+    await worker.stop();
+    expect(new Set(rowsRun).size).toBe(20);
   });
 });

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { auditEvents, jobs, requests, users } from '../../src/db/schema/index.js';
 import { approveRequest } from '../../src/services/decide-request.js';
 import { offboardingTarget, submitDeactivation } from '../../src/services/offboarding.js';
 import { depsFor, janeDoe, requester, softphone } from '../support/fixtures.js';
@@ -56,7 +57,7 @@ describe.runIf(testDriver === 'postgres')('scheduled offboarding, two instances,
     expect(await deactivations(a, userIds)).toBe(USERS);
     const released = await a.db.select().from(auditEvents).where(eq(auditEvents.action, 'extension.released'));
     expect(released.filter((e) => userIds.includes((e.details as { fromUserId: number }).fromUserId))).toHaveLength(USERS);
-    const done = await a.db.select().from(notifications).where(and(inArray(notifications.requestId, ids), eq(notifications.topic, 'request_completed')));
+    const done = await notificationRows(a.db, and(inArray(jobs.requestId, ids), eq(jobs.topic, 'request_completed')));
     expect(done).toHaveLength(USERS);
   });
 

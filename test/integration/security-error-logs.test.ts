@@ -76,7 +76,7 @@ function secretsIn(rows: Record<string, unknown>[]): Record<string, string> {
 const CASES = [
   { table: 'extensions', holds: 'device secret' },
   { table: 'users', holds: 'password hash' },
-  { table: 'notifications', holds: 'one-time password' },
+  { table: 'jobs', holds: 'one-time password' },
 ] as const;
 
 describe(`a database error during an approval is logged without its parameters (${testDriver})`, () => {

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, extensions, notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { auditEvents, extensions, jobs, requests, users } from '../../src/db/schema/index.js';
 import { fillView, type SlackView } from '../support/fill-view.js';
 import type { SlackCall } from '../support/slack-double.js';
 import { APPROVER, REQUESTER, sendBlockAction, sendMessageShortcut, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
@@ -49,7 +50,7 @@ async function requestAndApprove(t: TestBot, answers: Record<string, string>, ag
   await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-${answers.Username}`) });
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
   while ((await t.bot.notifications.runOnce()) > 0);
-  await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
+  await expect.poll(async () => (await notificationRows(t.db, eq(jobs.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
   return row!.id;
 }
 
@@ -81,7 +82,7 @@ async function resetAndApprove(t: TestBot, username: string): Promise<string> {
   await sendBlockAction(t.slackTarget, { actionId: 'approve_request', message: { blocks: message.blocks ?? [], ts }, channelId: 'C0APPROVALS', user: APPROVER, responseUrl: t.slack.responseUrl(`approve-reset-${username}`) });
   await expect.poll(async () => (await t.db.select().from(requests).where(eq(requests.id, row!.id)))[0]?.state, { timeout: 10_000 }).toBe('completed');
   while ((await t.bot.notifications.runOnce()) > 0);
-  await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
+  await expect.poll(async () => (await notificationRows(t.db, eq(jobs.requestId, row!.id))).every((n) => n.state !== 'queued'), { timeout: 10_000 }).toBe(true);
   return row!.id;
 }
 
@@ -155,7 +156,7 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
         ...Object.fromEntries(hashes.map((h, i) => [`password hash ${i}`, h.split('$').at(-1)!])),
       };
       const audit = JSON.stringify(await t.db.select().from(auditEvents));
-      const stored = JSON.stringify(await t.db.select().from(notifications));
+      const stored = JSON.stringify(await t.db.select().from(jobs));
       const requestRows = JSON.stringify(await t.db.select({ p: requests.payload }).from(requests));
       const mail = smtp.received.map((m) => m.raw).join('\n');
       expect(
@@ -190,7 +191,7 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       expect(t.logText()).not.toContain(oneTime!);
       expect(smtp.received.slice(mailBefore).map((m) => m.raw).join('\n')).not.toContain(oneTime!);
       // Once delivered, the outbox keeps no copy.
-      expect(JSON.stringify(await t.db.select().from(notifications).where(eq(notifications.requestId, id)))).not.toContain(oneTime!);
+      expect(JSON.stringify(await notificationRows(t.db, eq(jobs.requestId, id)))).not.toContain(oneTime!);
       // And it signs in, once, to set a new password.
       const first = await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'rando@abc', password: oneTime }) });
       expect(await first.json()).toMatchObject({ ok: true, passwordChangeRequired: true });
@@ -217,7 +218,7 @@ describe.each<SlackTransport>(['http', 'socket'])(`secrets stay secret across th
       // DM only: no email at all for the reset, and so none with the password.
       expect(smtp.received.length).toBe(mailBefore);
       expect(JSON.stringify(await t.db.select().from(auditEvents))).not.toContain(oneTime!);
-      expect(JSON.stringify(await t.db.select().from(notifications).where(eq(notifications.requestId, id)))).not.toContain(oneTime!);
+      expect(JSON.stringify(await notificationRows(t.db, eq(jobs.requestId, id)))).not.toContain(oneTime!);
       expect(JSON.stringify(await t.db.select({ p: requests.payload, r: requests.reason }).from(requests))).not.toContain(oneTime!);
       const first = await fetch(`${t.baseUrl}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signInName: 'resetme@abc', password: oneTime }) });
       expect(await first.json()).toMatchObject({ ok: true, passwordChangeRequired: true });
@@ -288,7 +289,7 @@ describe(`the device secret reaches only its one reveal page (${testDriver})`, (
         'Slack calls': callText(t.slack.calls),
         'Slack responses': JSON.stringify(t.slack.responses),
         'audit trail': JSON.stringify(await t.db.select().from(auditEvents)),
-        'notification outbox': JSON.stringify(await t.db.select().from(notifications)),
+        'notification outbox': JSON.stringify(await t.db.select().from(jobs)),
         'request payloads': JSON.stringify(await t.db.select({ p: requests.payload }).from(requests)),
         emails: smtp.received.map((m) => m.raw).join('\n'),
         'other pages and answers': pages.join('\n').replaceAll(`value="${first}"`, '').replaceAll(`value="${again}"`, ''),

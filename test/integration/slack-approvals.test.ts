@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collections, notifications, requests, users } from '../../src/db/schema/index.js';
-import { notificationsOfRequest } from '../../src/db/repositories/notifications.js';
+import { collections, jobs, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows, notificationsOfRequest } from '../../src/db/repositories/notifications.js';
 import { claimApprovalPost } from '../../src/services/approval-status.js';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { VIEWS } from '../../src/slack/ids.js';
@@ -260,7 +260,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     const [queued] = (await notificationsOfRequest(t.db, id)).filter((n) => n.topic === 'approval_reminder');
     expect(queued).toMatchObject({ state: 'queued', attempts: 1, channel: 'slack_post' });
     // The backoff has passed: the worker posts it again.
-    await t.db.update(notifications).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(notifications.id, queued!.id));
+    await t.db.update(jobs).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(jobs.id, queued!.id));
     while ((await t.bot.notifications.runOnce()) > 0);
     expect(inThread().map((c) => c.status)).toEqual([500, 200]);
     expect(String(inThread()[1]!.args.text)).toMatch(/Reminder: this request has waited more than 24 hours/);
@@ -339,7 +339,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
     // The reason is fixed words and the reply code: the server's text (here with an address) stays out.
     expect(deliveryLine()).not.toContain('inflight@example.com');
     const [email] = (await notificationsOfRequest(t.db, id)).filter((n) => n.topic === 'welcome_email');
-    await t.db.update(notifications).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(notifications.id, email!.id));
+    await t.db.update(jobs).set({ runAfter: new Date(Date.now() - 1000) }).where(eq(jobs.id, email!.id));
     while ((await t.bot.notifications.runOnce()) > 0);
     await expect.poll(deliveryLine, { timeout: 10_000 }).toContain('Welcome email: sent');
   });
@@ -374,7 +374,7 @@ describe(`approvals with buttons, notifications and first sign-in, end to end ($
  */
 async function submitWhileSlackRefusesPosts(t: TestBot, person: Record<string, string>): Promise<typeof requests.$inferSelect> {
   while ((await t.bot.notifications.runOnce()) > 0);
-  await expect.poll(async () => (await t.db.select().from(notifications).where(eq(notifications.state, 'queued'))).length).toBe(0);
+  await expect.poll(async () => (await notificationRows(t.db, eq(jobs.state, 'queued'))).length).toBe(0);
   t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
   t.slack.failNext('chat.postMessage', 200, { ok: false, error: 'fatal_error' });
   const view = await openModal(t, 'user');

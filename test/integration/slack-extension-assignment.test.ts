@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { findExtensionByNumber } from '../../src/db/repositories/extensions.js';
 import { violatedUniqueConstraint } from '../../src/db/errors.js';
-import { auditEvents, extensions, notifications, requests, users } from '../../src/db/schema/index.js';
+import { auditEvents, extensions, jobs, requests, users } from '../../src/db/schema/index.js';
 import { approveRequest } from '../../src/services/decide-request.js';
 import { submitUnassignment, unassignmentTarget } from '../../src/services/extension-assignment.js';
 import { NOT_ALLOWED_TEXT } from '../../src/slack/context.js';
@@ -113,7 +113,7 @@ describe(`reassigning and unassigning extensions through Slack (${testDriver})`,
     await expect.poll(() => t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === 'U0SROE' && /is your primary phone now/.test(String(c.args.text)))).toBe(true);
     await expect.poll(() => JSON.stringify(t.slack.message(message.ts).blocks)).toContain(`Extension ${extension.number} is now sroe’s (was jholder’s)`);
     expect(JSON.stringify(t.slack.calls)).not.toContain(moved.deviceSecret);
-    expect(JSON.stringify(await t.db.select().from(notifications))).not.toContain(moved.deviceSecret);
+    expect(JSON.stringify(await t.db.select().from(jobs))).not.toContain(moved.deviceSecret);
     expect(t.logText()).not.toContain(moved.deviceSecret);
   });
 

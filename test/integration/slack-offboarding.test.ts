@@ -3,7 +3,8 @@ import type { View } from '@slack/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
 import { findExtensionByNumber } from '../../src/db/repositories/extensions.js';
-import { notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { jobs, requests, users } from '../../src/db/schema/index.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { assertWithinSlackLimits } from '../support/block-kit-limits.js';
 import { depsFor, janeDoe, requester, softphone } from '../support/fixtures.js';
@@ -139,7 +140,7 @@ describe(`offboarding through Slack, now and scheduled, from the command, the ca
     await drain(t);
     await expect.poll(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === message.ts && /jlater is deactivated/.test(String(c.args.text))).length).toBe(1);
     await expect.poll(() => JSON.stringify(t.slack.message(message.ts).blocks)).toContain('Approved and completed');
-    expect(await t.db.select().from(notifications).where(and(eq(notifications.requestId, request.id), eq(notifications.topic, 'request_completed')))).toHaveLength(1);
+    expect(await notificationRows(t.db, and(eq(jobs.requestId, request.id), eq(jobs.topic, 'request_completed')))).toHaveLength(1);
   });
 
   it('"Offboard this person" on a leaver post: by email, then by name; several to pick from, or none, said in the modal', { timeout: 60_000 }, async () => {

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
-import { notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { jobs, requests, users } from '../../src/db/schema/index.js';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { depsFor, janeDoe, requester, softphone } from '../support/fixtures.js';
 import { fillView, inputLabels } from '../support/fill-view.js';
@@ -54,7 +55,7 @@ describe(`reactivation through Slack, with sign-in by the new one-time password 
     expect(String(dm.args.text)).toContain('reactivated');
     const otp = /Your one-time password:\* `([^`]+)`/.exec(String(dm.args.text))?.[1];
     expect(otp).toBeDefined();
-    const welcome = await t.db.select().from(notifications).where(and(eq(notifications.requestId, request.id), eq(notifications.topic, 'welcome_email')));
+    const welcome = await notificationRows(t.db, and(eq(jobs.requestId, request.id), eq(jobs.topic, 'welcome_email')));
     expect(welcome).toHaveLength(1);
     expect(JSON.stringify(welcome[0]!.payload)).not.toContain(otp!);
     await expect.poll(() => t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === REQUESTER && /jback is active again/.test(String(c.args.text)))).toBe(true);

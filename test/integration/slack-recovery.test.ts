@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrailOf } from '../../src/db/repositories/audit.js';
-import { notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { jobs, requests, users } from '../../src/db/schema/index.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { depsFor, janeDoe, requester } from '../support/fixtures.js';
 import { APPROVER, REQUESTER, sendBlockAction, triggerId } from '../support/slack-interactions.js';
@@ -219,7 +220,7 @@ describe(`recovery with RESET_NEEDS_APPROVAL=false and PASSWORD_POLICY=random ($
     const otp = /Your one-time password:\* `([^`]+)`/.exec(String(dm.args.text))?.[1];
     expect(otp).toBeDefined();
     // No email under PASSWORD_POLICY=random: the reset goes by DM only.
-    expect(await t.db.select().from(notifications).where(and(eq(notifications.requestId, request!.id), eq(notifications.channel, 'email')))).toHaveLength(0);
+    expect(await notificationRows(t.db, and(eq(jobs.requestId, request!.id), eq(jobs.kind, 'notify.email')))).toHaveLength(0);
     expect(smtp.received.length).toBe(mailsBefore);
     // Never anywhere else: not the approver's answers, not the requester's notice, not the log.
     const elsewhere = t.slack.calls.filter((c) => c !== dm);

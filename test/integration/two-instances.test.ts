@@ -1,6 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifications, requests, users } from '../../src/db/schema/index.js';
+import { notificationRows } from '../../src/db/repositories/notifications.js';
+import { jobs, requests, users } from '../../src/db/schema/index.js';
 import { fillView, type SlackView } from '../support/fill-view.js';
 import type { SlackMessage } from '../support/slack-double.js';
 import { APPROVER, REQUESTER, sendBlockAction, sendViewSubmission, triggerId } from '../support/slack-interactions.js';
@@ -28,7 +29,7 @@ async function submit(t: TestBot, username: string): Promise<string> {
 }
 
 /**
- * Two bots (each its own process state, HTTP port, pool, outbox worker and sweeper) on one Postgres
+ * Two bots (each its own process state, HTTP port, pool and job worker) on one Postgres
  * database and one Slack workspace, as the README allows. Everything that must happen once is
  * coordinated in the database; this checks that it does happen once.
  */
@@ -73,7 +74,7 @@ describe.runIf(testDriver === 'postgres')('two instances, one Postgres', () => {
     // The approver who came second, on the other instance, was told it was already approved.
     await expect.poll(() => slack.responses.filter((r) => /already approved/.test(JSON.stringify(r.body))).length, { timeout: 20_000 }).toBe(REQUESTS);
 
-    // Both outbox workers deliver (they poll in the background too): every notification once.
+    // Both job workers deliver (they poll in the background too): every notification once.
     const drain = async (t: TestBot) => {
       while ((await t.bot.notifications.runOnce()) > 0);
     };
@@ -81,12 +82,12 @@ describe.runIf(testDriver === 'postgres')('two instances, one Postgres', () => {
       .poll(
         async () => {
           await Promise.all([drain(a), drain(b)]);
-          return (await a.db.select().from(notifications).where(inArray(notifications.requestId, approve))).every((n) => n.state === 'sent');
+          return (await notificationRows(a.db, inArray(jobs.requestId, approve))).every((n) => n.state === 'sent');
         },
         { timeout: 30_000 },
       )
       .toBe(true);
-    const rows = await a.db.select().from(notifications).where(inArray(notifications.requestId, approve));
+    const rows = await notificationRows(a.db, inArray(jobs.requestId, approve));
     expect(rows).toHaveLength(REQUESTS * 3);
     for (const name of names.slice(0, REQUESTS)) {
       expect(smtp.received.filter((m) => m.envelope.to.includes(`${name}@example.com`))).toHaveLength(1);
@@ -124,7 +125,7 @@ describe.runIf(testDriver === 'postgres')('two instances, one Postgres', () => {
       .poll(
         async () => {
           await drain(b);
-          return (await a.db.select().from(notifications).where(inArray(notifications.requestId, [last]))).every((n) => n.state === 'sent');
+          return (await notificationRows(a.db, inArray(jobs.requestId, [last]))).every((n) => n.state === 'sent');
         },
         { timeout: 30_000 },
       )

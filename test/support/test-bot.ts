@@ -3,10 +3,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startBot, type RunningBot } from '../../src/bot.js';
+import { eq } from 'drizzle-orm';
+import { startBot, type RunningBot, type StartBotOptions } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
+import { jobs } from '../../src/db/schema/index.js';
 import { createLogger } from '../../src/logger.js';
+import { SWEEP_DEDUPE_KEY } from '../../src/services/sweep-schedule.js';
 import { seedDemoReferenceData } from './fixtures.js';
 import { clearReferenceData } from './queries.js';
 import { startSlackDouble, type SlackDouble } from './slack-double.js';
@@ -45,10 +48,22 @@ export interface TestBotOptions {
   transport?: SlackTransport;
   /** Sets up the Slack double before the bot starts (e.g. the members of APPROVER_GROUP, read at start). */
   prepareSlack?: (slack: SlackDouble) => void;
+  /** Passed to startBot (e.g. a short sweep interval). */
+  bot?: StartBotOptions;
 }
 
 /** The app-level token a Socket Mode test bot connects with. */
 export const APP_TOKEN = 'xapp-1-A0APP-1-test';
+
+/** Waits (at most 15 s) for the bot's first sweep pass to end, done or failed: its row is then due again later. */
+async function firstSweep(db: Db): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const [row] = await db.select({ runAfter: jobs.runAfter, leasedUntil: jobs.leasedUntil }).from(jobs).where(eq(jobs.dedupeKey, SWEEP_DEDUPE_KEY));
+    if (row && row.leasedUntil === null && row.runAfter.getTime() > Date.now()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /** A port free right now: in Socket Mode Bolt does not tell which port PORT=0 got. */
 export async function freePort(): Promise<number> {
@@ -96,7 +111,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
   options.prepareSlack?.(slack);
   let bot: RunningBot;
   try {
-    bot = await startBot(config, createLogger(config.logLevel, stream), database);
+    bot = await startBot(config, createLogger(config.logLevel, stream), database, options.bot);
   } catch (err) {
     // A refused start (a ConfigError the test expects) leaves nothing running.
     await socket?.close();
@@ -106,6 +121,10 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
   }
   if (!withReferenceData) await clearReferenceData(database.db);
   const logText = () => chunks.join('');
+  // The bot sweeps at start (the recurring sweep's row is due on a new database): the test begins
+  // once that pass is over, so a request the test writes is not swept halfway through its setup. A
+  // joining instance finds the row already taken.
+  if (!shared) await firstSweep(database.db);
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   return {
     bot,

@@ -1,9 +1,27 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { notifications, type NotificationChannel } from '../schema/index.js';
+import { jobs } from '../schema/index.js';
+import { enqueueJobs, SECRET_ERASED_KEY, type JobRow } from './jobs.js';
 
-/** The payload key marking a settled row whose secret was erased. */
-export const SECRET_ERASED_KEY = 'secretErased';
+export { SECRET_ERASED_KEY } from './jobs.js';
+
+/**
+ * The notification outbox, as rows of the one job queue (`jobs`): a notification is a job of kind
+ * `notify.<channel>`, written in the same transaction as the change it reports and delivered by the job
+ * worker (src/notifications/worker.ts gives these kinds their policy) with retries and backoff. This
+ * module maps between the jobs table and the notification the rest of the bot reads.
+ */
+
+export const NOTIFICATION_CHANNELS = ['email', 'slack_dm', 'slack_post'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+/** `skipped`: nothing to deliver to (no Slack member has the new user's email). `dead`: gave up after the last retry. */
+export const NOTIFICATION_STATES = ['queued', 'sent', 'skipped', 'dead'] as const;
+export type NotificationState = (typeof NOTIFICATION_STATES)[number];
+
+/** The job kind of a channel's notifications, e.g. `notify.email`. */
+export const NOTIFY_KIND_PREFIX = 'notify.';
+export const notifyKind = (channel: NotificationChannel): string => `${NOTIFY_KIND_PREFIX}${channel}`;
+export const NOTIFY_KINDS = NOTIFICATION_CHANNELS.map(notifyKind);
 
 export interface NewNotification {
   /** Unique per notification, e.g. `request:<id>:welcome_email`: enqueueing the same one twice is a no-op. */
@@ -14,89 +32,79 @@ export interface NewNotification {
   readonly payload: Record<string, unknown>;
 }
 
+/** A notification as stored: a `notify.*` job seen as the outbox row it replaced. */
+export interface StoredNotification {
+  id: string;
+  dedupeKey: string;
+  channel: NotificationChannel;
+  topic: string;
+  requestId: string | null;
+  payload: unknown;
+  state: NotificationState;
+  attempts: number;
+  runAfter: Date;
+  leasedUntil: Date | null;
+  /** The last failure, or for a skipped notification why there was nothing to deliver to. */
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+/** What a settled notification job holds in `result`. */
+export type NotificationResult = { outcome: 'sent'; ref?: string } | { outcome: 'skipped'; reason: string };
+
+export function isNotificationJob(job: Pick<JobRow, 'kind'>): boolean {
+  return job.kind.startsWith(NOTIFY_KIND_PREFIX);
+}
+
+/** The notification a `notify.*` job is. */
+export function toNotification(job: JobRow): StoredNotification {
+  const result = (job.result ?? {}) as Partial<{ outcome: string; reason: string }>;
+  const skipped = job.state === 'done' && result.outcome === 'skipped';
+  const state: NotificationState = job.state === 'done' ? (skipped ? 'skipped' : 'sent') : job.state;
+  return {
+    id: job.id,
+    dedupeKey: job.dedupeKey,
+    channel: job.kind.slice(NOTIFY_KIND_PREFIX.length) as NotificationChannel,
+    topic: job.topic ?? '',
+    requestId: job.requestId,
+    payload: job.payload,
+    state,
+    attempts: job.attempts,
+    runAfter: job.runAfter,
+    leasedUntil: job.leasedUntil,
+    lastError: skipped ? (result.reason ?? job.lastError) : job.lastError,
+    sentAt: state === 'sent' ? job.finishedAt : null,
+    createdAt: job.createdAt,
+  };
+}
+
 /**
  * Queues notifications in the caller's transaction, so they exist exactly when the change they report
  * is committed. Returns how many were new.
  */
 export async function enqueueNotifications(db: Db, items: readonly NewNotification[]): Promise<number> {
-  if (items.length === 0) return 0;
-  const inserted = await db
-    .insert(notifications)
-    .values(items.map((n) => ({ ...n, requestId: n.requestId ?? null })))
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id });
-  return inserted.length;
+  return enqueueJobs(
+    db,
+    items.map((n) => ({ kind: notifyKind(n.channel), dedupeKey: n.dedupeKey, topic: n.topic, payload: n.payload, ...(n.requestId ? { requestId: n.requestId } : {}) })),
+  );
+}
+
+const isNotification = like(jobs.kind, `${NOTIFY_KIND_PREFIX}%`);
+
+/** Stored notifications matching `where` (a condition on `jobs`), oldest first. */
+export async function notificationRows(db: Db, where?: SQL): Promise<StoredNotification[]> {
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(where ? and(isNotification, where) : isNotification)
+    .orderBy(asc(jobs.createdAt), asc(jobs.topic));
+  return rows.map(toNotification);
 }
 
 /** The notifications of one request, oldest first: for the approval message's delivery line and tests. */
-export async function notificationsOfRequest(db: Db, requestId: string) {
-  return db.select().from(notifications).where(eq(notifications.requestId, requestId)).orderBy(asc(notifications.createdAt), asc(notifications.topic));
-}
-
-export type StoredNotification = typeof notifications.$inferSelect;
-
-/**
- * Claims up to `batchSize` due rows in ONE statement (an UPDATE over a `FOR UPDATE SKIP LOCKED`
- * sub-select), so two workers never claim the same row and the claim commits at once. A claim leases
- * the row until `now + leaseMs` and counts the attempt. Oldest due first.
- */
-export async function claimDueNotifications(db: Db, options: { now: Date; batchSize: number; leaseMs: number }): Promise<StoredNotification[]> {
-  const { now, batchSize, leaseMs } = options;
-  const due = db
-    .select({ id: notifications.id })
-    .from(notifications)
-    .where(and(eq(notifications.state, 'queued'), lte(notifications.runAfter, now), or(isNull(notifications.leasedUntil), lt(notifications.leasedUntil, now))))
-    .orderBy(asc(notifications.runAfter))
-    .limit(batchSize)
-    .for('update', { skipLocked: true });
-  const rows = await db
-    .update(notifications)
-    .set({ leasedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${notifications.attempts} + 1` })
-    .where(inArray(notifications.id, due))
-    .returning();
-  return rows.sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime());
-}
-
-/** The row is still the claimer's while its lease is the one the claim set: a stale worker must not overwrite a newer attempt. */
-function stillClaimed(n: StoredNotification) {
-  return and(eq(notifications.id, n.id), eq(notifications.state, 'queued'), n.leasedUntil ? eq(notifications.leasedUntil, n.leasedUntil) : isNull(notifications.leasedUntil));
-}
-
-export interface Settlement {
-  readonly state: 'sent' | 'skipped' | 'dead';
-  readonly lastError: string | null;
-  readonly sentAt?: Date;
-}
-
-/**
- * Settles a claimed row (sent, skipped or dead), ends its lease and erases `secretKey` from its
- * payload: a secret lives in the table only until the row settles. With `fenced`, only while the
- * claim is still ours (a failure); without, as long as the row is queued (a delivery did happen, even
- * if the lease was lost). Returns the row as stored, or undefined when another worker took it over.
- */
-export async function settleNotification(db: Db, n: StoredNotification, settlement: Settlement, options: { fenced: boolean; secretKey: string }): Promise<StoredNotification | undefined> {
-  const [row] = await db
-    .update(notifications)
-    // A row that held a secret keeps a mark that it did (SECRET_ERASED_KEY): sent again without it, it
-    // would promise a password that is not there, so Retry delivery leaves such a row alone.
-    .set({
-      ...settlement,
-      leasedUntil: null,
-      payload: sql`(${notifications.payload} - ${options.secretKey}::text) || case when ${notifications.payload} ? ${options.secretKey}::text then jsonb_build_object(${SECRET_ERASED_KEY}::text, true) else '{}'::jsonb end`,
-    })
-    .where(options.fenced ? stillClaimed(n) : and(eq(notifications.id, n.id), eq(notifications.state, 'queued')))
-    .returning();
-  return row;
-}
-
-/** Puts a claimed row back in the queue for `runAfter`, while the claim is still ours. False when another worker took it over. */
-export async function retryNotificationLater(db: Db, n: StoredNotification, retry: { runAfter: Date; lastError: string }): Promise<boolean> {
-  const [row] = await db
-    .update(notifications)
-    .set({ runAfter: retry.runAfter, leasedUntil: null, lastError: retry.lastError })
-    .where(stillClaimed(n))
-    .returning({ id: notifications.id });
-  return row !== undefined;
+export function notificationsOfRequest(db: Db, requestId: string): Promise<StoredNotification[]> {
+  return notificationRows(db, eq(jobs.requestId, requestId));
 }
 
 /**
@@ -107,9 +115,18 @@ export async function retryNotificationLater(db: Db, n: StoredNotification, retr
  */
 export async function requeueDeadNotifications(db: Db, requestId: string, topics: readonly string[], now: Date): Promise<{ id: string; topic: string }[]> {
   if (topics.length === 0) return [];
-  return db
-    .update(notifications)
-    .set({ state: 'queued', attempts: 0, runAfter: now, leasedUntil: null, lastError: null })
-    .where(and(eq(notifications.requestId, requestId), eq(notifications.state, 'dead'), inArray(notifications.topic, [...topics]), sql`not (${notifications.payload} ? ${SECRET_ERASED_KEY}::text)`))
-    .returning({ id: notifications.id, topic: notifications.topic });
+  const rows = await db
+    .update(jobs)
+    .set({ state: 'queued', attempts: 0, runAfter: now, leasedUntil: null, lastError: null, finishedAt: null })
+    .where(
+      and(
+        eq(jobs.requestId, requestId),
+        inArray(jobs.kind, NOTIFY_KINDS),
+        eq(jobs.state, 'dead'),
+        inArray(jobs.topic, [...topics]),
+        sql`not (${jobs.payload} ? ${SECRET_ERASED_KEY}::text)`,
+      ),
+    )
+    .returning({ id: jobs.id, topic: jobs.topic });
+  return rows.map((r) => ({ id: r.id, topic: r.topic ?? '' }));
 }

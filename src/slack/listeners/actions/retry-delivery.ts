@@ -17,7 +17,7 @@ const TOPIC_WORDS: Readonly<Record<string, string>> = {
 
 /**
  * Retry delivery on the approval message: only approvers (checked here, whatever the message showed);
- * the request's undelivered notifications go back to the outbox, whose worker sends them, and the
+ * the request's undelivered notifications go back to the queue, whose job worker sends them, and the
  * message is refreshed to say so. A second click finds nothing left to retry.
  */
 export const retryDeliveryClicked =
