@@ -110,6 +110,8 @@ interface Lane {
   readonly leaseMs: Record<string, number>;
   readonly running: Set<Promise<void>>;
   claiming: Promise<number> | undefined;
+  /** A slot came free while a claim was in flight (that claim only filled the slots free at its start). */
+  freedDuringClaim: boolean;
 }
 
 export function startJobWorker(options: JobWorkerOptions): JobWorker {
@@ -132,7 +134,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   for (const [kind, policy] of policies) {
     let lane = lanes.get(policy.lane);
     if (!lane) {
-      lane = { name: policy.lane, slots: options.lanes?.[policy.lane] ?? concurrency, leaseMs: {}, running: new Set(), claiming: undefined };
+      lane = { name: policy.lane, slots: options.lanes?.[policy.lane] ?? concurrency, leaseMs: {}, running: new Set(), claiming: undefined, freedDuringClaim: false };
       lanes.set(policy.lane, lane);
     }
     lane.leaseMs[kind] = policy.leaseMs;
@@ -181,8 +183,11 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     for (const job of claimed) {
       const p: Promise<void> = run(job).finally(() => {
         lane.running.delete(p);
-        // A slot is free: take the lane's next due job now rather than at the next poll.
-        if (!stopped && pollIntervalMs > 0) void claimRound(lane).catch(() => undefined);
+        // A slot is free: take the lane's next due job now rather than at the next poll. During a claim,
+        // the claim asks again once it is done (it only fills the slots that were free when it began).
+        if (stopped || pollIntervalMs <= 0) return;
+        if (lane.claiming) lane.freedDuringClaim = true;
+        else void claimRound(lane).catch(() => undefined);
       });
       lane.running.add(p);
     }
@@ -194,8 +199,10 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     if (lane.claiming) return lane.claiming;
     // Cleared in a reaction, which always runs after this assignment: an async body that returned at once
     // (no free slot) would otherwise clear `claiming` before it was set, and leave it set for good.
+    lane.freedDuringClaim = false;
     const round = claimFreeSlots(lane).finally(() => {
       lane.claiming = undefined;
+      if (lane.freedDuringClaim && !stopped) void claimRound(lane).catch(() => undefined);
     });
     lane.claiming = round;
     return round;
