@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RunningBot } from '../src/bot.js';
 import { jobs, requests, users } from '../src/db/schema/index.js';
@@ -21,7 +23,7 @@ import { fillTemplate, REQUESTER, signedHeaders, slashCommand, viewSubmission, t
  *
  * 1. The batch alone: click → request completed (its last row done), as users/s against the hash floor
  *    (cores ÷ one default-password hash, measured beside it), with the process's RSS and JS heap
- *    sampled every 250 ms (the bot runs in this process): start / peak / end.
+ *    sampled every 250 ms (the bot runs in this process): start / peak / end, start and end after a full GC.
  * 2. The ack of Approve clicks on other, single requests while a second batch runs (open loop, spread
  *    over the batch's run, from the load generator's process), against the same clicks with no batch.
  */
@@ -98,18 +100,30 @@ interface MemorySample {
   heap: number;
 }
 
-/** RSS and JS heap in use, every 250 ms until stopped (one sample at each end too). */
+/**
+ * A full garbage collection, so that the end sample counts what the run left alive rather than
+ * garbage V8 had not yet had a reason to collect (without it the heap's end figure is mostly that).
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** RSS and JS heap in use, every 250 ms until stopped (one sample at each end too, the last after a full GC). */
 function sampleMemory(): { stop(): { start: MemorySample; peak: MemorySample; end: MemorySample; samples: number } } {
   const samples: MemorySample[] = [];
   const take = () => {
     const m = process.memoryUsage();
     samples.push({ rss: m.rss, heap: m.heapUsed });
   };
+  collectGarbage();
   take();
   const timer = setInterval(take, SAMPLE_EVERY_MS);
   return {
     stop() {
       clearInterval(timer);
+      take();
+      collectGarbage();
       take();
       const peak = { rss: Math.max(...samples.map((s) => s.rss)), heap: Math.max(...samples.map((s) => s.heap)) };
       return { start: samples[0]!, peak, end: samples.at(-1)!, samples: samples.length };
@@ -181,7 +195,7 @@ async function oneHash(times: number): Promise<number[]> {
 }
 
 const memoryText = (m: BatchRun['memory']) =>
-  `RSS ${mib(m.start.rss).toFixed(0)} / ${mib(m.peak.rss).toFixed(0)} / ${mib(m.end.rss).toFixed(0)} MiB, heap ${mib(m.start.heap).toFixed(0)} / ${mib(m.peak.heap).toFixed(0)} / ${mib(m.end.heap).toFixed(0)} MiB (start / peak / end, ${m.samples} samples)`;
+  `RSS ${mib(m.start.rss).toFixed(0)} / ${mib(m.peak.rss).toFixed(0)} / ${mib(m.end.rss).toFixed(0)} MiB, heap ${mib(m.start.heap).toFixed(0)} / ${mib(m.peak.heap).toFixed(0)} / ${mib(m.end.heap).toFixed(0)} MiB (start and end after a full GC / peak, ${m.samples} samples)`;
 
 /**
  * "Flat": what the run leaves behind, not its peak (a hash in flight holds scrypt's 128 MiB outside the
