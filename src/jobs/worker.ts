@@ -96,9 +96,19 @@ export const DEFAULT_LANE = 'default';
 export const DEFAULT_JOB_MAX_ATTEMPTS = 5;
 const MAX_ERROR_LENGTH = 500;
 
-export function defaultJobBackoff(attempts: number, random: () => number = Math.random): number {
-  const full = Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+/**
+ * Exponential backoff with "equal jitter": `baseMs` after the first attempt, doubling up to `capMs`,
+ * each delay drawn uniformly from [half, full] so that jobs failed together (an outage) do not retry
+ * together. Every kind's default backoff is this with its own base and cap.
+ */
+export function equalJitterBackoff(attempts: number, limits: { baseMs: number; capMs: number }, random: () => number = Math.random): number {
+  const full = Math.min(limits.capMs, limits.baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(full / 2 + random() * (full / 2));
+}
+
+/** An import row's: 5 s, 10 s, … up to 10 minutes. */
+export function defaultJobBackoff(attempts: number, random: () => number = Math.random): number {
+  return equalJitterBackoff(attempts, { baseMs: 5_000, capMs: 10 * 60_000 }, random);
 }
 
 type Policy = Required<Pick<JobKind, 'run' | 'lane' | 'maxAttempts' | 'backoff' | 'leaseMs'>> & Omit<JobKind, 'run' | 'lane' | 'maxAttempts' | 'backoff' | 'leaseMs'>;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { NOTIFICATION_CHANNELS, notifyKind, toNotification } from '../db/repositories/notifications.js';
-import { startJobWorker, type JobKind, type JobWorker } from '../jobs/worker.js';
+import { equalJitterBackoff, startJobWorker, type JobKind, type JobWorker } from '../jobs/worker.js';
 import { errorMessage, type Logger } from '../logger.js';
 import { SECRET_PAYLOAD_KEY } from './payloads.js';
 import { DeliveryError, type NotificationRow, type SendNotification } from './senders.js';
@@ -46,13 +46,9 @@ export const DEFAULT_LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_CAP_MS = 60 * 60_000;
 
-/**
- * Exponential backoff with "equal jitter": 30 s, 1 min, 2 min, … doubling up to 1 hour, each drawn
- * uniformly from [half, full] so that rows failed together (an SMTP outage) do not retry together.
- */
+/** A notification's backoff (equalJitterBackoff): 30 s, 1 min, 2 min, … doubling up to 1 hour. */
 export function defaultBackoff(attempts: number, random: () => number = Math.random): number {
-  const full = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
-  return Math.round(full / 2 + random() * (full / 2));
+  return equalJitterBackoff(attempts, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, random);
 }
 
 /** The `notify.*` kinds for the job worker. */
