@@ -102,6 +102,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
     const deps: SlackDeps = {
       services: {
         db: database.db,
+        searchDb: database.searchDb,
         now: () => new Date(),
         settings: {
           phoneDefaultCountry: config.phoneDefaultCountry,

@@ -28,6 +28,8 @@ export interface DirectorySettings {
 
 export interface ServiceDeps {
   readonly db: Db;
+  /** Where find's statement runs (Database.searchDb: generic plans on Postgres); `db` when absent. */
+  readonly searchDb?: Db;
   readonly settings: DirectorySettings;
   /** Injected so expiry rules can be tested without waiting. */
   readonly now: () => Date;

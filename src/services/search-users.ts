@@ -32,11 +32,11 @@ export interface SearchUsersResult {
   hasMore: boolean;
 }
 
-export async function searchUsers(deps: Pick<ServiceDeps, 'db'>, raw: unknown): Promise<SearchUsersResult> {
+export async function searchUsers(deps: Pick<ServiceDeps, 'db' | 'searchDb'>, raw: unknown): Promise<SearchUsersResult> {
   const input = parseInput(searchUsersInput, raw);
   // Postgres text cannot hold NUL, so no stored user can match it (and Postgres refuses it as a parameter).
   if (input.text?.includes('\u0000')) return { rows: [], page: input.page, pageSize: input.pageSize, hasMore: false };
-  const rows = await searchUserRows(deps.db, {
+  const rows = await searchUserRows(deps.searchDb ?? deps.db, {
     text: input.text,
     kind: input.kind,
     siteKeys: [...input.siteKeys, ...(input.siteKey ? [input.siteKey] : [])],

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { rowsOf, type Db } from '../client.js';
+import { ShapedStatements } from '../shaped-statement.js';
 import { collections, departments, extensions, referenceDataVersion, requests, sites, userCollections, users } from '../schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -304,14 +305,23 @@ const toListRow = (r: ListRowSql): UserListRow => ({
 /** The byte-ordered username: the order key after the rank, served by the users_username_c index. */
 const usernameKey = sql`lower(${users.username}) collate "C"`;
 
+/**
+ * The status is written into the statement, not sent as a parameter: find's statements run with
+ * generic plans (src/db/client.ts, `searchDb`), and a generic plan can use the partial indexes of
+ * active users (drizzle/0016) only when the statement itself says `status = 'active'`.
+ */
+const STATUS_LITERAL = { active: sql.raw(`'active'`), deactivated: sql.raw(`'deactivated'`) } as const satisfies Record<Exclude<UserSearch['status'], 'all'>, SQL>;
+
 /** The filters of a find (kind, sites, departments, status) as one condition on `users`. */
-export function searchFilterSql(q: Pick<UserSearch, 'kind' | 'siteKeys' | 'departmentKeys' | 'status'>): SQL {
+export function searchFilterSql(
+  q: Pick<UserSearch, 'kind' | 'status'> & { siteKeys: readonly (string | Placeholder)[]; departmentKeys: readonly (string | Placeholder)[] },
+): SQL {
   const filters: SQL[] = [];
   if (q.kind === 'agent') filters.push(sql`${users.agentId} is not null`);
   if (q.kind === 'non_agent') filters.push(sql`${users.agentId} is null`);
   if (q.siteKeys.length > 0) filters.push(inArray(users.siteKey, [...q.siteKeys]));
   if (q.departmentKeys.length > 0) filters.push(inArray(users.departmentKey, [...q.departmentKeys]));
-  if (q.status !== 'all') filters.push(eq(users.status, q.status));
+  if (q.status !== 'all') filters.push(sql`${users.status} = ${STATUS_LITERAL[q.status]}`);
   return filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
 }
 
@@ -349,22 +359,41 @@ export function searchTextMatchSql(text: string): SQL {
  * condition on the earlier ones' count is evaluated once, before any row is read).
  */
 export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]> {
-  const filtered = searchFilterSql(q);
-
   const text = q.text?.trim();
-  if (!text) return listInUsernameOrder(db, filtered, q);
+  if (!text) return listInUsernameOrder(db, searchFilterSql(q), q);
 
   const term = text.toLowerCase();
   const upper = prefixUpperBound(term);
-  const pattern = likePattern(text, 'contains');
+  const values: Record<string, unknown> = { term, upper, pattern: likePattern(text, 'contains'), enough: q.offset + q.limit, limit: q.limit, offset: q.offset };
+  q.siteKeys.forEach((key, i) => (values[`site${i}`] = key));
+  q.departmentKeys.forEach((key, i) => (values[`department${i}`] = key));
+  // What changes the statement's text; everything else is a placeholder's value.
+  const shape = `${q.kind}/${q.status}/${q.siteKeys.length}/${q.departmentKeys.length}/${upper === undefined ? 'open' : 'bounded'}`;
+  const result = await rankedSearch.execute(db, shape, () => rankedSearchSql(q, upper !== undefined), values);
+  return rowsOf<ListRowSql>(result).map(toListRow);
+}
+
+/** Find's ranked statement, one per shape: built once, run with new values (src/db/shaped-statement.ts). */
+const rankedSearch = new ShapedStatements('find');
+
+function rankedSearchSql(q: Pick<UserSearch, 'kind' | 'status' | 'siteKeys' | 'departmentKeys'>, bounded: boolean): SQL {
+  const filtered = searchFilterSql({
+    kind: q.kind,
+    status: q.status,
+    siteKeys: q.siteKeys.map((_, i) => sql.placeholder(`site${i}`)),
+    departmentKeys: q.departmentKeys.map((_, i) => sql.placeholder(`department${i}`)),
+  });
+  const term = sql.placeholder('term');
+  const upper = sql.placeholder('upper');
+  const pattern = sql.placeholder('pattern');
+  const enough = sql.placeholder('enough');
   const fullName = sql`(${users.firstName} || ' ' || ${users.lastName})`;
-  const startsWith = (column: SQL) => sql`(${column} collate "C" >= ${term}${upper === undefined ? sql`` : sql` and ${column} collate "C" < ${upper}`})`;
+  const startsWith = (column: SQL) => sql`(${column} collate "C" >= ${term}${bounded ? sql` and ${column} collate "C" < ${upper}` : sql``})`;
   const infixMatch = sql.join(
     [users.username, users.email, users.firstName, users.lastName, fullName].map((column) => sql`${column} ilike ${pattern}`),
     sql` or `,
   );
   const similarity = sql`greatest(similarity(${users.username}, ${term}), similarity(coalesce(${users.email}, ''), ${term}), similarity(${fullName}, ${term}))`;
-  const enough = q.offset + q.limit;
   // Rank 0 and 1, one branch per column, each its first `enough` rows in username order: a row of the
   // page is among them in every branch it is in (its rank is 0 or 1 in all of them). The exact email
   // is a branch of its own (an exact username is the first of the username branch anyway). A first
@@ -390,7 +419,7 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
 
   // "offset 0" keeps the infix branch's matches apart from its order: the planner would otherwise walk
   // the username index and filter, which reads most of the table when a common name sorts late.
-  const result = await db.execute(sql`
+  return sql`
     with head as (
       select id, case when lower(username) = ${term} or lower(email) = ${term} then 0 else 1 end as tier, 0::real as sim, lc
       from (${prefixBranches}) m
@@ -417,7 +446,7 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
       from (select * from head union all select * from infix union all select * from place) hits
       order by id, tier
     ),
-    page as (select * from ranked order by tier, sim desc, lc, id limit ${q.limit} offset ${q.offset})
+    page as (select * from ranked order by tier, sim desc, lc, id limit ${sql.placeholder('limit')} offset ${sql.placeholder('offset')})
     select u.id, u.username, u.first_name, u.last_name, u.email, u.user_type, u.agent_id, u.status,
            s.name as site_name, d.name as department_name, e.number as extension_number
     from page p
@@ -425,8 +454,7 @@ export async function searchUsers(db: Db, q: UserSearch): Promise<UserListRow[]>
     left join ${sites} s on s.key = u.site_key
     left join ${departments} d on d.key = u.department_key
     left join ${extensions} e on e.assigned_user_id = u.id
-    order by p.tier, p.sim desc, p.lc, p.id`);
-  return rowsOf<ListRowSql>(result).map(toListRow);
+    order by p.tier, p.sim desc, p.lc, p.id`;
 }
 
 async function listInUsernameOrder(db: Db, filtered: SQL, q: UserSearch): Promise<UserListRow[]> {
