@@ -29,13 +29,18 @@ function scansOf(node: PlanNode, out: Set<string>): void {
   for (const child of node.Plans ?? []) scansOf(child, out);
 }
 
+/** A bench-chosen value as an SQL literal, for EXECUTE's arguments. */
+const literal = (value: unknown): string => (typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`);
+
 /**
  * The first page of `/provision find <term>` as the bot asks for it (the statement caught from the
  * repository, with its parameters), run under EXPLAIN ANALYZE `times` times on one connection: the
- * database's own execution time, apart from the bot, the network and the load on the machine.
+ * database's own execution time, apart from the bot, the network and the load on the machine. Planned
+ * as the bot's find pool plans it (src/db/client.ts, `searchDb`): prepared once, one generic plan, so
+ * the planning figure is what a find pays for its plan (the first run builds it; the median is a reuse).
  */
 export async function explainFind(url: string, term: string, times = 7): Promise<ExplainFigure> {
-  const client = postgres(url, { max: 1, onnotice: () => undefined });
+  const client = postgres(url, { max: 1, onnotice: () => undefined, connection: { plan_cache_mode: 'force_generic_plan' } });
   try {
     let caught: { query: string; params: unknown[] } | undefined;
     const db = drizzle(client, { schema, logger: { logQuery: (query, params) => void (caught = { query, params }) } }) as unknown as Db;
@@ -46,8 +51,10 @@ export async function explainFind(url: string, term: string, times = 7): Promise
     const planning: number[] = [];
     const buffers: number[] = [];
     const scans = new Set<string>();
+    await client.unsafe(`prepare find_explained as ${query}`);
+    const execute = `execute find_explained(${params.map(literal).join(', ')})`;
     for (let i = 0; i < times; i++) {
-      const [row] = await client.unsafe(`explain (analyze, buffers, format json) ${query}`, params as never[]);
+      const [row] = await client.unsafe(`explain (analyze, buffers, format json) ${execute}`);
       const [plan] = (row as unknown as { 'QUERY PLAN': { 'Execution Time': number; 'Planning Time': number; Plan: PlanNode }[] })['QUERY PLAN'];
       execution.push(plan!['Execution Time']);
       planning.push(plan!['Planning Time']);

@@ -26,7 +26,7 @@ export class ShapedStatements {
 
   execute(db: Db, shape: string, build: () => SQL, values: Record<string, unknown>): Promise<unknown> {
     let shapes = this.prepared.get(db);
-    if (!shapes) this.prepared.set(db, (shapes = new Map()));
+    if (!shapes) this.prepared.set(db, (shapes = new Map<string, Executable>()));
     let statement = shapes.get(shape);
     if (!statement) {
       statement = db._.session.prepareQuery(this.dialect.sqlToQuery(build()), undefined, `${this.name}:${shape}`, false);
