@@ -5,9 +5,10 @@ import { DEVICE_TYPES, type DeviceType } from '../domain/extension.js';
 import { parseExtensionNumber } from '../domain/extension-number.js';
 import { isAgentType, USER_TYPES, type UserType } from '../domain/user-types.js';
 import { suggestUsername, usernameBaseFromName, usernameTakenMessage } from '../domain/username.js';
-import { takenNumbersInRanges } from '../db/repositories/extensions.js';
+import { rangesWithTakenNumbers } from '../db/repositories/extensions.js';
 import { cloneSourcesByUsername, extensionsByNumbers, takenEmails, usernamesOfOpenRequests, usernamesStartingWithAny } from '../db/repositories/import-checks.js';
-import { listReferenceChoices, type ReferenceChoices } from '../db/repositories/reference-data.js';
+import type { ReferenceChoices } from '../db/repositories/reference-data.js';
+import { referenceChoicesAt } from '../db/repositories/reference-data-cache.js';
 import { mergeCloneDefaults } from './clone-user.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { checkExtensionFields, createExtensionInput } from './create-extension.js';
@@ -104,8 +105,6 @@ export interface ImportPorts {
 const SLACK_LOOKUPS_AT_ONCE = 8;
 
 export async function checkImport(deps: ServiceDeps, actor: Actor, table: ImportTable, ports: ImportPorts = {}): Promise<CheckedImport> {
-  const choices = await listReferenceChoices(deps.db);
-  if (!isReferenceDataLoaded(choices)) throw new ReferenceDataMissing();
   const cells = table.rows;
 
   const sourceNames = cells.map((r) => r.cells.clone_from).filter((n): n is string => n !== undefined);
@@ -114,13 +113,17 @@ export async function checkImport(deps: ServiceDeps, actor: Actor, table: Import
   const emails = cells.map((r) => r.cells.email?.trim()).filter((e): e is string => Boolean(e));
   const numbers = cells.map((r) => r.cells.extension).filter((e): e is string => e !== undefined && /^\d+$/.test(e)).map(Number);
   // Candidates may cut the base to fit 20 characters, so look at a shorter common prefix (as usernameTakenIssue does).
-  const [sources, directoryNames, takenMail, byNumber, takenInRanges] = await Promise.all([
+  const [sources, directoryNames, takenMail, byNumber, { ranges, taken: takenInRanges, referenceVersion }] = await Promise.all([
     cloneSourcesByUsername(deps.db, sourceNames),
     usernamesStartingWithAny(deps.db, [...typedUsernames, ...bases].map((n) => n.slice(0, 15))),
     takenEmails(deps.db, emails),
     extensionsByNumbers(deps.db, numbers),
-    takenNumbersInRanges(deps.db, choices.extensionRanges),
+    // With the reference-data version, so the lists come from the cache (reference-data-cache.ts)
+    // with no round trip of their own, as a single request's do.
+    rangesWithTakenNumbers(deps.db),
   ]);
+  const choices = await referenceChoicesAt(deps.db, referenceVersion);
+  if (!isReferenceDataLoaded(choices)) throw new ReferenceDataMissing();
 
   const drafts = cells.map((r) => draftRow(choices, r.row, r.cells, sources));
   // Suggested usernames avoid the directory and every other row's name, typed or suggested before.
@@ -134,7 +137,7 @@ export async function checkImport(deps: ServiceDeps, actor: Actor, table: Import
   const openNames = await usernamesOfOpenRequests(deps.db, drafts.map((d) => d.input.username));
 
   const firstRowOf = { username: new Map<string, number>(), email: new Map<string, number>(), extension: new Map<number, number>() };
-  let freeLeft = choices.extensionRanges.reduce((sum, r) => sum + (r.to - r.from + 1), 0) - takenInRanges.size;
+  let freeLeft = ranges.reduce((sum, r) => sum + (r.to - r.from + 1), 0) - takenInRanges.size;
 
   for (const draft of drafts) {
     const add = (issues: readonly FieldIssue[]) => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { ExtensionRange } from '../../domain/extension-number.js';
 import { rowsOf, type Db } from '../client.js';
 import { extensionRanges, extensions, referenceDataVersion, users } from '../schema/index.js';
@@ -29,17 +29,6 @@ export async function findExtensionById(db: Db, id: number): Promise<ExtensionRo
 export async function findExtensionOfUser(db: Db, userId: number): Promise<ExtensionRow | undefined> {
   const [row] = await db.select().from(extensions).where(eq(extensions.assignedUserId, userId));
   return row;
-}
-
-/** Numbers already used inside the operator's ranges: what the next free suggestion must skip. */
-export async function takenNumbersInRanges(db: Db, ranges: readonly ExtensionRange[]): Promise<Set<number>> {
-  if (ranges.length === 0) return new Set();
-  const rows = await db
-    .select({ number: extensions.number })
-    .from(extensions)
-    .where(or(...ranges.map((r) => and(gte(extensions.number, r.from), lte(extensions.number, r.to)))))
-    .orderBy(asc(extensions.number));
-  return new Set(rows.map((r) => r.number));
 }
 
 /**
