@@ -88,16 +88,6 @@ export async function findTakenIdentities(
   return row.version === null ? taken : { ...taken, referenceVersion: Number(row.version) };
 }
 
-/** Lower-cased usernames among `names` that users already have (an import checks a whole file at once). */
-export async function takenUsernames(db: Db, names: readonly string[]): Promise<Set<string>> {
-  return (await findTakenIdentities(db, { usernames: names, emails: [] })).usernames;
-}
-
-/** Lower-cased emails among `emails` that users already have. */
-export async function takenEmails(db: Db, emails: readonly string[]): Promise<Set<string>> {
-  return (await findTakenIdentities(db, { usernames: [], emails })).emails;
-}
-
 /** Lower-cased usernames that start with `base`: the candidates a free suggestion must avoid. */
 export async function usernamesStartingWith(db: Db, base: string): Promise<Set<string>> {
   const rows = await db
