@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { copyTemplate, ensureTemplate, isNewFolder, type NewFolder, type PgliteTemplate } from './pglite-template.js';
 import * as schema from './schema/index.js';
@@ -108,9 +109,32 @@ async function openPostgres(url: string, poolSize: number, onQuery?: QueryObserv
  */
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
+/**
+ * PGlite's Postgres runs on V8's baseline WASM compiler (Liftoff) only. By default V8 recompiles a
+ * function with its optimizing compiler (TurboFan), on background threads, once it has run enough.
+ * Postgres's own start (pg_control, the catalogs, the caches, PGlite's first queries) did that for
+ * ~100 functions, among them the parser's and the executor's loops (40–100 KB of WASM each, 25 MB of
+ * compiler memory each): a profiled restart spent a third of its CPU on those compiles, racing the
+ * start for two cores, and held ~70 MiB more afterwards, compiler memory that malloc keeps. A higher
+ * budget did not help: those loops reach any budget during the start. Liftoff code runs the bot's
+ * statements (a few rows each) about 10 % slower, a sort or join over 50,000 rows about twice as
+ * slow; the embedded database is for trying the bot and small setups, where that is microseconds.
+ * The flags are V8's, for every WASM module compiled after this and only WASM: they must be set
+ * before PGlite compiles its module, and a Postgres deployment never loads it. Functions Liftoff
+ * cannot compile still go to TurboFan (unlike with --liftoff-only).
+ */
+const WASM_FLAGS = ['--no-wasm-dynamic-tiering', '--no-wasm-tier-up'];
+let wasmFlagsSet = false;
+function baselineWasmOnly(): void {
+  if (wasmFlagsSet) return;
+  for (const flag of WASM_FLAGS) setFlagsFromString(flag);
+  wasmFlagsSet = true;
+}
+
 type PgliteTarget = Omit<Extract<DatabaseTarget, { driver: 'pglite' }>, 'driver'>;
 
 async function openPglite(target: PgliteTarget): Promise<Database> {
+  baselineWasmOnly();
   const { PGlite } = await import('@electric-sql/pglite');
   // pg_trgm backs the trigram indexes `/provision find` uses (drizzle/0003); Postgres ships it as a contrib extension.
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
