@@ -106,6 +106,8 @@ export interface PreparedUser {
   resolved: ResolvedReferences;
   /** The existing extension to assign, when one was chosen. */
   extension?: ExtensionRow;
+  /** The reference-data version the choices were checked at, when the directory read asked for it. */
+  referenceVersion?: number;
 }
 
 export interface PrepareUserOptions {
@@ -146,7 +148,8 @@ export async function prepareUser(deps: ServiceDeps, actor: Actor, input: UserIn
   // With a bad reference choice the extension is not judged yet (as with a bad field above).
   throwIfAny(references.issues.length > 0 ? [...references.issues, ...conflicts.identityIssues] : conflicts.issues);
   if (!references.resolved) throw new Error('validation passed without a result');
-  return conflicts.extension ? { person, resolved: references.resolved, extension: conflicts.extension } : { person, resolved: references.resolved };
+  const version = conflicts.referenceVersion === undefined ? {} : { referenceVersion: conflicts.referenceVersion };
+  return conflicts.extension ? { person, resolved: references.resolved, extension: conflicts.extension, ...version } : { person, resolved: references.resolved, ...version };
 }
 
 /** What the directory read is asked beside the taken username and email. */

@@ -55,9 +55,13 @@ export async function extensionFormData(deps: ServiceDeps) {
   };
 }
 
-/** Names of reference keys, for summaries of requests: retired ones too, as users and old requests may name them. */
-export async function referenceNames(deps: Pick<ServiceDeps, 'db'>) {
-  const choices = await cachedReferenceChoices(deps.db);
+/**
+ * Names of reference keys, for summaries of requests: retired ones too, as users and old requests may
+ * name them. `atVersion` is a reference-data version the caller has just read (a submission's check
+ * reads it in its directory statement): then the names cost no round trip of their own.
+ */
+export async function referenceNames(deps: Pick<ServiceDeps, 'db'>, atVersion?: number) {
+  const choices = atVersion === undefined ? await cachedReferenceChoices(deps.db) : await referenceChoicesAt(deps.db, atVersion);
   // Retired rows first, so an active row of the same key (a reload that brought it back) wins.
   const names = (list: { key: string; name: string }[], retired: { key: string; name: string }[] = []) => new Map([...retired, ...list].map((c) => [c.key, c.name]));
   const { retiredNames } = choices;

@@ -18,6 +18,11 @@ export interface SubmittedRequest<P> {
   id: string;
   kind: RequestKind;
   payload: P;
+  /**
+   * The reference-data version the request was checked at, when the check read it: the summaries sent
+   * after the ack name the choices at that version with no read of their own (form-data.ts referenceNames).
+   */
+  referenceVersion?: number;
 }
 
 const userRequestInput = z.object({
@@ -111,6 +116,7 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
   if (userCheck.status !== 'fulfilled' || extensionCheck.status !== 'fulfilled') throw new Error('checks passed without results');
   const newExtension = extensionCheck.value;
   const { password, ...withoutPassword } = base;
+  const { referenceVersion } = userCheck.value;
   // Shaped (and so checked) before the caller acknowledges; only the hash is added later.
   const shaped = userRequestPayload.parse({
     ...withoutPassword,
@@ -125,11 +131,12 @@ export async function checkUserRequest(deps: ServiceDeps, actor: Actor, raw: unk
     async store() {
       // The typed password is hashed now: the request never holds it in clear.
       const payload: UserRequestPayload = { ...shaped, passwordHash: password ? await hashPassword(password) : null };
-      return store(deps, actor, request.kind, payload, (err) => {
+      const submitted = await store(deps, actor, request.kind, payload, (err) => {
         if (violatedUniqueConstraint(err) === 'requests_open_username') return new InvalidInput([openRequestIssue(shaped.username)]);
         const database = databaseErrorFacts(err);
         return database ? new RequestNotStored(database) : err;
       });
+      return referenceVersion === undefined ? submitted : { ...submitted, referenceVersion };
     },
   };
 }

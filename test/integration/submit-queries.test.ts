@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/client.js';
 import { InvalidInput } from '../../src/domain/errors.js';
 import { requests } from '../../src/db/schema/index.js';
 import { findTakenIdentities } from '../../src/db/repositories/users.js';
+import { referenceNames } from '../../src/services/form-data.js';
 import { submitUserRequest } from '../../src/services/submit-request.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
 import { rowCountsWithRequests } from '../support/queries.js';
@@ -56,6 +57,20 @@ describe(`the round trips of one submission (${testDriver})`, () => {
     expect(all[1]).toMatch(/^\s*with created as \(\s*insert into "requests"/);
     expect(all.some((s) => /^\s*(begin|commit)/i.test(s))).toBe(false);
     expect(await stateOf('counted1')).toBe('pending');
+  });
+
+  it('a stored request carries the reference-data version its check read: the summaries sent after the ack name its choices without a statement', async () => {
+    const submitted = await submitUserRequest(deps, requester, { kind: 'create_user', input: janeDoe({ username: 'counted6' }) });
+    expect(submitted.referenceVersion).toEqual(expect.any(Number));
+    let names: Awaited<ReturnType<typeof referenceNames>> | undefined;
+    const { all } = await statementsOf(async () => {
+      names = await referenceNames(deps, submitted.referenceVersion);
+    });
+    expect(all, all.join('\n---\n')).toHaveLength(0);
+    // The same names as a caller that reads the version itself (one statement) gets.
+    const read = await statementsOf(async () => expect(await referenceNames(deps)).toEqual(names));
+    expect(read.all).toHaveLength(1);
+    expect(names?.sites.size).toBeGreaterThan(0);
   });
 
   it('an agent with an existing extension costs one more read beside the directory, and one with a new extension one read of its numbers', async () => {

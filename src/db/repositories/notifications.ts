@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { preparedPerHandle } from '../prepared.js';
 import { jobs } from '../schema/index.js';
 import { enqueueJobs, SECRET_ERASED_KEY, type JobRow } from './jobs.js';
 
@@ -102,9 +103,19 @@ export async function notificationRows(db: Db, where?: SQL): Promise<StoredNotif
   return rows.map(toNotification);
 }
 
+// Read for every approval message rendered: built once per handle.
+const notificationsByRequest = preparedPerHandle((db) =>
+  db
+    .select()
+    .from(jobs)
+    .where(and(isNotification, eq(jobs.requestId, sql.placeholder('requestId'))))
+    .orderBy(asc(jobs.createdAt), asc(jobs.topic))
+    .prepare('notifications_of_request'),
+);
+
 /** The notifications of one request, oldest first: for the approval message's delivery line and tests. */
-export function notificationsOfRequest(db: Db, requestId: string): Promise<StoredNotification[]> {
-  return notificationRows(db, eq(jobs.requestId, requestId));
+export async function notificationsOfRequest(db: Db, requestId: string): Promise<StoredNotification[]> {
+  return (await notificationsByRequest(db).execute({ requestId })).map(toNotification);
 }
 
 /**

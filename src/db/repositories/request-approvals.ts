@@ -1,5 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { preparedPerHandle } from '../prepared.js';
 import { requestApprovals } from '../schema/index.js';
 
 export type RequestApprovalRow = typeof requestApprovals.$inferSelect;
@@ -11,6 +12,16 @@ export async function recordRequestApproval(db: Db, requestId: string, approverI
 }
 
 /** The approvals of a request, first first. */
+// Read for every approval message rendered: built once per handle.
+const approvalsByRequest = preparedPerHandle((db) =>
+  db
+    .select()
+    .from(requestApprovals)
+    .where(eq(requestApprovals.requestId, sql.placeholder('requestId')))
+    .orderBy(asc(requestApprovals.at), asc(requestApprovals.approverId))
+    .prepare('approvals_of_request'),
+);
+
 export async function approvalsOfRequest(db: Db, requestId: string): Promise<RequestApprovalRow[]> {
-  return db.select().from(requestApprovals).where(eq(requestApprovals.requestId, requestId)).orderBy(asc(requestApprovals.at), asc(requestApprovals.approverId));
+  return approvalsByRequest(db).execute({ requestId });
 }

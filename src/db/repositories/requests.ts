@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestKind, RequestState } from '../../domain/request-state.js';
 import { rowsOf, type Db } from '../client.js';
+import { preparedPerHandle } from '../prepared.js';
 import { auditEvents, requests } from '../schema/index.js';
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -53,8 +54,17 @@ export async function insertRequestAudited(
   return id;
 }
 
+// Read for every approval message rendered (each post and refresh): built once per handle.
+const requestById = preparedPerHandle((db) =>
+  db
+    .select()
+    .from(requests)
+    .where(eq(requests.id, sql.placeholder('id')))
+    .prepare('request_by_id'),
+);
+
 export async function findRequestById(db: Db, id: string): Promise<RequestRow | undefined> {
-  const [row] = await db.select().from(requests).where(eq(requests.id, id));
+  const [row] = await requestById(db).execute({ id });
   return row;
 }
 

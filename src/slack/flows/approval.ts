@@ -11,15 +11,15 @@ import {
 import { referenceNames } from '../../services/form-data.js';
 import type { SlackDeps } from '../context.js';
 import { approvalMessage } from '../views/approval-message.js';
-import { describeRequest } from '../views/request-summary.js';
+import { describeRequest, type ReferenceNames } from '../views/request-summary.js';
 
 /** The approval message of a request as it stands now, read from the database (never from a payload). */
-async function renderApproval(deps: SlackDeps, requestId: string) {
+async function renderApproval(deps: SlackDeps, requestId: string, names?: Promise<ReferenceNames>) {
   const status = await approvalStatus(deps.services, requestId);
   if (!status) return undefined;
   const { request } = status;
   if (status.unreadable) deps.logger.warn({ requestId, kind: request.kind, unreadable: status.unreadable }, 'stored request payload is unreadable; the approval message shows the request as unreadable');
-  const summary = describeRequest(request.kind, status.payload, await referenceNames(deps.services));
+  const summary = describeRequest(request.kind, status.payload, await (names ?? referenceNames(deps.services)));
   const message = approvalMessage({
     requestId: request.id,
     ...summary,
@@ -44,14 +44,15 @@ async function renderApproval(deps: SlackDeps, requestId: string) {
  * Posts a new request to the approvals channel, once: the claim in the database makes a second
  * call (a retry, the sweep, another instance) a no-op while it holds. A failed post gives the claim back
  * so the periodic sweep tries again; a claim left by a process that died mid-post is retaken after
- * APPROVAL_CLAIM_TIMEOUT_MS. The request itself is safely stored either way.
+ * APPROVAL_CLAIM_TIMEOUT_MS. The request itself is safely stored either way. `names`: the reference
+ * names when the caller has them already (flows/submitted.ts).
  */
-export async function announceRequest(deps: SlackDeps, client: WebClient, requestId: string): Promise<void> {
+export async function announceRequest(deps: SlackDeps, client: WebClient, requestId: string, names?: Promise<ReferenceNames>): Promise<void> {
   const channel = deps.approvals.channel;
   const claim = await claimApprovalPost(deps.services, requestId, channel);
   if (!claim) return;
   try {
-    const rendered = await renderApproval(deps, requestId);
+    const rendered = await renderApproval(deps, requestId, names);
     if (!rendered) return;
     const posted = await client.chat.postMessage({ channel, ...rendered.message });
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');

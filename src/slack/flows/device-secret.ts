@@ -4,8 +4,7 @@ import { submitRotation } from '../../services/rotate-device-secret.js';
 import { actorFor, type SlackDeps } from '../context.js';
 import { COMMAND } from '../ids.js';
 import { escapeMrkdwn, mrkdwnCode } from '../../text/mrkdwn.js';
-import { announceRequest } from './approval.js';
-import { sendConfirmation } from './confirmation.js';
+import { confirmAndAnnounce } from './submitted.js';
 
 export const ROTATE_NOT_ALLOWED_TEXT = 'Only approvers can ask for a new device secret. Ask a contact-center admin.';
 
@@ -25,6 +24,6 @@ export async function requestRotation(deps: SlackDeps, client: WebClient, reques
     if (isInvalidInput(err)) return `${escapeMrkdwn(err.issues.map((i) => i.message).join('. '))}.`;
     throw err;
   }
-  await Promise.all([sendConfirmation(deps, client, requesterId, submitted), announceRequest(deps, client, submitted.id)]);
+  await confirmAndAnnounce(deps, client, requesterId, submitted);
   return `:inbox_tray: Asked for a new device secret for extension ${submitted.payload.extensionNumber} (request ${mrkdwnCode(submitted.id)}). Another approver decides; the old secret keeps working until then.`;
 }

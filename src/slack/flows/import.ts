@@ -8,8 +8,7 @@ import { submitImport } from '../../services/submit-import.js';
 import { neutralizeCsvCell } from '../../text/csv-cell.js';
 import { actorFor, type SlackDeps } from '../context.js';
 import { downloadSharedFile, uploadTextFile } from '../files.js';
-import { announceRequest } from './approval.js';
-import { sendConfirmation } from './confirmation.js';
+import { confirmAndAnnounce } from './submitted.js';
 
 /**
  * An import as Slack sees it: the shared file read with the bot token, checked, the full list of
@@ -71,5 +70,5 @@ export async function storeImport(deps: SlackDeps, userId: string, fileName: str
 }
 
 export async function announceImport(deps: SlackDeps, client: WebClient, userId: string, submitted: Awaited<ReturnType<typeof submitImport>>): Promise<void> {
-  await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+  await confirmAndAnnounce(deps, client, userId, submitted);
 }

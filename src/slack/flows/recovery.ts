@@ -7,8 +7,7 @@ import { escapeMrkdwn } from '../../text/mrkdwn.js';
 import type { UserReference } from '../commands/parse.js';
 import { actorFor, APOLOGY_TEXT, type SlackDeps } from '../context.js';
 import { usernameOfSlackMember } from '../member-username.js';
-import { announceRequest } from './approval.js';
-import { sendConfirmation } from './confirmation.js';
+import { confirmAndAnnounce } from './submitted.js';
 
 type Tell = (text: string) => Promise<unknown>;
 
@@ -39,7 +38,7 @@ export async function recoveryFromSlack(deps: SlackDeps, client: WebClient, user
   }
   const asked = kind === 'reset_sign_in' ? `a sign-in reset for ${who}` : `the welcome to be sent again to ${who}`;
   await tell(`:inbox_tray: You asked for ${asked}. An approver decides; you will get a message when it is done.`);
-  await Promise.all([sendConfirmation(deps, client, userId, result.submitted), announceRequest(deps, client, result.submitted.id)]);
+  await confirmAndAnnounce(deps, client, userId, result.submitted);
 }
 
 /** Unlock: an approver ends a lockout at once (services/unlock-account.ts, audited there); the password stays. */

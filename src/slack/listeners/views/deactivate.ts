@@ -3,11 +3,10 @@ import { z } from 'zod';
 import { isInvalidInput, type FieldIssue } from '../../../domain/errors.js';
 import { submitDeactivation } from '../../../services/offboarding.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
-import { announceRequest } from '../../flows/approval.js';
-import { sendConfirmation } from '../../flows/confirmation.js';
 import type { BlockErrors } from '../../forms/view-state.js';
 import { ACTIONS, BLOCKS } from '../../ids.js';
 import { parseTargetRef, WHEN_AT } from '../../views/deactivate-modal.js';
+import { confirmAndAnnounce } from '../../flows/submitted.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -56,7 +55,7 @@ export const deactivateSubmitted =
       return ack({ response_action: 'errors', errors: { [BLOCKS.offboardReason]: APOLOGY_TEXT } });
     }
     await ack({ response_action: 'clear' });
-    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+    await confirmAndAnnounce(deps, client, userId, submitted);
   };
 
 function toBlocks(issues: readonly FieldIssue[], userBlock: string): BlockErrors {

@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { isInvalidInput } from '../../../domain/errors.js';
 import { submitReassignment, submitUnassignment } from '../../../services/extension-assignment.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
-import { announceRequest } from '../../flows/approval.js';
-import { sendConfirmation } from '../../flows/confirmation.js';
 import { ACTIONS, BLOCKS } from '../../ids.js';
 import { parseAssignmentRef } from '../../views/extension-assignment-modal.js';
+import { confirmAndAnnounce } from '../../flows/submitted.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -42,5 +41,5 @@ export const extensionAssignmentSubmitted =
       return onReason(APOLOGY_TEXT);
     }
     await ack({ response_action: 'clear' });
-    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+    await confirmAndAnnounce(deps, client, userId, submitted);
   };

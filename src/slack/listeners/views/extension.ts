@@ -4,14 +4,13 @@ import { typedExtensionNumber } from '../../../domain/extension-number.js';
 import { prepareExtension } from '../../../services/create-extension.js';
 import { checkExtensionRequest, submitExtensionRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
-import { announceRequest } from '../../flows/approval.js';
-import { sendConfirmation } from '../../flows/confirmation.js';
 import { buildUserInfoView } from '../../flows/user-form.js';
 import { BLOCKS } from '../../ids.js';
 import { extensionFieldErrorsToBlocks, parseExtensionValues, type ExtensionFormInput } from '../../forms/extension-form.js';
 import type { BlockErrors } from '../../forms/view-state.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
 import type { NewExtensionDraft } from '../../views/model.js';
+import { confirmAndAnnounce } from '../../flows/submitted.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -32,7 +31,7 @@ export const extensionSubmitted =
       return ack({ response_action: 'errors', errors: { [BLOCKS.deviceName]: APOLOGY_TEXT } });
     }
     await ack({ response_action: 'clear' });
-    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+    await confirmAndAnnounce(deps, client, userId, submitted);
   };
 
 /**

@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { isInvalidInput } from '../../../domain/errors.js';
 import { submitReactivation } from '../../../services/reactivation.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
-import { announceRequest } from '../../flows/approval.js';
-import { sendConfirmation } from '../../flows/confirmation.js';
 import { ACTIONS, BLOCKS } from '../../ids.js';
 import { parseTargetRef } from '../../views/deactivate-modal.js';
+import { confirmAndAnnounce } from '../../flows/submitted.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -31,5 +30,5 @@ export const reactivateSubmitted =
       return onNote(APOLOGY_TEXT);
     }
     await ack({ response_action: 'clear' });
-    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+    await confirmAndAnnounce(deps, client, userId, submitted);
   };

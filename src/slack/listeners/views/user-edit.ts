@@ -3,8 +3,6 @@ import { isInvalidInput, type FieldIssue } from '../../../domain/errors.js';
 import { isAgentType } from '../../../domain/user-types.js';
 import { checkEditRequest, submitEditRequest } from '../../../services/edit-user.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
-import { announceRequest } from '../../flows/approval.js';
-import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
 import { parseUserEditValues, type UserEditFormInput } from '../../forms/user-edit-form.js';
 import { fieldErrorsToBlocks } from '../../forms/user-info-form.js';
@@ -12,6 +10,7 @@ import type { BlockErrors } from '../../forms/view-state.js';
 import { refusal, ruleErrors } from '../../flows/user-form-answers.js';
 import type { UserFormState } from '../../views/model.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
+import { confirmAndAnnounce } from '../../flows/submitted.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 type EditState = UserFormState & { sourceUsername: string; editVersion: number };
@@ -50,7 +49,7 @@ export const userEditSubmitted =
       return ack({ response_action: 'errors', errors: { [BLOCKS.firstName]: APOLOGY_TEXT } });
     }
     await ack({ response_action: 'clear' });
-    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+    await confirmAndAnnounce(deps, client, userId, submitted);
   };
 
 function isEditState(state: UserFormState | undefined): state is EditState {

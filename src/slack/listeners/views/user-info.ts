@@ -3,13 +3,12 @@ import { isInvalidInput } from '../../../domain/errors.js';
 import type { UserRequestPayload } from '../../../services/request-payload.js';
 import { checkUserRequest, type SubmittedRequest } from '../../../services/submit-request.js';
 import { actorFor, APOLOGY_TEXT, NOT_ALLOWED_TEXT, type SlackDeps } from '../../context.js';
-import { announceRequest } from '../../flows/approval.js';
-import { sendConfirmation } from '../../flows/confirmation.js';
 import { BLOCKS } from '../../ids.js';
 import { fieldErrorsToBlocks, parseUserInfoValues, type UserInfoFormInput } from '../../forms/user-info-form.js';
 import { refusal, ruleErrors } from '../../flows/user-form-answers.js';
 import { escapeMrkdwn } from '../../../text/mrkdwn.js';
 import { decodeUserFormState, readMetadata, UNREADABLE_FORM_TEXT } from '../../views/user-form-state.js';
+import { confirmAndAnnounce } from '../../flows/submitted.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -63,7 +62,7 @@ export const userInfoSubmitted =
       await tellStoreFailed(deps, client, userId, checked.username, err);
       return;
     }
-    await Promise.all([sendConfirmation(deps, client, userId, submitted), announceRequest(deps, client, submitted.id)]);
+    await confirmAndAnnounce(deps, client, userId, submitted);
   };
 
 /**
