@@ -242,7 +242,12 @@ export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
     ctx.log(`approval bulk: ${cpuNote}`);
     ctx.log(`approval bulk: cores hashing, every 500 ms: ${busy.map((x) => x.toFixed(1)).join(' ')}`);
     const counts = await countDecided(ctx, ids);
-    acks += `; ${cpuNote}`;
+    // Delivered by then: what of the notifications' work (sends, approval-message refreshes) the run held.
+    const [delivered] = await ctx.bot.database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(and(inArray(jobs.requestId, ids), like(jobs.kind, 'notify.%'), sql`${jobs.state} <> 'queued'`));
+    acks += `; ${delivered?.n ?? 0} notifications settled by then; ${cpuNote}`;
     const bulkQueued = await notificationsQueued(ctx, ids);
     const usersPerSec = wallMs ? ((counts.completed ?? 0) / wallMs) * 1000 : Number.NaN;
     const floorPerSec = hashFloorPerSec(ctx.cores, ctx.hashMs);
