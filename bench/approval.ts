@@ -213,14 +213,17 @@ export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
     const cpu0 = await cpuNow(ctx);
     // How many cores hash, every 500 ms (the other threads' CPU ÷ time): 2 all along means no core waits for a hash.
     const busy: number[] = [];
-    let last = { at: performance.now(), pool: cpu0.pool };
-    const sampler = setInterval(() => {
-      void cpuNow(ctx).then((c) => {
+    let sampling = true;
+    const sampler = (async () => {
+      let last = { at: performance.now(), pool: cpu0.pool };
+      while (sampling) {
+        await sleep(500);
+        const c = await cpuNow(ctx);
         const at = performance.now();
         busy.push((c.pool - last.pool) / (at - last.at));
         last = { at, pool: c.pool };
-      });
-    }, 500);
+      }
+    })();
     const start = process.hrtime.bigint();
     let acks = '';
     const decided = untilDecided(ctx, ids, start, timeout);
@@ -235,7 +238,8 @@ export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
       await Promise.all(Array.from({ length: Math.min(50, ids.length) }, worker));
     }
     const wallMs = await decided;
-    clearInterval(sampler);
+    sampling = false;
+    await sampler;
     const cpu1 = await cpuNow(ctx);
     const per = (k: keyof typeof cpu0) => ((cpu1[k] - cpu0[k]) / ctx.bulk).toFixed(1);
     const cpuNote = `CPU per approval: main thread ${per('main')} ms, other threads (hashes) ${per('pool')} ms, Postgres ${per('pg')} ms`;
