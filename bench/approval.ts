@@ -1,7 +1,8 @@
 import { loadavg } from 'node:os';
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, notInArray, sql } from 'drizzle-orm';
 import type { RunningBot } from '../src/bot.js';
 import type { Config } from '../src/config.js';
+import { rowsOf } from '../src/db/client.js';
 import { jobs, requests } from '../src/db/schema/index.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { approveRequest } from '../src/services/decide-request.js';
@@ -80,15 +81,24 @@ async function notificationsQueued(ctx: ApprovalContext, ids: string[]): Promise
   return row?.n ?? 0;
 }
 
-/** Polls until every request is decided; returns ms since `t0`. */
+/**
+ * Polls until every request is decided; returns ms since `t0`. A bulk run asks every 100 ms, and only
+ * about the requests still undecided, in one array parameter: the poll runs in the bot's process and
+ * on its database, and asking for all of them every 25 ms (one parameter each) had cost about as much
+ * CPU as a tenth of the approvals' own work. It can end up to 100 ms late (of a minute's run).
+ */
 async function untilDecided(ctx: ApprovalContext, ids: string[], t0: bigint, timeoutMs: number): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
+  let undecided = ids;
   for (;;) {
-    const counts = await countDecided(ctx, ids);
-    const decided = DECIDED.reduce((n, s) => n + (counts[s] ?? 0), 0);
-    if (decided >= ids.length) return Number(process.hrtime.bigint() - t0) / 1e6;
+    const rows = await ctx.bot.database.db
+      .select({ id: requests.id })
+      .from(requests)
+      .where(and(sql`${requests.id} = any(${sql.param(undecided)}::uuid[])`, notInArray(requests.state, [...DECIDED])));
+    if (rows.length === 0) return Number(process.hrtime.bigint() - t0) / 1e6;
+    undecided = rows.map((r) => r.id);
     if (Date.now() > deadline) return undefined;
-    await sleep(ids.length > 1 ? 25 : 2);
+    await sleep(ids.length > 1 ? 100 : 2);
   }
 }
 
@@ -120,6 +130,30 @@ export function hashFloorPerSec(cores: number, hashMs: number): number {
 /** Signed Approve clicks on these requests' approval messages, the i-th click on the i-th request. */
 export function clickTemplate(ctx: Pick<ApprovalContext, 'load'>, reqs: { id: string; ts: string | null }[]): BodyTemplate {
   return approveClick(ctx.load.responseUrl, { requestId: reqs.map((r) => r.id), ts: reqs.map((r, i) => r.ts ?? `1700000000.${String(i).padStart(6, '0')}`) });
+}
+
+/**
+ * CPU ms so far (Linux /proc): this process's main thread (the bot's event loop, and the bench's own
+ * polls), its other threads (libuv's pool, i.e. the hashes, and V8's few helpers: Node 20 names them
+ * all "node"), and the database's backends. Unlike times, these hold on a shared machine: what the
+ * run costs beside its hashes.
+ */
+async function cpuNow(ctx: ApprovalContext): Promise<{ main: number; pool: number; pg: number }> {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const msOf = async (path: string) => {
+    const stat = await readFile(path, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+  };
+  const out = { main: 0, pool: 0, pg: 0 };
+  for (const tid of await readdir('/proc/self/task').catch(() => [] as string[])) {
+    const t = await msOf(`/proc/self/task/${tid}/stat`);
+    if (Number(tid) === process.pid) out.main += t;
+    else out.pool += t;
+  }
+  const rows = await ctx.bot.database.db.execute<{ pid: number }>(sql`select pid from pg_stat_activity where datname = current_database()`);
+  for (const { pid } of rowsOf<{ pid: number }>(rows)) out.pg += await msOf(`/proc/${pid}/stat`);
+  return out;
 }
 
 export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
@@ -176,6 +210,20 @@ export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
     const bulk = await submitRequests(ctx, 'apbulk', ctx.bulk);
     const ids = bulk.map((r) => r.id);
     const timeout = 60_000 + (ctx.bulk * ctx.hashMs * 3) / ctx.cores;
+    const cpu0 = await cpuNow(ctx);
+    // How many cores hash, every 500 ms (the other threads' CPU ÷ time): 2 all along means no core waits for a hash.
+    const busy: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      let last = { at: performance.now(), pool: cpu0.pool };
+      while (sampling) {
+        await sleep(500);
+        const c = await cpuNow(ctx);
+        const at = performance.now();
+        busy.push((c.pool - last.pool) / (at - last.at));
+        last = { at, pool: c.pool };
+      }
+    })();
     const start = process.hrtime.bigint();
     let acks = '';
     const decided = untilDecided(ctx, ids, start, timeout);
@@ -190,7 +238,20 @@ export async function approvalBenchmarks(ctx: ApprovalContext): Promise<Row[]> {
       await Promise.all(Array.from({ length: Math.min(50, ids.length) }, worker));
     }
     const wallMs = await decided;
+    sampling = false;
+    await sampler;
+    const cpu1 = await cpuNow(ctx);
+    const per = (k: keyof typeof cpu0) => ((cpu1[k] - cpu0[k]) / ctx.bulk).toFixed(1);
+    const cpuNote = `CPU per approval: main thread ${per('main')} ms, other threads (hashes) ${per('pool')} ms, Postgres ${per('pg')} ms`;
+    ctx.log(`approval bulk: ${cpuNote}`);
+    ctx.log(`approval bulk: cores hashing, every 500 ms: ${busy.map((x) => x.toFixed(1)).join(' ')}`);
     const counts = await countDecided(ctx, ids);
+    // Delivered by then: what of the notifications' work (sends, approval-message refreshes) the run held.
+    const [delivered] = await ctx.bot.database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(and(inArray(jobs.requestId, ids), like(jobs.kind, 'notify.%'), sql`${jobs.state} <> 'queued'`));
+    acks += `; ${delivered?.n ?? 0} notifications settled by then; ${cpuNote}`;
     const bulkQueued = await notificationsQueued(ctx, ids);
     const usersPerSec = wallMs ? ((counts.completed ?? 0) / wallMs) * 1000 : Number.NaN;
     const floorPerSec = hashFloorPerSec(ctx.cores, ctx.hashMs);

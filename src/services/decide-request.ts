@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { issue, InvalidInput, isInvalidInput, reject } from '../domain/errors.js';
 import { validateOptionalText } from '../domain/person.js';
 import { isScheduledAfter } from '../domain/offboarding.js';
@@ -20,6 +21,7 @@ import { SYSTEM_ACTOR, type Actor, type ServiceDeps } from './context.js';
 import { toExtensionView, type ExtensionView } from './create-extension.js';
 import { fourEyesStep, type FourEyesStep } from './four-eyes.js';
 import { startImport } from './import-execution.js';
+import { hashSlots } from './sign-in-hash-slots.js';
 import { DRAW_AGAIN, executePlan, explainExecutionError, planRequest, type ExecutionPlan } from './request-execution.js';
 import { expiredFacts, failedFacts, rejectedFacts, requestSubject } from './request-notices.js';
 import { scheduledNotice } from '../notifications/lifecycle-notices.js';
@@ -143,12 +145,23 @@ async function approveImport(deps: ServiceDeps, actor: Actor, requestId: string)
  */
 const plansInFlight = new WeakMap<ServiceDeps, Map<string, Promise<ExecutionPlan>>>();
 
+/**
+ * How many approvals of this process plan (check, then hash) at once, as many as the import's rows
+ * (bot.ts's default lane): enough hashes queued to keep every core hashing, and no more. A bulk of
+ * clicks used to plan all at once: hundreds of directory reads in one burst on the event loop (the
+ * clicks' acks waited behind it), and hundreds of hashes queued in libuv's pool, in front of every
+ * file write and DNS lookup of the process (the welcome emails waited out the whole bulk). The rest
+ * wait here, in click order. Per process, as the pool is; the transaction is outside it.
+ */
+export const APPROVAL_PLAN_CONCURRENCY = Math.max(4, availableParallelism() * 2);
+const planSlots = hashSlots(APPROVAL_PLAN_CONCURRENCY, Number.POSITIVE_INFINITY);
+
 function sharedPlan(deps: ServiceDeps, request: RequestRow): Promise<ExecutionPlan> {
   let plans = plansInFlight.get(deps);
   if (!plans) plansInFlight.set(deps, (plans = new Map<string, Promise<ExecutionPlan>>()));
   const running = plans.get(request.id);
   if (running) return running;
-  const plan = planRequest(deps, request).finally(() => plans.delete(request.id));
+  const plan = planSlots.run(() => planRequest(deps, request)).finally(() => plans.delete(request.id));
   plans.set(request.id, plan);
   return plan;
 }

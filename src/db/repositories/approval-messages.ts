@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { requests } from '../schema/index.js';
 
@@ -61,36 +61,38 @@ export async function requestsMissingApprovalMessage(db: Db, limit: number, stal
 /**
  * Asks for the approval message to be refreshed, and takes the refresher's lease (until `leaseUntil`)
  * when nobody holds a live one. Returns the lease, or undefined: another refresher holds it, and since
- * the request is now marked pending it renders once more before letting go.
+ * the request is now marked pending it renders once more before letting go. One statement: under the
+ * row's lock, a free lease is taken (nothing left pending), a held one gets the pending mark.
  */
 export async function requestApprovalRefresh(db: Db, requestId: string, at: Date, leaseUntil: Date): Promise<Date | undefined> {
-  await db.update(requests).set({ approvalRefreshPending: true }).where(eq(requests.id, requestId));
+  const free = or(isNull(requests.approvalRefreshUntil), lte(requests.approvalRefreshUntil, at));
   const rows = await db
     .update(requests)
-    .set({ approvalRefreshPending: false, approvalRefreshUntil: leaseUntil })
-    .where(and(eq(requests.id, requestId), or(isNull(requests.approvalRefreshUntil), lte(requests.approvalRefreshUntil, at))))
-    .returning({ lease: requests.approvalRefreshUntil });
-  return rows[0]?.lease ?? undefined;
+    .set({
+      approvalRefreshPending: sql`not (${free})`,
+      approvalRefreshUntil: sql`case when ${free} then ${leaseUntil.toISOString()}::timestamptz else ${requests.approvalRefreshUntil} end`,
+    })
+    .where(eq(requests.id, requestId))
+    .returning({ pending: requests.approvalRefreshPending, lease: requests.approvalRefreshUntil });
+  const row = rows[0];
+  return row && !row.pending ? (row.lease ?? undefined) : undefined;
 }
 
 /**
  * After a refresher's chat.update: lets the lease go when no refresh was asked for meanwhile (returns
  * undefined), or keeps it, renewed to `renewUntil`, and clears the request (returns the new lease: render
- * again). A lease that ran out and was taken over is not ours any more: undefined.
+ * again). A lease that ran out and was taken over is not ours any more: undefined. One statement.
  */
 export async function finishApprovalRefresh(db: Db, requestId: string, lease: Date, renewUntil: Date): Promise<Date | undefined> {
-  const released = await db
+  const rows = await db
     .update(requests)
-    .set({ approvalRefreshUntil: null })
-    .where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease), eq(requests.approvalRefreshPending, false)))
-    .returning({ id: requests.id });
-  if (released.length === 1) return undefined;
-  const renewed = await db
-    .update(requests)
-    .set({ approvalRefreshPending: false, approvalRefreshUntil: renewUntil })
+    .set({
+      approvalRefreshPending: false,
+      approvalRefreshUntil: sql`case when ${requests.approvalRefreshPending} then ${renewUntil.toISOString()}::timestamptz end`,
+    })
     .where(and(eq(requests.id, requestId), eq(requests.approvalRefreshUntil, lease)))
     .returning({ lease: requests.approvalRefreshUntil });
-  return renewed[0]?.lease ?? undefined;
+  return rows[0]?.lease ?? undefined;
 }
 
 /**
