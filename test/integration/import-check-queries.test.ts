@@ -10,6 +10,7 @@ import { readImportFile } from '../../src/services/import-file.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData } from '../support/fixtures.js';
 import { newHireCsv, newHireRow } from '../support/import-files.js';
 import { clearReferenceData } from '../support/queries.js';
+import { statementLog } from '../support/statement-log.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 import { userThroughApproval } from '../support/through-approval.js';
 
@@ -30,10 +31,10 @@ function table(csv: string) {
 describe(`the statements of an import check (${testDriver})`, () => {
   let database: Database;
   let deps: ReturnType<typeof depsFor>;
-  let seen: string[] | undefined;
+  const log = statementLog();
 
   beforeAll(async () => {
-    database = await openTestDatabase({ onQuery: (statement) => seen?.push(statement) });
+    database = await openTestDatabase({ onQuery: log.onQuery });
     await seedDemoReferenceData(database.db);
     deps = depsFor(database.db);
     await userThroughApproval(deps, requester, janeDoe({ username: 'source1' }));
@@ -42,16 +43,7 @@ describe(`the statements of an import check (${testDriver})`, () => {
   });
   afterAll(() => database.close());
 
-  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-    seen = [];
-    try {
-      await work();
-      // postgres.js asks for the array types once on each new connection of its pool: not the check's.
-      return seen.filter((s) => !/from pg_catalog\.pg_type/.test(s));
-    } finally {
-      seen = undefined;
-    }
-  }
+  const statementsOf = (work: () => Promise<unknown>): Promise<string[]> => log.during(work);
 
   const file = (rows: number) =>
     table(newHireCsv(rows, (i) => newHireRow(i, i % 3 === 0 ? { clone_from: 'source1' } : i % 3 === 1 ? { username: '', extension: String(5000 + i), device_type: '' } : {})));

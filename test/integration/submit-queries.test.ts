@@ -8,6 +8,7 @@ import { referenceNames } from '../../src/services/form-data.js';
 import { submitUserRequest } from '../../src/services/submit-request.js';
 import { depsFor, janeDoe, requester, seedDemoReferenceData, softphone } from '../support/fixtures.js';
 import { rowCountsWithRequests } from '../support/queries.js';
+import { statementLog } from '../support/statement-log.js';
 import { openTestDatabase, testDriver } from '../support/test-db.js';
 import { extensionThroughApproval, userThroughApproval } from '../support/through-approval.js';
 
@@ -21,10 +22,10 @@ const REFERENCE_TABLES = /from "(sites|departments|billing_units|cucm_clusters|e
 describe(`the round trips of one submission (${testDriver})`, () => {
   let database: Database;
   let deps: ReturnType<typeof depsFor>;
-  let seen: string[] | undefined;
+  const log = statementLog();
 
   beforeAll(async () => {
-    database = await openTestDatabase({ onQuery: (statement) => seen?.push(statement) });
+    database = await openTestDatabase({ onQuery: log.onQuery });
     await seedDemoReferenceData(database.db);
     deps = depsFor(database.db);
     // A warm bot: the pool's connections are open (each new one costs postgres.js a setup query) and
@@ -37,15 +38,8 @@ describe(`the round trips of one submission (${testDriver})`, () => {
     (await database.db.select({ state: requests.state }).from(requests).where(sql`${requests.payload} ->> 'username' = ${username}`))[0]?.state;
 
   async function statementsOf(work: () => Promise<unknown>): Promise<{ all: string[]; directory: string[] }> {
-    seen = [];
-    try {
-      await work().catch(() => undefined);
-      // postgres.js asks for the array types once on each new connection of its pool: not the use case's.
-      const all = seen.filter((s) => !/from pg_catalog\.pg_type/.test(s));
-      return { all, directory: all.filter((s) => !REFERENCE_TABLES.test(s)) };
-    } finally {
-      seen = undefined;
-    }
+    const all = await log.during(() => work().catch(() => undefined));
+    return { all, directory: all.filter((s) => !REFERENCE_TABLES.test(s)) };
   }
 
   it('stores a New User request in two statements: one read (the directory and the reference-data version), one insert with its audit row', async () => {
