@@ -24,7 +24,7 @@ import { scheduleSweep, SWEEP_KIND } from './services/sweep-schedule.js';
 import { importJobHandlers } from './slack/flows/import-run.js';
 import { DEFAULT_JOB_MAX_ATTEMPTS, DEFAULT_LANE, startJobWorker, type JobWorker } from './jobs/worker.js';
 import { availableParallelism } from 'node:os';
-import { webApiFetch } from './web-api-fetch.js';
+import { webApiEndpoint } from './web-api-fetch.js';
 
 /** How often pending requests are checked for reminders and expiry (the recurring sweep job). */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -140,8 +140,7 @@ export async function startBot(config: Config, logger: Logger, opened?: Database
     // must not hold a refresh, or a stop, for the half hour of the client's default retries. What
     // such a call leaves undone, the next refresh or sweep does again.
     const botClient = new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      fetch: webApiFetch,
+      ...webApiEndpoint(config.slack.apiUrl),
       timeout: SLACK_CALL_TIMEOUT_MS,
       retryConfig: { retries: 3 },
       logger: boltLogger(logger, 'slack-web-api'),

@@ -21,6 +21,10 @@ export const webApiFetch: FetchFunction = (url, init) => {
   return post(new URL(url), init.body, init);
 };
 
+/** What every Web API client of the bot shares: this transport, and the API's address when one is configured (SLACK_API_URL). */
+export function webApiEndpoint(slackApiUrl: string | undefined): { fetch: FetchFunction; slackApiUrl?: string } {
+  return slackApiUrl ? { fetch: webApiFetch, slackApiUrl } : { fetch: webApiFetch };
+}
 
 function post(url: URL, body: string, init: FetchRequestInit): Promise<FetchResponse> {
   const secure = url.protocol === 'https:';

@@ -4,7 +4,7 @@ import { boltLogger, type Logger } from '../logger.js';
 import type { Mailer } from './mailer.js';
 import { renderSlackDm } from './messages.js';
 import { PAYLOAD_SCHEMAS, type EmailPayload, type SlackDmPayload, type SlackPostPayload } from './payloads.js';
-import { webApiFetch } from '../web-api-fetch.js';
+import { webApiEndpoint } from '../web-api-fetch.js';
 
 /** A notification as the sender gets it: a `notify.*` job seen as its outbox row. */
 export type NotificationRow = StoredNotification;
@@ -89,8 +89,7 @@ export interface SenderDeps {
  */
 export function notificationSlackClient(options: { token: string; slackApiUrl?: string | undefined; logger?: Logger; timeoutMs?: number }): WebClient {
   return new WebClient(options.token, {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    fetch: webApiFetch,
+    ...webApiEndpoint(options.slackApiUrl),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: options.timeoutMs ?? 15_000,

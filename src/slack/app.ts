@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { boltLogger } from '../logger.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
-import { webApiFetch } from '../web-api-fetch.js';
+import { webApiEndpoint } from '../web-api-fetch.js';
 
 /**
  * The Bolt app: Socket Mode when an app-level token is configured (a laptop behind NAT), otherwise
@@ -18,7 +18,7 @@ export function buildSlackApp(config: Config, deps: SlackDeps, routes: CustomRou
     // Bolt's default conversation store keeps state in this process (wrong with several instances) and
     // builds a "Conversation not found" Error, stack and all, for every event: no listener reads it.
     convoStore: false as const,
-    clientOptions: { fetch: webApiFetch, ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) },
+    clientOptions: webApiEndpoint(config.slack.apiUrl),
   };
   const app = config.slack.appToken
     ? new App({ ...common, socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } })

@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { GroupMembership } from '../domain/access.js';
 import { boltLogger, type Logger } from '../logger.js';
-import { webApiFetch } from '../web-api-fetch.js';
+import { webApiEndpoint } from '../web-api-fetch.js';
 
 /**
  * The members of APPROVER_GROUP, read from Slack (`usergroups.users.list`) at start and then in the
@@ -48,8 +48,7 @@ const isGroupId = (ref: string) => /^S[A-Z0-9]{2,}$/.test(ref);
 /** The client the holder uses: bounded, so a silent Slack cannot hold a refresh for long. */
 export function approverGroupClient(options: { token: string; slackApiUrl?: string | undefined; logger: Logger }): WebClient {
   return new WebClient(options.token, {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    fetch: webApiFetch,
+    ...webApiEndpoint(options.slackApiUrl),
     timeout: GROUP_CALL_TIMEOUT_MS,
     retryConfig: { retries: 1 },
     rejectRateLimitedCalls: true,

@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { AuthorizeResult } from '@slack/bolt';
 import { boltLogger, type Logger } from '../logger.js';
-import { webApiFetch } from '../web-api-fetch.js';
+import { webApiEndpoint } from '../web-api-fetch.js';
 
 /**
  * Asks Slack once, at start-up, who the bot is (auth.test), while the database opens: start-up does
@@ -9,7 +9,7 @@ import { webApiFetch } from '../web-api-fetch.js';
  * the bot still starts, so that /healthz and the logs can say what is wrong.
  */
 export async function resolveBotIdentity(botToken: string, slackApiUrl: string | undefined, logger: Logger): Promise<AuthorizeResult> {
-  const client = new WebClient(botToken, { ...(slackApiUrl ? { slackApiUrl } : {}), fetch: webApiFetch, retryConfig: { retries: 1 }, logger: boltLogger(logger, 'slack-web-api') });
+  const client = new WebClient(botToken, { ...webApiEndpoint(slackApiUrl), retryConfig: { retries: 1 }, logger: boltLogger(logger, 'slack-web-api') });
   try {
     const result = await client.auth.test();
     logger.info({ botUserId: result.user_id, team: result.team }, 'Slack accepted the bot token');

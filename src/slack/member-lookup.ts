@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { boltLogger, type Logger } from '../logger.js';
 import type { FindSlackMember } from '../services/password-delivery.js';
-import { webApiFetch } from '../web-api-fetch.js';
+import { webApiEndpoint } from '../web-api-fetch.js';
 
 /**
  * Slack answers a submission's ack within 3 s, and the lookup runs before it: one try, a short
@@ -14,8 +14,7 @@ const NO_SUCH_MEMBER = new Set(['users_not_found', 'user_not_found']);
 
 export function slackMemberFinder(options: { token: string; slackApiUrl?: string | undefined; logger: Logger }): FindSlackMember {
   const client = new WebClient(options.token, {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    fetch: webApiFetch,
+    ...webApiEndpoint(options.slackApiUrl),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: LOOKUP_TIMEOUT_MS,
