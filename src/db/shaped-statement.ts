@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
+import { preparedPerHandle } from './prepared.js';
 
 /**
  * A long statement that is built once per shape and then only executed with new values.
@@ -15,7 +16,8 @@ import type { Db } from './client.js';
  * On PGlite the name is ignored and the statement runs as any other.
  */
 export class ShapedStatements {
-  private readonly prepared = new WeakMap<Db, Map<string, Executable>>();
+  /** Each database handle's statements by shape (a transaction, a handle of its own, prepares its own). */
+  private readonly shapesOf = preparedPerHandle(() => new Map<string, Executable>());
   private readonly dialect = new PgDialect();
 
   /** @param name the statement's prefix; @param maxShapes shapes kept per database before the oldest go */
@@ -25,8 +27,7 @@ export class ShapedStatements {
   ) {}
 
   execute(db: Db, shape: string, build: () => SQL, values: Record<string, unknown>): Promise<unknown> {
-    let shapes = this.prepared.get(db);
-    if (!shapes) this.prepared.set(db, (shapes = new Map<string, Executable>()));
+    const shapes = this.shapesOf(db);
     let statement = shapes.get(shape);
     if (!statement) {
       statement = db._.session.prepareQuery(this.dialect.sqlToQuery(build()), undefined, `${this.name}:${shape}`, false);

@@ -11,7 +11,6 @@ export async function recordRequestApproval(db: Db, requestId: string, approverI
   return inserted.length > 0;
 }
 
-/** The approvals of a request, first first. */
 // Read for every approval message rendered: built once per handle.
 const approvalsByRequest = preparedPerHandle((db) =>
   db
@@ -22,6 +21,7 @@ const approvalsByRequest = preparedPerHandle((db) =>
     .prepare('approvals_of_request'),
 );
 
+/** The approvals of a request, first first. */
 export async function approvalsOfRequest(db: Db, requestId: string): Promise<RequestApprovalRow[]> {
   return approvalsByRequest(db).execute({ requestId });
 }
